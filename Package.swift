@@ -1,0 +1,47 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings shared by the library targets: Swift 6 mode is implied by the tools version;
+/// every `unsafe` construct must be marked, so the few that exist are visible in review.
+let librarySettings: [SwiftSetting] = [
+  .strictMemorySafety(),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "optigo-pcap",
+  products: [
+    .library(name: "PcapKit", targets: ["PcapKit"]),
+    .library(name: "BACnetDecode", targets: ["BACnetDecode"]),
+    .library(name: "BACnetAnalysis", targets: ["BACnetAnalysis"]),
+    .executable(name: "optigo-pcap", targets: ["optigo-pcap"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    .systemLibrary(
+      name: "CZlib",
+      pkgConfig: "zlib",
+      providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+    ),
+    // Bounds-checked byte cursor shared (with `package` access) by the two decoding libraries.
+    .target(name: "WireBytes", swiftSettings: librarySettings),
+    .target(name: "PcapKit", dependencies: ["WireBytes", "CZlib"], swiftSettings: librarySettings),
+    .target(name: "BACnetDecode", dependencies: ["WireBytes"], swiftSettings: librarySettings),
+    // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
+    .target(name: "BACnetAnalysis", dependencies: ["PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
+    .executableTarget(
+      name: "optigo-pcap",
+      dependencies: [
+        "PcapKit", "BACnetDecode", "BACnetAnalysis",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
+    .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
+    .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
+    .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
+    .testTarget(name: "OptigoPcapTests", dependencies: ["optigo-pcap", "PcapKit", "BACnetDecode", "BACnetAnalysis"]),
+  ]
+)

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `optigo-pcap` command: BACnet-aware tools for pcap and pcapng captures.
+@main
+struct OptigoPcap: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "optigo-pcap",
+    abstract: "Read, filter, merge, anonymize and summarize BACnet packet captures (pcap, pcapng, gzip).",
+    version: "0.1.0",
+    subcommands: []
+  )
+}
