@@ -146,7 +146,7 @@ extension CaptureReader {
       ? CaptureTimestamp(ticks: Int128(units), resolution: iface.resolution)
       : CaptureTimestamp(units: units, resolution: iface.resolution, offsetSeconds: iface.offsetSeconds)
     return Packet(
-      interfaceID: id, linkType: iface.linkType, timestamp: ts, capturedLength: caplen, originalLength: origlen,
+      interfaceID: id, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, capturedLength: caplen, originalLength: origlen,
       data: buf[dataStart..<(dataStart + caplen)], rawRecord: raw.bytes, fileOffset: off, blockType: .enhancedPacket,
       byteOrder: o, sectionIndex: sectionCount - 1, options: opts,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)
@@ -164,7 +164,7 @@ extension CaptureReader {
                          "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
     }
     return Packet(
-      interfaceID: 0, linkType: iface.linkType, timestamp: CaptureTimestamp(ticks: 0, resolution: iface.resolution),
+      interfaceID: 0, linkType: iface.linkType, timestamp: CaptureTimestamp(ticks: 0, resolution: iface.resolution), hasTimestamp: false,
       capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
       rawRecord: raw.bytes, fileOffset: off, blockType: .simplePacket, byteOrder: o, sectionIndex: sectionCount - 1,
       options: OptionList(bytes: buf[bodyEnd..<bodyEnd], byteOrder: o, baseOffset: off + bodyEnd - s),
@@ -192,7 +192,7 @@ extension CaptureReader {
     return Packet(
       interfaceID: id, linkType: iface.linkType,
       timestamp: CaptureTimestamp(units: units, resolution: iface.resolution, offsetSeconds: iface.offsetSeconds),
-      capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
+      hasTimestamp: true, capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
       rawRecord: raw.bytes, fileOffset: off, blockType: .packet, byteOrder: o, sectionIndex: sectionCount - 1,
       options: opts, exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: drops)
   }
