@@ -43,8 +43,6 @@ extension CaptureReader {
         throw CaptureError(.badByteOrderMagic, offset: off + 8,
                            "byte-order magic \(hex(buf[(start + 8)..<(start + 12)])) is neither 1A2B3C4D nor 4D3C2B1A")
       }
-    } else if sectionCount == 0 {
-      throw CaptureError(.missingSectionHeader, offset: off, "the first block is not a Section Header Block")
     }
     let type = isSHB ? BlockType.sectionHeader : BlockType(rawValue: u32(start, o))
     let len = Int(u32(start + 4, o))
