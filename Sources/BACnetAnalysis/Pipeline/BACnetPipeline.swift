@@ -1,4 +1,4 @@
-public import BACnetDecode
+internal import BACnetDecode
 public import PcapKit
 
 /// The per-packet path shared by the CLI, the capture daemon and the analysis server: a PcapKit ``Packet``

@@ -1,4 +1,4 @@
-public import BACnetDecode
+internal import BACnetDecode
 
 /// Identifies one direction of a BACnet conversation for segment reassembly: the link/IP endpoints, the UDP
 /// ports, and the NPDU source/destination network addresses (so segments from two devices behind one router

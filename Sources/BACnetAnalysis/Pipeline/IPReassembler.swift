@@ -1,4 +1,4 @@
-public import PcapKit
+internal import PcapKit
 
 /// Bounded reassembly of fragmented IPv4/IPv6 UDP datagrams (RFC 791 §3.2, RFC 8200 §4.5).
 ///
