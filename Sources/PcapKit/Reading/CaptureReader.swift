@@ -169,8 +169,12 @@ public struct CaptureReader {
     if filledBuffer && buf.count < options.chunkSize {
       buf.append(contentsOf: repeatElement(0, count: min(options.chunkSize, buf.count * 4) - buf.count))
     }
-    if n > buf.count { buf.append(contentsOf: repeatElement(0, count: n - buf.count)) }
     while end < n {
+      if end == buf.count {
+        // Grow only as bytes actually arrive (doubling), so a huge length field in a short input costs nothing.
+        let target = min(buf.count * 2, max(n, options.chunkSize))
+        buf.append(contentsOf: repeatElement(0, count: max(target, end + 1) - buf.count))
+      }
       let k = try readSource(at: end, count: buf.count - end)
       if k <= 0 {
         sourceAtEnd = true
