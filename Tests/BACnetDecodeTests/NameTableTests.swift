@@ -51,7 +51,8 @@ import Testing
     #expect(EngineeringUnits.degreesCelsius.name == "Degrees Celsius")
     #expect(VendorIdentifier(rawValue: 15).name == "Cornell University")
     #expect(ErrorCode(rawValue: 31).name == "unknown-object")
-    #expect(ObjectType(rawValue: 200).name == "proprietary-200")
-    #expect(PropertyIdentifier(rawValue: 600).name == "proprietary-600")
+    #expect(ObjectType(rawValue: 200).name == "(200) Vendor Proprietary Value")
+    #expect(ObjectType(rawValue: 100).name == "(100) Reserved for Use by ASHRAE")
+    #expect(PropertyIdentifier(rawValue: 600).name == "(600) Vendor Proprietary Value")
   }
 }
