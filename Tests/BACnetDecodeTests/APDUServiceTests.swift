@@ -124,6 +124,6 @@ import Testing
     (a, d) = apdu("00 05 01 08 0c 00 00 00 01 3e 21 01")   // addListElement (generic) with an unclosed [3]
     #expect(codes(d) == ["tag-missing-closing"])
     (a, d) = apdu("00 05 01 0c 0c 00000001 19 55 29 01 2a")  // trailing garbage after ReadProperty
-    #expect(codes(d) == ["trailing-bytes"] && d.first?.offset == 12)
+    #expect(codes(d) == ["trailing-bytes"] && d.first?.offset == 13)
   }
 }
