@@ -38,11 +38,14 @@ public struct CaptureMerge {
 
   struct Source {
     let input: MergeInput
-    var reader: CaptureReader?
     var opened = false
     var exhausted = false
+    /// True while `readers[i]` holds an open reader (checked instead of comparing the optional reader with nil,
+    /// which would copy it).
+    var isReading = false
+    /// Section number of the records being read (incremented at each section record).
+    var section = -1
     var firstTime: CaptureTimestamp?
-    var head: Packet?
     var headTime: CaptureTimestamp?
     var headSection = 0
     var lastReadTime: CaptureTimestamp?
@@ -61,6 +64,10 @@ public struct CaptureMerge {
   public private(set) var report: MergeReport
 
   var sources: [Source]
+  /// Input i's reader while it is open (kept apart from `sources` so it is always mutated in place).
+  var readers: [CaptureReader?]
+  /// Input i's next packet (a view into its reader's buffer, or a detached copy with a reorder window).
+  var heads: [Packet?]
   var started = false
   /// Input indices with a head packet, a min-heap on (head time, index); `heapTimes[i]` is input i's head time.
   var heap: [Int] = []
@@ -84,6 +91,8 @@ public struct CaptureMerge {
     self.options = options
     self.report = MergeReport(inputs: inputs.count)
     self.sources = inputs.map { Source(input: $0) }
+    self.readers = Array(repeating: nil, count: inputs.count)
+    self.heads = Array(repeating: nil, count: inputs.count)
     self.heapTimes = Array(repeating: CaptureTimestamp(nanosecondsSinceEpoch: 0), count: inputs.count)
   }
 
@@ -99,13 +108,13 @@ public struct CaptureMerge {
   ///   input. Records before the damage have been delivered.
   public mutating func next() throws(CaptureError) -> MergedRecord? {
     if !started { try start() }
-    if let r = popOther() { return r }
+    if hasPendingOthers { return popOther() }
     if options.concatenate { return try nextConcatenated() }
     if let last = lastEmitted {
       lastEmitted = nil
       try advance(last)
       if sources[last].headTime != nil { heapPush(last) }
-      if let r = popOther() { return r }
+      if hasPendingOthers { return popOther() }
     }
     // Open every waiting input that could hold the next packet.
     while nextToOpen < waiting.count {
@@ -116,13 +125,13 @@ public struct CaptureMerge {
       try advance(i)
       if sources[i].headTime != nil { heapPush(i) }
     }
-    if let r = popOther() { return r }
+    if hasPendingOthers { return popOther() }
     guard let top = heapPop() else { return nil }
     return emit(top)
   }
 
   mutating func emit(_ i: Int) -> MergedRecord? {
-    guard let time = sources[i].headTime, let packet = sources[i].head.take() else { return nil }
+    guard let time = sources[i].headTime, let packet = heads[i].take() else { return nil }
     sources[i].headTime = nil
     lastEmitted = i
     report.packets[i] += 1
@@ -134,12 +143,12 @@ public struct CaptureMerge {
     while concatenateIndex < sources.count {
       let i = concatenateIndex
       if !sources[i].opened { try open(i) }
-      if lastEmitted == i || sources[i].head == nil {
+      if lastEmitted == i || heads[i] == nil {
         lastEmitted = nil
         try advance(i)
         if let r = popOther() { return r }
       }
-      if sources[i].head != nil {
+      if heads[i] != nil {
         let r = emit(i)
         lastEmittedTime = nil  // concatenation makes no ordering claim
         return r
@@ -148,6 +157,9 @@ public struct CaptureMerge {
     }
     return nil
   }
+
+  @inline(__always)
+  var hasPendingOthers: Bool { pendingHead < pendingOthers.count }
 
   mutating func popOther() -> MergedRecord? {
     guard pendingHead < pendingOthers.count else { return nil }
@@ -206,15 +218,17 @@ public struct CaptureMerge {
   }
 
   mutating func open(_ i: Int) throws(CaptureError) {
-    sources[i].reader = try openReader(i, readerOptions)
+    readers[i] = try openReader(i, readerOptions)
     sources[i].opened = true
+    sources[i].isReading = true
     openCount += 1
     report.maxOpenInputs = max(report.maxOpenInputs, openCount)
   }
 
   mutating func close(_ i: Int) {
-    if sources[i].reader != nil { openCount -= 1 }
-    sources[i].reader = nil
+    if sources[i].isReading { openCount -= 1 }
+    sources[i].isReading = false
+    readers[i] = nil
     sources[i].exhausted = true
   }
 
@@ -233,14 +247,14 @@ public struct CaptureMerge {
 
   /// Reads input i's next packet into its head (delivering other records on the way to `pendingOthers`).
   mutating func advance(_ i: Int) throws(CaptureError) {
-    sources[i].head = nil
+    heads[i] = nil
     sources[i].headTime = nil
     let window = options.concatenate ? 0 : options.reorderWindow
     if window == 0 {
       guard let (packet, section) = try readPacket(i) else { return }
       let time = adjusted(packet.timestamp, i)
       noteRead(time, i)
-      sources[i].head = packet
+      heads[i] = packet
       sources[i].headTime = time
       sources[i].headSection = section
       return
@@ -252,7 +266,7 @@ public struct CaptureMerge {
       sources[i].readSequence += 1
     }
     guard let first = aheadPop(i) else { return }
-    sources[i].head = first.packet
+    heads[i] = first.packet
     sources[i].headTime = first.time
     sources[i].headSection = first.section
   }
@@ -265,28 +279,24 @@ public struct CaptureMerge {
     }
   }
 
-  /// The input's next packet and its section number; the reader is moved out while it reads, so its buffer stays
-  /// uniquely referenced (no copy on refill).
+  /// The input's next packet and its section number; other records met on the way go to `pendingOthers`.
   mutating func readPacket(_ i: Int) throws(CaptureError) -> (Packet, Int)? {
-    guard !sources[i].exhausted, var reader = sources[i].reader.take() else { return nil }
+    guard sources[i].isReading else { return nil }
     while true {
       let record: CaptureRecord?
       do {
-        record = try reader.next()
+        record = try readers[i]!.next()
       } catch {
         close(i)
         throw named(error, i)
       }
       guard let record else {
-        sources[i].reader = reader
         close(i)
         return nil
       }
-      let section = max(0, reader.sectionCount - 1)
-      if case .packet(let p) = record {
-        sources[i].reader = reader
-        return (p, section)
-      }
+      if case .packet(let p) = record { return (p, max(0, sources[i].section)) }
+      if case .section = record { sources[i].section += 1 }
+      let section = max(0, sources[i].section)
       pendingOthers.append(MergedRecord(input: i, record: record, section: section, timestamp: nil))
     }
   }

@@ -48,6 +48,9 @@ public struct MergeWriter {
   var started = false
   /// Per input: section number → input interface ID → output interface ID.
   var interfaceMaps: [[Int: [Int]]]
+  /// Per input: the section and table of the last packet (saves a dictionary lookup per packet).
+  var cachedSection: [Int]
+  var cachedTable: [[Int]]
   var signatures: [Signature: Int] = [:]
   var timeShifted: [Bool]
   /// Packets copied verbatim, gathered for one large write (flushed before any block the writers build).
@@ -66,6 +69,8 @@ public struct MergeWriter {
     self.mergeIdenticalInterfaces = mergeIdenticalInterfaces
     self.pcapng = PcapNGWriter(sink: sink)
     self.interfaceMaps = Array(repeating: [:], count: inputs.count)
+    self.cachedSection = Array(repeating: -1, count: inputs.count)
+    self.cachedTable = Array(repeating: [], count: inputs.count)
     self.timeShifted = inputs.map { $0.timeOffsetNanoseconds != 0 }
     self.staged.reserveCapacity(MergeWriter.stageLimit + 65_536)
   }
@@ -142,13 +147,17 @@ public struct MergeWriter {
       while table.count <= idb.id { table.append(-1) }
       table[idb.id] = outputID
       interfaceMaps[merged.input][merged.section] = table
+      cachedSection[merged.input] = -1
     case .packet(let p):
-      guard let table = interfaceMaps[merged.input][merged.section], p.interfaceID < table.count,
-        table[p.interfaceID] >= 0
-      else {
+      let input = merged.input
+      if cachedSection[input] != merged.section {
+        cachedTable[input] = interfaceMaps[input][merged.section] ?? []
+        cachedSection[input] = merged.section
+      }
+      guard p.interfaceID < cachedTable[input].count, cachedTable[input][p.interfaceID] >= 0 else {
         throw CaptureError(.invalidArgument, offset: p.fileOffset, "packet of an interface that was never described")
       }
-      let outputID = table[p.interfaceID]
+      let outputID = cachedTable[input][p.interfaceID]
       packetsWritten += 1
       if p.blockType == .enhancedPacket && p.byteOrder == pcapng.byteOrder && !timeShifted[merged.input] {
         let raw = p.rawRecord
