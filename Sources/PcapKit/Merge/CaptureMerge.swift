@@ -130,6 +130,54 @@ public struct CaptureMerge {
     return emit(top)
   }
 
+  /// Runs the whole merge into `writer` (then calls ``MergeWriter/finish()``): the same records as a loop over
+  /// ``next()``, with packets handed to the writer without building a ``MergedRecord`` each.
+  /// - Throws: an input's ``CaptureError`` (named as in ``next()``) or the writer's; ``writerFailed`` tells which.
+  public mutating func run(into writer: inout MergeWriter) throws(CaptureError) {
+    if !started { try start() }
+    try runLoop(&writer)
+  }
+
+  /// True when ``run(into:)`` stopped because the writer (not an input) failed.
+  public private(set) var writerFailed = false
+
+  mutating func runLoop(_ writer: inout MergeWriter) throws(CaptureError) {
+    while true {
+      if !options.concatenate && !hasPendingOthers, let last = lastEmitted {
+        lastEmitted = nil
+        try advance(last)
+        if sources[last].headTime != nil { heapPush(last) }
+        if !hasPendingOthers && nextToOpen >= waiting.count, let top = heapPop() {
+          guard let time = sources[top].headTime, let packet = heads[top].take() else { continue }
+          sources[top].headTime = nil
+          lastEmitted = top
+          report.packets[top] += 1
+          if let lastTime = lastEmittedTime, time < lastTime { report.latePackets[top] += 1 } else { lastEmittedTime = time }
+          do {
+            try writer.writePacket(packet, input: top, section: sources[top].headSection, timestamp: time)
+          } catch {
+            writerFailed = true
+            throw error
+          }
+          continue
+        }
+      }
+      guard let record = try next() else { break }
+      do {
+        try writer.write(record)
+      } catch {
+        writerFailed = true
+        throw error
+      }
+    }
+    do {
+      try writer.finish()
+    } catch {
+      writerFailed = true
+      throw error
+    }
+  }
+
   mutating func emit(_ i: Int) -> MergedRecord? {
     guard let time = sources[i].headTime, let packet = heads[i].take() else { return nil }
     sources[i].headTime = nil
