@@ -121,3 +121,13 @@ import Testing
     #expect(diagnostics.allSatisfy { $0["offset"] is Int && ($0["message"] as? String)?.isEmpty == false })
   }
 }
+
+extension ListBACnetTests {
+  @Test func bacnetIPv6Keys() throws {
+    let j = try ListBACnetSupport.listJSON([ListBACnetSupport.fixture("bacnet-vectors/bip6.pcap")])
+    #expect(j.allSatisfy { $0["bacnet"] as? String == "BACnet/IPv6" })
+    let unicast = try #require(j[1]["bvlc"] as? [String: Any])
+    #expect(unicast["type"] as? Int == 0x82 && unicast["function"] as? Int == 1)
+    #expect((unicast["source_vmac"] as? String)?.count == 6 && (unicast["destination_vmac"] as? String)?.count == 6)
+  }
+}
