@@ -11,6 +11,7 @@ struct TagReader {
 
   /// The next header, without consuming it.
   func peek() -> TagHeader? {
+    guard !c.isAtEnd else { return nil }  // the common "optional field absent at the end" case: no error built
     var copy = c
     return try? TagHeader.read(&copy)
   }
