@@ -1,0 +1,300 @@
+/// Settings of an anonymizing run.
+public struct ArchiveConfiguration: Sendable {
+  /// How new names are chosen.
+  public var naming: CaptureNaming
+  /// When true the originals stay (copy); otherwise they are renamed or moved.
+  public var keepOriginals: Bool
+  /// Where the renamed files go; nil renames each file in its own directory.
+  public var outputDirectory: String?
+  /// Walk directories below the given ones too.
+  public var recursive: Bool
+  /// Report what would be done without changing anything (no journal is written either).
+  public var dryRun: Bool
+
+  /// Creates a configuration; the defaults rename in place with random names, not recursively.
+  public init(
+    naming: CaptureNaming = .random, keepOriginals: Bool = false, outputDirectory: String? = nil,
+    recursive: Bool = false, dryRun: Bool = false
+  ) {
+    self.naming = naming
+    self.keepOriginals = keepOriginals
+    self.outputDirectory = outputDirectory
+    self.recursive = recursive
+    self.dryRun = dryRun
+  }
+}
+
+/// Gives capture files names that say nothing about customer, site or date, without ever losing one.
+///
+/// For each capture found (files given directly, or regular files in given directories; symbolic links are
+/// never followed), the engine:
+/// 1. classifies the content (``CaptureSniffer``) — non-captures are skipped — and digests it;
+/// 2. picks a name (``CaptureNamer``) with the extension of the content's kind;
+/// 3. appends an `intent` record to the journal and fsyncs it;
+/// 4. renames without replacing (same file system), or copies to a temporary file beside the destination,
+///    fsyncs, verifies the digest, renames that into place and, for a move, removes the original;
+/// 5. fsyncs the directories and appends a `done` record.
+///
+/// A run killed anywhere can be finished or reversed from the journal by ``ArchiveRecovery``.
+/// The capture daemon uses this type with its own ``ArchiveFileSystem`` and digest.
+public struct CaptureArchiver {
+  /// The run's settings.
+  public let configuration: ArchiveConfiguration
+  /// The identifier of this run (128 random bits, hex), written into the journal and temporary names.
+  public let runID: String
+  private let fileSystem: any ArchiveFileSystem
+  private var namer: CaptureNamer
+  private let transfer: ArchiveTransfer
+  private let onEvent: (ArchiveEvent) -> Void
+  private var sequence = 0
+  private var summary = ArchiveSummary()
+  private var journal: ArchiveJournal?
+  /// Attempts at a fresh random name when one is taken.
+  private let randomAttempts = 8
+
+  /// Creates an engine.
+  ///
+  /// - Parameters:
+  ///   - configuration: what to do.
+  ///   - digest: makes the content digest (SHA-256 in the CLI).
+  ///   - fileSystem: the file system layer; tests substitute one that fails.
+  ///   - generator: the random source for names and the run ID (secure system source by default).
+  ///   - onEvent: receives progress events.
+  public init(
+    configuration: ArchiveConfiguration, digest: @escaping ContentDigestFactory,
+    fileSystem: any ArchiveFileSystem = PosixFileSystem(),
+    generator: any RandomNumberGenerator = SystemRandomNumberGenerator(),
+    onEvent: @escaping (ArchiveEvent) -> Void = { _ in }
+  ) {
+    self.init(
+      configuration: configuration, digest: digest, fileSystem: fileSystem, generator: generator, chunkSize: 1 << 20,
+      faultHook: nil, onEvent: onEvent)
+  }
+
+  /// Creates an engine with a copy chunk size and a fault hook (tests).
+  package init(
+    configuration: ArchiveConfiguration, digest: @escaping ContentDigestFactory, fileSystem: any ArchiveFileSystem,
+    generator: any RandomNumberGenerator, chunkSize: Int, faultHook: ArchiveFaultHook?,
+    onEvent: @escaping (ArchiveEvent) -> Void
+  ) {
+    self.configuration = configuration
+    self.fileSystem = fileSystem
+    var runNamer = CaptureNamer(naming: .random, generator: SystemRandomNumberGenerator())
+    self.runID = runNamer.baseName(contentDigest: [])
+    self.namer = CaptureNamer(naming: configuration.naming, generator: generator)
+    self.transfer = ArchiveTransfer(
+      fileSystem: fileSystem, makeDigest: digest, chunkSize: max(1, chunkSize), hook: faultHook)
+    self.onEvent = onEvent
+  }
+
+  /// Anonymizes the captures at `inputs` (files or directories).
+  ///
+  /// - Parameters:
+  ///   - inputs: paths as given by the user (relative paths are taken from the working directory).
+  ///   - journalPath: where to create the journal (`--map`); it must not exist. Nil: no journal, and nothing
+  ///     links new names to old ones.
+  /// - Returns: what was done. Failures of single files are reported through events and counted, not thrown.
+  /// - Throws: ``ArchiveError`` when the run cannot go on at all: the journal cannot be created or written, the
+  ///   output directory is unusable, or (tests) a simulated crash.
+  public mutating func run(inputs: [String], journalPath: String?) throws(ArchiveError) -> ArchiveSummary {
+    summary = ArchiveSummary()
+    let cwd = try fileSystem.currentDirectory()
+    var journalAbsolute: String?
+    if let journalPath {
+      journalAbsolute = absolute(journalPath, cwd: cwd)
+    }
+    let outputDirectory = try prepareOutputDirectory(cwd: cwd)
+    var walker = CaptureWalker(
+      fileSystem: fileSystem, recursive: configuration.recursive, exclude: journalAbsolute,
+      onSkip: { [onEvent] path, reason in onEvent(.skipped(path: path, reason: reason)) })
+    let files = walker.collect(inputs.map { absolute($0, cwd: cwd) })
+    summary.skipped += walker.skippedCount
+    summary.failed += walker.failedCount
+
+    if let journalAbsolute, !configuration.dryRun {
+      let journal = try ArchiveJournal.create(at: journalAbsolute, fileSystem: fileSystem)
+      self.journal = journal
+      try journal.append(JournalRecord(op: .begin, run: runID, version: JournalRecord.formatVersion))
+    }
+    defer {
+      try? journal?.close()
+      journal = nil
+    }
+    for file in files {
+      try process(file, outputDirectory: outputDirectory)
+    }
+    try journal?.close()
+    return summary
+  }
+
+  private func absolute(_ path: String, cwd: String) -> String {
+    path.hasPrefix("/") ? path : ArchivePaths.join(cwd, path)
+  }
+
+  private func prepareOutputDirectory(cwd: String) throws(ArchiveError) -> String? {
+    guard let given = configuration.outputDirectory else { return nil }
+    let path = absolute(given, cwd: cwd)
+    switch try fileSystem.status(of: path)?.kind {
+    case nil:
+      if configuration.dryRun { return path }
+      try fileSystem.makeDirectory(path, permissions: 0o700)
+      try fileSystem.synchronizeDirectory(ArchivePaths.directory(of: path))
+    case .directory?, .symbolicLink?:
+      break  // a link given explicitly by the user is resolved below
+    default:
+      throw ArchiveError(code: .notRegularFile, path: path, message: "the output directory is not a directory")
+    }
+    let resolved = try fileSystem.resolve(path)
+    guard try fileSystem.status(of: resolved)?.kind == .directory else {
+      throw ArchiveError(code: .notRegularFile, path: path, message: "the output directory is not a directory")
+    }
+    return resolved
+  }
+
+  private mutating func fail(_ path: String, _ error: ArchiveError, output: Bool) {
+    summary.failed += 1
+    if output { summary.outputFailed = true }
+    onEvent(.failed(path: path, error: error))
+  }
+
+  private mutating func skip(_ path: String, _ reason: String) {
+    summary.skipped += 1
+    onEvent(.skipped(path: path, reason: reason))
+  }
+
+  private mutating func process(_ path: String, outputDirectory: String?) throws(ArchiveError) {
+    // Examine: kind, digest, size, permissions. Reading failures are input failures.
+    let status: FileStatus
+    let kind: CaptureFileKind
+    let digest: [UInt8]
+    let size: Int64
+    do throws(ArchiveError) {
+      guard let st = try fileSystem.status(of: path), st.kind == .regular else {
+        skip(path, "no longer a regular file")
+        return
+      }
+      status = st
+      guard let k = try CaptureSniffer(fileSystem: fileSystem).kind(ofFileAt: path) else {
+        skip(path, "not a capture (pcap, pcapng, or either gzip-compressed)")
+        return
+      }
+      kind = k
+      (digest, size) = try transfer.digest(ofFileAt: path)
+    } catch {
+      if error.code == .interrupted { throw error }
+      fail(path, error, output: false)
+      return
+    }
+    let digestHex = hexString(digest)
+    let destinationDirectory = outputDirectory ?? ArchivePaths.directory(of: path)
+    var method: TransferMethod
+    do throws(ArchiveError) {
+      guard let destination = try fileSystem.status(of: destinationDirectory) else {
+        throw ArchiveError(code: .notFound, path: destinationDirectory, message: "the destination directory is gone")
+      }
+      method = !configuration.keepOriginals && destination.device == status.device ? .rename : .copy
+    } catch {
+      fail(path, error, output: true)
+      return
+    }
+
+    var attempts = 0
+    while true {
+      attempts += 1
+      let target = ArchivePaths.join(destinationDirectory, namer.baseName(contentDigest: digest) + kind.fileExtension)
+      if target == path {
+        skip(path, "already has its content name")
+        return
+      }
+      do throws(ArchiveError) {
+        if let existing = try fileSystem.status(of: target) {
+          if configuration.naming == .random && attempts < randomAttempts { continue }
+          let same = existing.isSameFile(as: status)
+          throw ArchiveError(
+            code: .exists, path: target,
+            message: same
+              ? "the file is already there under this name"
+              : configuration.naming == .content
+                ? "a file with the same content already has this name; nothing was replaced"
+                : "every new name tried is taken; nothing was replaced")
+        }
+      } catch {
+        fail(path, error, output: true)
+        return
+      }
+      if configuration.dryRun {
+        summary.completed += 1
+        onEvent(.planned(from: path, to: target, method: method))
+        return
+      }
+      sequence += 1
+      let seq = sequence
+      let temp =
+        method == .copy ? ArchivePaths.join(destinationDirectory, ArchivePaths.partialPrefix + "\(runID)-\(seq)") : nil
+      let intent = JournalRecord(
+        op: .intent, run: runID, seq: seq, from: path, to: target, temp: temp, method: method,
+        keep: configuration.keepOriginals, size: size, digest: digestHex)
+      try journal?.append(intent)
+      do throws(ArchiveError) {
+        try transfer.step(.intentRecorded)
+        try perform(intent, permissions: status.permissions)
+        try journal?.append(JournalRecord(op: .done, run: runID, seq: seq))
+        try transfer.step(.completed)
+        summary.completed += 1
+        onEvent(.completed(from: path, to: target, method: method, keptOriginal: configuration.keepOriginals))
+        return
+      } catch {
+        if error.code == .interrupted { throw error }
+        if error.code == .journal { throw error }
+        try journal?.append(JournalRecord(op: .failed, run: runID, seq: seq, error: error.description))
+        if error.code == .exists && configuration.naming == .random && attempts < randomAttempts { continue }
+        if error.code == .crossDevice && method == .rename {
+          method = .copy  // the rename crossed file systems after all (e.g. a bind mount): copy instead
+          continue
+        }
+        fail(path, error, output: true)
+        return
+      }
+    }
+  }
+
+  /// Steps 4–5 of the run for one intent: the change itself, each step made durable.
+  private func perform(_ intent: JournalRecord, permissions: UInt32) throws(ArchiveError) {
+    guard let from = intent.from, let to = intent.to, let digest = intent.digest else { return }
+    let toDirectory = ArchivePaths.directory(of: to)
+    switch intent.method {
+    case .copy?:
+      guard let temp = intent.temp else { return }
+      try transfer.copyVerified(from: from, to: temp, expectedDigest: digest, permissions: permissions)
+      try transfer.step(.copied)
+      do throws(ArchiveError) {
+        try fileSystem.renameWithoutReplacing(temp, to: to)
+      } catch {
+        try? fileSystem.removeFile(temp)
+        throw error
+      }
+      try fileSystem.synchronizeDirectory(toDirectory)
+      try transfer.step(.renamed)
+      if intent.keep != true {
+        do throws(ArchiveError) {
+          try fileSystem.removeFile(from)
+          try fileSystem.synchronizeDirectory(ArchivePaths.directory(of: from))
+        } catch {
+          var e = error
+          e.message = "copied to \(to), but the original could not be removed (" + e.message + "); both remain"
+          throw e
+        }
+        try transfer.step(.originalRemoved)
+      }
+    default:
+      try fileSystem.renameWithoutReplacing(from, to: to)
+      try fileSystem.synchronizeDirectory(toDirectory)
+      let fromDirectory = ArchivePaths.directory(of: from)
+      if fromDirectory != toDirectory { try fileSystem.synchronizeDirectory(fromDirectory) }
+      try transfer.step(.renamed)
+    }
+  }
+}
+
+@available(*, unavailable)
+extension CaptureArchiver: Sendable {}
