@@ -185,6 +185,9 @@ final class FaultyFileSystem: ArchiveFileSystem, @unchecked Sendable {
   var writeBudget: Int?
   /// errno for renames whose destination is in this directory.
   var renameFailure: (directory: String, errno: Int32)?
+  /// When true, renames of the engine's own temporary files are spared by `renameFailure` (so an EXDEV there
+  /// simulates a destination on another file system).
+  var spareTemporaries = false
   /// errno for creating files in this directory.
   var createFailure: (directory: String, errno: Int32)?
   /// Paths exempt from the write budget (the journal).
@@ -223,7 +226,9 @@ final class FaultyFileSystem: ArchiveFileSystem, @unchecked Sendable {
   }
   func close(_ file: OpenFile) throws(ArchiveError) { try base.close(file) }
   func renameWithoutReplacing(_ from: String, to: String) throws(ArchiveError) {
-    if let f = renameFailure, ArchivePaths.directory(of: to) == f.directory {
+    let temporary = ArchivePaths.name(of: from).hasPrefix(ArchivePaths.partialPrefix)
+      || ArchivePaths.name(of: from).hasPrefix(ArchivePaths.undoPrefix)
+    if let f = renameFailure, ArchivePaths.directory(of: to) == f.directory, !(spareTemporaries && temporary) {
       throw ArchiveError.system(f.errno, path: to, action: "rename \(from)")
     }
     try base.renameWithoutReplacing(from, to: to)

@@ -20,7 +20,7 @@ public enum TransferMethod: String, Codable, Hashable, Sendable {
 /// records. Records of one file share `run` and `seq`. Paths are absolute.
 ///
 /// ```
-/// {"op":"begin","run":"5f0c…","version":1}
+/// {"inputs":["/data"],"keep":false,"naming":"random","op":"begin","recursive":false,"run":"5f0c…","version":1}
 /// {"digest":"9a1e…","from":"/data/site-a.pcapng","keep":false,"method":"rename","op":"intent","run":"5f0c…","seq":1,"size":7212,"to":"/data/3b6f….pcapng"}
 /// {"op":"done","run":"5f0c…","seq":1}
 /// ```
@@ -75,12 +75,21 @@ public struct JournalRecord: Codable, Hashable, Sendable {
   public var error: String?
   /// Journal format version (begin).
   public var version: Int?
+  /// The run's absolute input paths (begin), so a resume can carry on with the files not reached yet.
+  public var inputs: [String]?
+  /// The run's naming scheme (begin).
+  public var naming: CaptureNaming?
+  /// The run's output directory, absolute (begin); nil for in place.
+  public var output: String?
+  /// Whether the run walked directories recursively (begin).
+  public var recursive: Bool?
 
   /// Creates a record.
   public init(
     op: Operation, run: String, seq: Int? = nil, from: String? = nil, to: String? = nil, temp: String? = nil,
     method: TransferMethod? = nil, keep: Bool? = nil, size: Int64? = nil, digest: String? = nil,
-    error: String? = nil, version: Int? = nil
+    error: String? = nil, version: Int? = nil, inputs: [String]? = nil, naming: CaptureNaming? = nil,
+    output: String? = nil, recursive: Bool? = nil
   ) {
     self.op = op
     self.run = run
@@ -94,6 +103,10 @@ public struct JournalRecord: Codable, Hashable, Sendable {
     self.digest = digest
     self.error = error
     self.version = version
+    self.inputs = inputs
+    self.naming = naming
+    self.output = output
+    self.recursive = recursive
   }
 }
 

@@ -20,6 +20,9 @@ public struct ArchiveRecovery {
   private let fileSystem: any ArchiveFileSystem
   private let transfer: ArchiveTransfer
   private let onEvent: (ArchiveEvent) -> Void
+  private let makeDigest: ContentDigestFactory
+  private let chunkSize: Int
+  private let faultHook: ArchiveFaultHook?
   private var summary = ArchiveSummary()
 
   /// Creates a recovery engine.
@@ -42,6 +45,9 @@ public struct ArchiveRecovery {
     faultHook: ArchiveFaultHook?, onEvent: @escaping (ArchiveEvent) -> Void
   ) {
     self.fileSystem = fileSystem
+    self.makeDigest = digest
+    self.chunkSize = chunkSize
+    self.faultHook = faultHook
     self.transfer = ArchiveTransfer(
       fileSystem: fileSystem, makeDigest: digest, chunkSize: max(1, chunkSize), hook: faultHook)
     self.onEvent = onEvent
@@ -99,7 +105,9 @@ public struct ArchiveRecovery {
     ArchiveError(code: .conflict, path: intent.to, message: what + "; left as it is")
   }
 
-  /// Completes every change of the journal that has an intent but neither a done nor a failed record.
+  /// Finishes an interrupted run: completes every change of the journal that has an intent but neither a done
+  /// nor a failed record, then carries on with the run's inputs (recorded in its `begin` record), handling every
+  /// capture there that the journal does not name yet, with the run's settings.
   ///
   /// - Returns: counts; per-file problems are reported through events.
   /// - Throws: when the journal cannot be read or appended to (or, in tests, a simulated crash).
@@ -107,7 +115,8 @@ public struct ArchiveRecovery {
     summary = ArchiveSummary()
     let (journal, records) = try ArchiveJournal.open(at: path, fileSystem: fileSystem)
     defer { try? journal.close() }
-    for entry in try entries(records, path: path) where !entry.done && !entry.failed && !entry.undone {
+    let list = try entries(records, path: path)
+    for entry in list where !entry.done && !entry.failed && !entry.undone {
       let intent = entry.intent
       do throws(ArchiveError) {
         try finish(intent)
@@ -122,8 +131,37 @@ public struct ArchiveRecovery {
         fail(intent.from ?? path, error)
       }
     }
+    try carryOn(records: records, entries: list, journal: journal)
     try journal.close()
     return summary
+  }
+
+  /// The second half of a resume: the files of the run's inputs that no intent names yet.
+  private mutating func carryOn(records: [JournalRecord], entries: [Entry], journal: ArchiveJournal) throws(ArchiveError) {
+    guard let begin = records.last(where: { $0.op == .begin }), let inputs = begin.inputs, let naming = begin.naming
+    else { return }
+    var handled = Set<String>()
+    var lastSequence = 0
+    for entry in entries where entry.intent.run == begin.run {
+      lastSequence = max(lastSequence, entry.intent.seq ?? 0)
+    }
+    for entry in entries where !entry.failed {
+      if let from = entry.intent.from { handled.insert(from) }
+      if let to = entry.intent.to { handled.insert(to) }
+    }
+    let configuration = ArchiveConfiguration(
+      naming: naming, keepOriginals: begin.keep == true, outputDirectory: begin.output,
+      recursive: begin.recursive == true)
+    var archiver = CaptureArchiver(
+      configuration: configuration, digest: makeDigest, fileSystem: fileSystem,
+      generator: SystemRandomNumberGenerator(), chunkSize: chunkSize, faultHook: faultHook, runID: begin.run,
+      onEvent: onEvent)
+    let more = try archiver.continueRun(
+      inputs: inputs, journal: journal, handled: handled, lastSequence: lastSequence)
+    summary.completed += more.completed
+    summary.skipped += more.skipped
+    summary.failed += more.failed
+    summary.outputFailed = summary.outputFailed || more.outputFailed
   }
 
   private func finish(_ intent: JournalRecord) throws(ArchiveError) {

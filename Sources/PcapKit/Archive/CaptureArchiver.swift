@@ -71,16 +71,16 @@ public struct CaptureArchiver {
       faultHook: nil, onEvent: onEvent)
   }
 
-  /// Creates an engine with a copy chunk size and a fault hook (tests).
+  /// Creates an engine with a copy chunk size and a fault hook (tests), or to continue a journaled run.
   package init(
     configuration: ArchiveConfiguration, digest: @escaping ContentDigestFactory, fileSystem: any ArchiveFileSystem,
     generator: any RandomNumberGenerator, chunkSize: Int, faultHook: ArchiveFaultHook?,
-    onEvent: @escaping (ArchiveEvent) -> Void
+    runID: String? = nil, onEvent: @escaping (ArchiveEvent) -> Void
   ) {
     self.configuration = configuration
     self.fileSystem = fileSystem
     var runNamer = CaptureNamer(naming: .random, generator: SystemRandomNumberGenerator())
-    self.runID = runNamer.baseName(contentDigest: [])
+    self.runID = runID ?? runNamer.baseName(contentDigest: [])
     self.namer = CaptureNamer(naming: configuration.naming, generator: generator)
     self.transfer = ArchiveTransfer(
       fileSystem: fileSystem, makeDigest: digest, chunkSize: max(1, chunkSize), hook: faultHook)
@@ -99,22 +99,19 @@ public struct CaptureArchiver {
   public mutating func run(inputs: [String], journalPath: String?) throws(ArchiveError) -> ArchiveSummary {
     summary = ArchiveSummary()
     let cwd = try fileSystem.currentDirectory()
-    var journalAbsolute: String?
-    if let journalPath {
-      journalAbsolute = absolute(journalPath, cwd: cwd)
-    }
+    let journalAbsolute = journalPath.map { absolute($0, cwd: cwd) }
     let outputDirectory = try prepareOutputDirectory(cwd: cwd)
-    var walker = CaptureWalker(
-      fileSystem: fileSystem, recursive: configuration.recursive, exclude: journalAbsolute,
-      onSkip: { [onEvent] path, reason in onEvent(.skipped(path: path, reason: reason)) })
-    let files = walker.collect(inputs.map { absolute($0, cwd: cwd) })
-    summary.skipped += walker.skippedCount
-    summary.failed += walker.failedCount
+    let absoluteInputs = inputs.map { absolute($0, cwd: cwd) }
+    let files = collect(absoluteInputs, journal: journalAbsolute, handled: [])
 
     if let journalAbsolute, !configuration.dryRun {
       let journal = try ArchiveJournal.create(at: journalAbsolute, fileSystem: fileSystem)
       self.journal = journal
-      try journal.append(JournalRecord(op: .begin, run: runID, version: JournalRecord.formatVersion))
+      try journal.append(
+        JournalRecord(
+          op: .begin, run: runID, keep: configuration.keepOriginals, version: JournalRecord.formatVersion,
+          inputs: absoluteInputs, naming: configuration.naming, output: outputDirectory,
+          recursive: configuration.recursive))
     }
     defer {
       try? journal?.close()
@@ -125,6 +122,36 @@ public struct CaptureArchiver {
     }
     try journal?.close()
     return summary
+  }
+
+  /// Carries on with a journaled run after ``ArchiveRecovery`` finished its pending files: walks the run's
+  /// inputs again and handles every capture the journal does not name yet, appending to the same journal.
+  package mutating func continueRun(
+    inputs: [String], journal: ArchiveJournal, handled: Set<String>, lastSequence: Int
+  ) throws(ArchiveError) -> ArchiveSummary {
+    summary = ArchiveSummary()
+    sequence = lastSequence
+    let outputDirectory = try configuration.outputDirectory.map { (path) throws(ArchiveError) -> String in
+      if try fileSystem.status(of: path) == nil { try fileSystem.makeDirectory(path, permissions: 0o700) }
+      return path
+    }
+    let files = collect(inputs, journal: journal.path, handled: handled)
+    self.journal = journal
+    defer { self.journal = nil }
+    for file in files {
+      try process(file, outputDirectory: outputDirectory)
+    }
+    return summary
+  }
+
+  private mutating func collect(_ inputs: [String], journal: String?, handled: Set<String>) -> [String] {
+    var walker = CaptureWalker(
+      fileSystem: fileSystem, recursive: configuration.recursive, journal: journal, handled: handled,
+      onSkip: { [onEvent] path, reason in onEvent(.skipped(path: path, reason: reason)) })
+    let files = walker.collect(inputs)
+    summary.skipped += walker.skippedCount
+    summary.failed += walker.failedCount
+    return files
   }
 
   private func absolute(_ path: String, cwd: String) -> String {

@@ -1,5 +1,5 @@
 /// How a capture's new name is chosen. Neither scheme looks at the old name.
-public enum CaptureNaming: String, Hashable, Sendable, CaseIterable {
+public enum CaptureNaming: String, Codable, Hashable, Sendable, CaseIterable {
   /// 128 bits from the system's secure random source, as 32 lower-case hex digits.
   case random
   /// The hex digest of the file's bytes (SHA-256 in the CLI: 64 hex digits), so the same capture always gets the

@@ -6,8 +6,10 @@
 struct CaptureWalker {
   let fileSystem: any ArchiveFileSystem
   let recursive: Bool
-  /// An absolute path never to return (the journal itself).
-  let exclude: String?
+  /// The journal's absolute path, never returned (it is not a capture anyway, but it is being written).
+  let journal: String?
+  /// On resume: absolute paths the journal already names, silently left out.
+  let handled: Set<String>
   let onSkip: (String, String) -> Void
   private(set) var skippedCount = 0
   private(set) var failedCount = 0
@@ -20,10 +22,14 @@ struct CaptureWalker {
     var inode: UInt64
   }
 
-  init(fileSystem: any ArchiveFileSystem, recursive: Bool, exclude: String?, onSkip: @escaping (String, String) -> Void) {
+  init(
+    fileSystem: any ArchiveFileSystem, recursive: Bool, journal: String?, handled: Set<String> = [],
+    onSkip: @escaping (String, String) -> Void
+  ) {
     self.fileSystem = fileSystem
     self.recursive = recursive
-    self.exclude = exclude
+    self.journal = journal
+    self.handled = handled
     self.onSkip = onSkip
   }
 
@@ -64,10 +70,11 @@ struct CaptureWalker {
   }
 
   private mutating func add(_ path: String, _ st: FileStatus, to files: inout [String]) {
-    if path == exclude {
+    if path == journal {
       skip(path, "the map itself")
       return
     }
+    if handled.contains(path) { return }
     guard seen.insert(FileIdentity(device: st.device, inode: st.inode)).inserted else {
       skip(path, "already listed (the same file was given twice or is a hard link)")
       return
