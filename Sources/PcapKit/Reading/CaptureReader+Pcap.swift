@@ -1,0 +1,97 @@
+// Classic pcap (draft-ietf-opsawg-pcap):
+//
+//   File header (24 bytes)                 Record (16 bytes, or 24 in the modified format)
+//   +------------------------------+       +------------------------------+
+//   | magic                        |       | ts seconds (u32)             |
+//   | major (2)     | minor (4)    |       | ts µs or ns (u32)            |
+//   | reserved1 (thiszone)         |       | captured length              |
+//   | reserved2 (sigfigs)          |       | original length              |
+//   | snaplen                      |       | [modified: ifindex u32,      |
+//   | FCS|R|P|reserved3| LinkType  |       |  protocol u16, type u8, pad] |
+//   +------------------------------+       | data                         |
+//                                          +------------------------------+
+
+extension CaptureReader {
+  mutating func readPcapHeader() throws(CaptureError) -> CaptureRecord {
+    let off = offset
+    guard try ensure(24) else {
+      throw CaptureError(.truncated, offset: off, "the pcap file header needs 24 bytes, the input holds \(end - start)")
+    }
+    guard case .pcap(let ns, let o, let modified) = format else { preconditionFailure("not pcap") }
+    let major = u16(start + 4, o), minor = u16(start + 6, o)
+    guard major == 2 else {
+      throw CaptureError(.unsupportedVersion, offset: off + 4, "pcap version \(major).\(minor) is not 2.x")
+    }
+    let header = PcapFileHeader(
+      format: format, thisZone: Int32(bitPattern: u32(start + 8, o)), sigFigs: u32(start + 12, o),
+      snapLength: u32(start + 16, o), linkTypeWord: u32(start + 20, o))
+    if header.linkTypeWord & 0x0BFF_0000 != 0 {
+      throw CaptureError(.reservedLinkTypeBits, offset: off + 20,
+                         "reserved bits set in the link-type word 0x\(String(header.linkTypeWord, radix: 16))")
+    }
+    if header.snapLength == 0 {
+      warn(CaptureError(.invalidArgument, offset: off + 16, "snapshot length 0 (the format requires a non-zero value)"))
+    }
+    pcapHeaderLength = modified ? 24 : 16
+    order = o
+    let raw = RawBlock(type: .pcapFileHeader, bytes: buf[start..<(start + 24)], byteOrder: o, fileOffset: off)
+    let resolution: TimestampResolution = ns ? .nanoseconds : .microseconds
+    let link = header.linkType
+    ifaces = [
+      InterfaceInfo(linkType: link, snapLength: Int(header.snapLength), resolution: resolution, offsetSeconds: 0,
+                    maxCapturedLength: options.maxCapturedLength(for: link))
+    ]
+    let shb = SectionHeader(byteOrder: o, majorVersion: major, minorVersion: minor, sectionLength: -1,
+                            options: .empty, index: 0, pcapHeader: header, raw: raw)
+    let idb = InterfaceDescription(id: 0, linkType: link, snapLength: header.snapLength, timestampResolution: resolution,
+                                   timestampOffset: 0, fcsLengthBits: header.fcsLength.map { $0 * 8 },
+                                   options: .empty, isSynthesized: true, raw: raw)
+    section = shb
+    interfaces = [idb]
+    sectionCount = 1
+    pendingInterface = idb
+    phase = .pcapInterface
+    start += 24
+    return .section(shb)
+  }
+
+  mutating func nextPcapRecord() throws(CaptureError) -> Packet? {
+    let h = pcapHeaderLength
+    let o = order
+    let off = base + start
+    if end - start < h {
+      guard try ensure(h) else {
+        if end == start { return nil }
+        throw CaptureError(.truncated, offset: off,
+                           "record header cut short: \(end - start) of \(h) bytes before the end of the input")
+      }
+    }
+    let i = start
+    let sec = u32(i, o), frac = u32(i + 4, o)
+    let caplen = Int(u32(i + 8, o)), origlen = Int(u32(i + 12, o))
+    let iface = ifaces[0]
+    if caplen > iface.maxCapturedLength {
+      throw CaptureError(.capturedLengthTooLarge, offset: off + 8,
+                         "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
+    }
+    let total = h + caplen
+    if total > options.maxBlockSize {
+      throw CaptureError(.blockTooLarge, offset: off, "record of \(total) bytes exceeds the \(options.maxBlockSize)-byte cap")
+    }
+    if end - start < total {
+      guard try ensure(total) else {
+        throw CaptureError(.truncated, offset: off,
+                           "packet data cut short: captured length \(caplen), \(end - start - h) bytes before the end of the input")
+      }
+    }
+    let s = start
+    let ups = Int128(iface.resolution.unitsPerSecond)
+    let ts = CaptureTimestamp(ticks: Int128(sec) * ups + Int128(frac), resolution: iface.resolution)
+    start = s + total
+    return Packet(
+      interfaceID: 0, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, capturedLength: caplen, originalLength: origlen,
+      data: buf[(s + h)..<(s + total)], rawRecord: buf[s..<(s + total)], fileOffset: off, blockType: .pcapRecord,
+      byteOrder: o, sectionIndex: 0, options: .empty,
+      exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)
+  }
+}

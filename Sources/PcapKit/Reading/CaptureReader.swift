@@ -1,0 +1,256 @@
+/// Streams the records of a pcap or pcapng capture — from a file, standard input, a pipe, gzip-compressed or not,
+/// or any ``ByteSource`` — with memory bounded by the largest block.
+///
+/// ```swift
+/// var reader = try CaptureReader(path: "trace.pcapng")   // "-" reads standard input
+/// while let packet = try reader.nextPacket() {
+///   print(packet.timestamp, packet.capturedLength)
+/// }
+/// ```
+///
+/// The reader fills a reusable buffer in large chunks (``ReaderOptions/chunkSize``, 4 MiB) and hands out
+/// records whose bytes are views into it: no allocation per packet. The per-packet path involves no existential
+/// dispatch: the source is asked for bytes only when the buffer runs dry.
+///
+/// Errors are terminal: after ``next()`` throws, it returns `nil`. Every complete record before the damage has
+/// been returned, so a truncated file yields all its whole packets and then a ``CaptureError/Code/truncated``
+/// error whose offset is that of the incomplete record.
+///
+/// A value type holding a reference to its source; copies share the source, so use one copy only. Not `Sendable`.
+public struct CaptureReader {
+  enum Source {
+    case file(FileSource)
+    case gzip(GzipSource)
+    case custom(any ByteSource)
+
+    var underlying: any ByteSource {
+      switch self {
+      case .file(let f): f
+      case .gzip(let g): g
+      case .custom(let s): s
+      }
+    }
+  }
+
+  struct InterfaceInfo {
+    var linkType: LinkType
+    var snapLength: Int
+    var resolution: TimestampResolution
+    var offsetSeconds: Int64
+    var maxCapturedLength: Int
+  }
+
+  enum Phase { case pcapHeader, pcapInterface, pcapRecords, pcapng }
+
+  var source: Source
+  var buf: [UInt8]
+  var start = 0
+  var end = 0
+  /// Stream offset of `buf[0]`.
+  var base = 0
+  var sourceAtEnd = false
+  var phase: Phase
+  var ifaces: [InterfaceInfo] = []
+  var order: ByteOrder = .little
+  var pcapHeaderLength = 16
+  var pendingInterface: InterfaceDescription?
+
+  /// The caps and buffer size in force.
+  public let options: ReaderOptions
+  /// The capture format, detected from the first bytes.
+  public internal(set) var format: CaptureFormat
+  /// True when the input was gzip-compressed (detected by magic).
+  public internal(set) var isCompressed = false
+  /// The current section's header (nil before the first record is read).
+  public internal(set) var section: SectionHeader?
+  /// The current section's interfaces, indexed by interface ID.
+  public internal(set) var interfaces: [InterfaceDescription] = []
+  /// Sections seen so far.
+  public internal(set) var sectionCount = 0
+  /// Non-fatal diagnostics (e.g. a block length that is not a multiple of 4 but whose trailer makes the intent
+  /// clear), at most ``ReaderOptions/maxWarnings``.
+  public internal(set) var warnings: [CaptureError] = []
+  /// How many diagnostics occurred (including those not kept).
+  public internal(set) var warningCount = 0
+  /// True once the end was reached or an error was thrown.
+  public internal(set) var isFinished = false
+
+  /// Absolute offset (in the decompressed stream) of the next record.
+  public var offset: Int { base + start }
+
+  /// Opens a capture file; `"-"` reads standard input.
+  ///
+  /// Reads the first chunk to detect gzip and the format.
+  /// - Throws: ``CaptureError/Code/ioError`` if the file cannot be opened or read; ``CaptureError/Code/badMagic``
+  ///   if it is not a capture; ``CaptureError/Code/truncated`` if it is empty or shorter than a magic number.
+  public init(path: String, options: ReaderOptions = .init()) throws(CaptureError) {
+    try self.init(source: Source.file(try FileSource(path: path)), options: options)
+  }
+
+  /// Reads a capture from any byte source (a pipe, bytes in memory, a live feed).
+  /// - Throws: as ``init(path:options:)``.
+  public init(source: some ByteSource, options: ReaderOptions = .init()) throws(CaptureError) {
+    if let f = source as? FileSource {
+      try self.init(source: Source.file(f), options: options)
+    } else if let g = source as? GzipSource {
+      try self.init(source: Source.gzip(g), options: options)
+    } else {
+      try self.init(source: Source.custom(source), options: options)
+    }
+  }
+
+  /// Reads a capture held in memory.
+  public init(bytes: [UInt8], options: ReaderOptions = .init()) throws(CaptureError) {
+    try self.init(source: MemorySource(bytes), options: options)
+  }
+
+  init(source: Source, options: ReaderOptions) throws(CaptureError) {
+    self.source = source
+    self.options = options
+    self.buf = [UInt8](repeating: 0, count: max(options.chunkSize, 64))
+    self.phase = .pcapng
+    self.format = .pcapng
+    _ = try refill(4)
+    if end >= 2 && CaptureFormat.isGzip(buf[0..<2]) {
+      let gz = try GzipSource(wrapping: source.underlying, prefix: Array(buf[0..<end]))
+      self.source = .gzip(gz)
+      isCompressed = true
+      end = 0
+      sourceAtEnd = false
+      _ = try refill(4)
+    }
+    if end == 0 { throw CaptureError(.truncated, offset: 0, "the input is empty") }
+    guard let f = CaptureFormat.detect(buf[0..<min(end, 4)]) else {
+      if end < 4 { throw CaptureError(.truncated, offset: 0, "the input holds only \(end) bytes") }
+      throw CaptureError(.badMagic, offset: 0, "not a pcap or pcapng capture (first bytes \(hex(buf[0..<4])))")
+    }
+    format = f
+    if case .pcap = f { phase = .pcapHeader }
+  }
+
+  // MARK: Buffer
+
+  mutating func readSource(at index: Int, count: Int) throws(CaptureError) -> Int {
+    do {
+      switch source {
+      case .file(let f): return try f.read(into: &buf, at: index, count: count)
+      case .gzip(let g): return try g.read(into: &buf, at: index, count: count)
+      case .custom(var s):
+        let n = try s.read(into: &buf, at: index, count: count)
+        source = .custom(s)
+        return n
+      }
+    } catch {
+      var e = error
+      if e.offset == nil { e.offset = base + index }
+      throw e
+    }
+  }
+
+  /// Makes `n` bytes available at `start`, reading more if needed; false if the input ends first.
+  @inline(__always)
+  mutating func ensure(_ n: Int) throws(CaptureError) -> Bool {
+    if end - start >= n { return true }
+    return try refill(n)
+  }
+
+  mutating func refill(_ n: Int) throws(CaptureError) -> Bool {
+    if sourceAtEnd { return end - start >= n }
+    let have = end - start
+    if start > 0 {
+      SystemIO.moveToFront(&buf, from: start, count: have)
+      base += start
+      start = 0
+      end = have
+    }
+    if n > buf.count { buf.append(contentsOf: repeatElement(0, count: n - buf.count)) }
+    while end < n {
+      let k = try readSource(at: end, count: buf.count - end)
+      if k <= 0 {
+        sourceAtEnd = true
+        break
+      }
+      end += k
+    }
+    return end >= n
+  }
+
+  @inline(__always) func u16(_ i: Int, _ o: ByteOrder) -> UInt16 {
+    let b0 = UInt16(buf[i]), b1 = UInt16(buf[i + 1])
+    return o == .little ? (b1 << 8 | b0) : (b0 << 8 | b1)
+  }
+
+  @inline(__always) func u32(_ i: Int, _ o: ByteOrder) -> UInt32 {
+    let b0 = UInt32(buf[i]), b1 = UInt32(buf[i + 1]), b2 = UInt32(buf[i + 2]), b3 = UInt32(buf[i + 3])
+    return o == .little ? (b3 << 24 | b2 << 16 | b1 << 8 | b0) : (b0 << 24 | b1 << 16 | b2 << 8 | b3)
+  }
+
+  @inline(__always) func u64(_ i: Int, _ o: ByteOrder) -> UInt64 {
+    let a = UInt64(u32(i, o)), c = UInt64(u32(i + 4, o))
+    return o == .little ? (c << 32 | a) : (a << 32 | c)
+  }
+
+  mutating func warn(_ e: CaptureError) {
+    warningCount += 1
+    if warnings.count < options.maxWarnings { warnings.append(e) }
+  }
+
+  // MARK: Records
+
+  /// The next record in file order, or nil at the end of the input.
+  ///
+  /// - Throws: a ``CaptureError`` for malformed or truncated input, or when the source fails. After an error the
+  ///   reader is finished and returns nil.
+  public mutating func next() throws(CaptureError) -> CaptureRecord? {
+    if isFinished { return nil }
+    do {
+      let r: CaptureRecord?
+      switch phase {
+      case .pcapng: r = try nextBlock()
+      case .pcapRecords: r = try nextPcapRecord().map { .packet($0) }
+      case .pcapHeader: r = try readPcapHeader()
+      case .pcapInterface:
+        phase = .pcapRecords
+        r = pendingInterface.map { .interface($0) }
+        pendingInterface = nil
+      }
+      if r == nil { isFinished = true }
+      return r
+    } catch {
+      isFinished = true
+      throw error
+    }
+  }
+
+  /// The next packet, skipping every other record (whose effects — new sections, interfaces — still apply).
+  /// - Throws: as ``next()``.
+  public mutating func nextPacket() throws(CaptureError) -> Packet? {
+    if phase == .pcapRecords && !isFinished {
+      do {
+        if let p = try nextPcapRecord() { return p }
+        isFinished = true
+        return nil
+      } catch {
+        isFinished = true
+        throw error
+      }
+    }
+    while let r = try next() {
+      if case .packet(let p) = r { return p }
+    }
+    return nil
+  }
+}
+
+@available(*, unavailable)
+extension CaptureReader: Sendable {}
+
+func hex(_ b: ArraySlice<UInt8>) -> String {
+  let digits = Array("0123456789ABCDEF")
+  var s = ""
+  for x in b {
+    s.append(digits[Int(x >> 4)])
+    s.append(digits[Int(x & 15)])
+  }
+  return s
+}
