@@ -19,6 +19,13 @@ struct Anonymize: ParsableCommand {
       --map MAP writes a journal (JSON Lines, mode 0600) linking old and new paths; each record reaches the disk
       before the change it describes. An interrupted run can then be finished with --resume MAP or reversed with
       --undo MAP. Without --map nothing links the new names to the old ones.
+
+      --scrub-metadata also rewrites pcapng content without descriptive text: comments, SHB hardware/OS/
+      application, interface names/descriptions/OS/hardware/filters/time-zone names, name resolution blocks,
+      decryption secrets, custom blocks and options, and blocks of unknown or local-use types. Packets and
+      timestamps are unchanged. Gzip files are re-compressed without the original file name and time in their
+      header. What was removed is reported for each file. The original is removed after the rewritten file is
+      safely in place (kept with --copy), so an --undo restores its name but not the removed metadata.
       """
   )
 
@@ -111,7 +118,7 @@ struct Anonymize: ParsableCommand {
       }
       let configuration = ArchiveConfiguration(
         naming: naming, keepOriginals: transfer == .copy, outputDirectory: outputDirectory,
-        recursive: recursive, dryRun: dryRun)
+        recursive: recursive, dryRun: dryRun, scrubMetadata: scrubMetadata)
       var archiver = CaptureArchiver(
         configuration: configuration, digest: SHA256Digest.factory, onEvent: reporter.handle)
       let summary = try archiver.run(inputs: inputs, journalPath: map)

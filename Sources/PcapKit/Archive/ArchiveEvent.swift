@@ -8,6 +8,10 @@ public enum ArchiveEvent: Sendable {
   case completed(from: String, to: String, method: TransferMethod, keptOriginal: Bool)
   /// The file is back under its old name (undo).
   case restored(from: String, to: String)
+  /// `--scrub-metadata` removed descriptive text from the capture now at `path` (reported before the move).
+  case scrubbed(path: String, report: ScrubReport)
+  /// Something the user should know that is not a failure.
+  case notice(path: String, message: String)
   /// This file could not be handled; nothing of it was lost (see the error).
   case failed(path: String, error: ArchiveError)
 }

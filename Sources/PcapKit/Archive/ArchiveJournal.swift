@@ -75,6 +75,10 @@ public struct JournalRecord: Codable, Hashable, Sendable {
   public var error: String?
   /// Journal format version (begin).
   public var version: Int?
+  /// The digest of the original when the new file's content differs from it (intent, `--scrub-metadata`).
+  public var source: String?
+  /// True when the new file is the scrubbed form of the original (intent; begin: the run scrubs).
+  public var scrubbed: Bool?
   /// The run's absolute input paths (begin), so a resume can carry on with the files not reached yet.
   public var inputs: [String]?
   /// The run's naming scheme (begin).
@@ -89,7 +93,7 @@ public struct JournalRecord: Codable, Hashable, Sendable {
     op: Operation, run: String, seq: Int? = nil, from: String? = nil, to: String? = nil, temp: String? = nil,
     method: TransferMethod? = nil, keep: Bool? = nil, size: Int64? = nil, digest: String? = nil,
     error: String? = nil, version: Int? = nil, inputs: [String]? = nil, naming: CaptureNaming? = nil,
-    output: String? = nil, recursive: Bool? = nil
+    output: String? = nil, recursive: Bool? = nil, source: String? = nil, scrubbed: Bool? = nil
   ) {
     self.op = op
     self.run = run
@@ -107,6 +111,8 @@ public struct JournalRecord: Codable, Hashable, Sendable {
     self.naming = naming
     self.output = output
     self.recursive = recursive
+    self.source = source
+    self.scrubbed = scrubbed
   }
 }
 

@@ -151,7 +151,7 @@ public struct ArchiveRecovery {
     }
     let configuration = ArchiveConfiguration(
       naming: naming, keepOriginals: begin.keep == true, outputDirectory: begin.output,
-      recursive: begin.recursive == true)
+      recursive: begin.recursive == true, scrubMetadata: begin.scrubbed == true)
     var archiver = CaptureArchiver(
       configuration: configuration, digest: makeDigest, fileSystem: fileSystem,
       generator: SystemRandomNumberGenerator(), chunkSize: chunkSize, faultHook: faultHook, runID: begin.run,
@@ -166,6 +166,7 @@ public struct ArchiveRecovery {
 
   private func finish(_ intent: JournalRecord) throws(ArchiveError) {
     guard let from = intent.from, let to = intent.to, let digest = intent.digest else { return }
+    let sourceDigest = intent.source ?? digest
     let fromStatus = try fileSystem.status(of: from)
     let toStatus = try fileSystem.status(of: to)
     switch intent.method {
@@ -177,7 +178,7 @@ public struct ArchiveRecovery {
           throw conflict(intent, "the new name holds different bytes than the journal recorded")
         }
         if intent.keep != true, fromStatus != nil {
-          guard try transfer.matches(from, digestHex: digest) else {
+          guard try transfer.matches(from, digestHex: sourceDigest) else {
             throw conflict(intent, "the original changed since the run; it was not removed")
           }
           try fileSystem.removeFile(from)
@@ -188,7 +189,15 @@ public struct ArchiveRecovery {
       guard let fromStatus else {
         throw ArchiveError(code: .notFound, path: from, message: "neither the old nor the new name exists")
       }
-      try transfer.copyVerified(from: from, to: temp, expectedDigest: digest, permissions: fromStatus.permissions)
+      if intent.scrubbed == true {
+        guard let kind = try CaptureSniffer(fileSystem: fileSystem).kind(ofFileAt: from) else {
+          throw conflict(intent, "the original is no longer a capture")
+        }
+        try transfer.scrubVerified(
+          from: from, kind: kind, to: temp, expectedDigest: digest, permissions: fromStatus.permissions)
+      } else {
+        try transfer.copyVerified(from: from, to: temp, expectedDigest: digest, permissions: fromStatus.permissions)
+      }
       try transfer.step(.copied)
       try fileSystem.renameWithoutReplacing(temp, to: to)
       try fileSystem.synchronizeDirectory(ArchivePaths.directory(of: to))
@@ -289,6 +298,12 @@ public struct ArchiveRecovery {
         try transfer.step(.renamed)
         try fileSystem.removeFile(to)
         try fileSystem.synchronizeDirectory(ArchivePaths.directory(of: to))
+        if intent.scrubbed == true {
+          onEvent(
+            .notice(
+              path: from,
+              message: "back under its old name, but without the metadata --scrub-metadata removed (the original was not kept)"))
+        }
       } else {
         try fileSystem.renameWithoutReplacing(to, to: from)
         try syncBoth(from, to)
@@ -304,7 +319,7 @@ public struct ArchiveRecovery {
       guard intent.method == .copy else {
         throw conflict(intent, "both the old and the new name exist")
       }
-      guard try transfer.matches(from, digestHex: digest) else {
+      guard try transfer.matches(from, digestHex: intent.source ?? digest) else {
         throw conflict(intent, "the original changed since the run, so its copy was kept")
       }
       guard try transfer.matches(to, digestHex: digest) else {

@@ -72,6 +72,63 @@ struct ArchiveTransfer {
     }
   }
 
+  /// Digest, size and report of the scrubbed form of a file, without writing it anywhere.
+  func scrubDigest(of path: String, kind: CaptureFileKind) throws(ArchiveError) -> (
+    digest: [UInt8], size: Int64, report: ScrubReport
+  ) {
+    var sink = DigestSink(digest: makeDigest())
+    do {
+      let report = try CaptureScrubbing.scrub(fileAt: path, kind: kind, into: &sink)
+      return (sink.digest.finalize(), sink.count, report)
+    } catch {
+      throw Self.damaged(error, path: path)
+    }
+  }
+
+  static func damaged(_ error: CaptureError, path: String) -> ArchiveError {
+    ArchiveError(
+      code: error.code == .ioError ? .io : .damagedCapture, path: path, offset: error.offset,
+      message: "cannot rewrite without metadata: \(error.message) (\(error.code))")
+  }
+
+  /// Writes the scrubbed form of `source` to a new file `temp`, fsyncs it, gives it `permissions` and reads it
+  /// back: both what was written and what reads back must have `expectedDigest` (the dry pass's), which also
+  /// proves the source did not change in between. On failure (other than a simulated crash) `temp` is removed.
+  func scrubVerified(
+    from source: String, kind: CaptureFileKind, to temp: String, expectedDigest: String, permissions: UInt32
+  ) throws(ArchiveError) {
+    let output = try fileSystem.createNew(temp, permissions: 0o600)
+    let sink = ArchiveFileSink(
+      fileSystem: fileSystem, file: output, digest: makeDigest(), bufferSize: chunkSize, hook: hook)
+    var outputOpen = true
+    do throws(ArchiveError) {
+      var writer = sink
+      do {
+        _ = try CaptureScrubbing.scrub(fileAt: source, kind: kind, into: &writer)
+        try sink.flush()
+      } catch {
+        throw sink.failure ?? Self.damaged(error, path: source)
+      }
+      try fileSystem.setPermissions(output, permissions)
+      try fileSystem.synchronize(output)
+      outputOpen = false
+      try fileSystem.close(output)
+      guard hexString(sink.finalizeDigest()) == expectedDigest else {
+        throw ArchiveError(
+          code: .verificationFailed, path: source, message: "the file changed after it was examined; not moved")
+      }
+      guard try matches(temp, digestHex: expectedDigest) else {
+        throw ArchiveError(
+          code: .verificationFailed, path: temp, message: "the rewritten file does not read back identically")
+      }
+    } catch {
+      if error.code == .interrupted { throw error }
+      if outputOpen { fileSystem.closeQuietly(output) }
+      try? fileSystem.removeFile(temp)
+      throw error
+    }
+  }
+
   /// Removes `path` if it exists (a leftover temporary file); returns true if it did.
   @discardableResult
   func removeIfPresent(_ path: String) throws(ArchiveError) -> Bool {

@@ -10,17 +10,22 @@ public struct ArchiveConfiguration: Sendable {
   public var recursive: Bool
   /// Report what would be done without changing anything (no journal is written either).
   public var dryRun: Bool
+  /// Rewrite pcapng content without descriptive text (``MetadataScrubber``) and gzip files without header
+  /// names and times. The rewritten file is a new file (temporary name, fsync, verify, rename); the input is
+  /// only removed afterwards (unless ``keepOriginals``), so its metadata cannot be restored by an undo.
+  public var scrubMetadata: Bool
 
   /// Creates a configuration; the defaults rename in place with random names, not recursively.
   public init(
     naming: CaptureNaming = .random, keepOriginals: Bool = false, outputDirectory: String? = nil,
-    recursive: Bool = false, dryRun: Bool = false
+    recursive: Bool = false, dryRun: Bool = false, scrubMetadata: Bool = false
   ) {
     self.naming = naming
     self.keepOriginals = keepOriginals
     self.outputDirectory = outputDirectory
     self.recursive = recursive
     self.dryRun = dryRun
+    self.scrubMetadata = scrubMetadata
   }
 }
 
@@ -111,7 +116,7 @@ public struct CaptureArchiver {
         JournalRecord(
           op: .begin, run: runID, keep: configuration.keepOriginals, version: JournalRecord.formatVersion,
           inputs: absoluteInputs, naming: configuration.naming, output: outputDirectory,
-          recursive: configuration.recursive))
+          recursive: configuration.recursive, scrubbed: configuration.scrubMetadata ? true : nil))
     }
     defer {
       try? journal?.close()
@@ -213,13 +218,29 @@ public struct CaptureArchiver {
       return
     }
     let digestHex = hexString(digest)
+    // --scrub-metadata: a dry pass gives the rewritten content's digest (its name) and what goes.
+    var contentDigest = digest
+    var contentSize = size
+    var scrub: ScrubReport?
+    if configuration.scrubMetadata {
+      do throws(ArchiveError) {
+        let dry = try transfer.scrubDigest(of: path, kind: kind)
+        if !dry.report.isEmpty {
+          (contentDigest, contentSize, scrub) = (dry.digest, dry.size, dry.report)
+        }
+      } catch {
+        fail(path, error, output: false)
+        return
+      }
+    }
     let destinationDirectory = outputDirectory ?? ArchivePaths.directory(of: path)
     var method: TransferMethod
     do throws(ArchiveError) {
       guard let destination = try fileSystem.status(of: destinationDirectory) else {
         throw ArchiveError(code: .notFound, path: destinationDirectory, message: "the destination directory is gone")
       }
-      method = !configuration.keepOriginals && destination.device == status.device ? .rename : .copy
+      method =
+        !configuration.keepOriginals && scrub == nil && destination.device == status.device ? .rename : .copy
     } catch {
       fail(path, error, output: true)
       return
@@ -228,7 +249,7 @@ public struct CaptureArchiver {
     var attempts = 0
     while true {
       attempts += 1
-      let target = ArchivePaths.join(destinationDirectory, namer.baseName(contentDigest: digest) + kind.fileExtension)
+      let target = ArchivePaths.join(destinationDirectory, namer.baseName(contentDigest: contentDigest) + kind.fileExtension)
       if target == path {
         skip(path, "already has its content name")
         return
@@ -251,6 +272,7 @@ public struct CaptureArchiver {
       }
       if configuration.dryRun {
         summary.completed += 1
+        if let scrub { onEvent(.scrubbed(path: path, report: scrub)) }
         onEvent(.planned(from: path, to: target, method: method))
         return
       }
@@ -260,14 +282,16 @@ public struct CaptureArchiver {
         method == .copy ? ArchivePaths.join(destinationDirectory, ArchivePaths.partialPrefix + "\(runID)-\(seq)") : nil
       let intent = JournalRecord(
         op: .intent, run: runID, seq: seq, from: path, to: target, temp: temp, method: method,
-        keep: configuration.keepOriginals, size: size, digest: digestHex)
+        keep: configuration.keepOriginals, size: contentSize, digest: hexString(contentDigest),
+        source: scrub == nil ? nil : digestHex, scrubbed: scrub == nil ? nil : true)
       try journal?.append(intent)
       do throws(ArchiveError) {
         try transfer.step(.intentRecorded)
-        try perform(intent, permissions: status.permissions)
+        try perform(intent, kind: kind, permissions: status.permissions)
         try journal?.append(JournalRecord(op: .done, run: runID, seq: seq))
         try transfer.step(.completed)
         summary.completed += 1
+        if let scrub { onEvent(.scrubbed(path: path, report: scrub)) }
         onEvent(.completed(from: path, to: target, method: method, keptOriginal: configuration.keepOriginals))
         return
       } catch {
@@ -286,13 +310,17 @@ public struct CaptureArchiver {
   }
 
   /// Steps 4–5 of the run for one intent: the change itself, each step made durable.
-  private func perform(_ intent: JournalRecord, permissions: UInt32) throws(ArchiveError) {
+  private func perform(_ intent: JournalRecord, kind: CaptureFileKind, permissions: UInt32) throws(ArchiveError) {
     guard let from = intent.from, let to = intent.to, let digest = intent.digest else { return }
     let toDirectory = ArchivePaths.directory(of: to)
     switch intent.method {
     case .copy?:
       guard let temp = intent.temp else { return }
-      try transfer.copyVerified(from: from, to: temp, expectedDigest: digest, permissions: permissions)
+      if intent.scrubbed == true {
+        try transfer.scrubVerified(from: from, kind: kind, to: temp, expectedDigest: digest, permissions: permissions)
+      } else {
+        try transfer.copyVerified(from: from, to: temp, expectedDigest: digest, permissions: permissions)
+      }
       try transfer.step(.copied)
       do throws(ArchiveError) {
         try fileSystem.renameWithoutReplacing(temp, to: to)

@@ -20,6 +20,10 @@ struct AnonymizeReporter {
       }
     case .restored(let from, let to):
       if verbose { printLine("restored \(from) -> \(to)") }
+    case .scrubbed(let path, let report):
+      printLine("scrubbed \(path): removed \(report.summary)")
+    case .notice(let path, let message):
+      printError("note \(path): \(message)")
     case .failed(let path, let error):
       printError("failed \(path): \(error.message)" + (error.path.map { $0 == path ? "" : " (\($0))" } ?? ""))
     }
