@@ -133,15 +133,24 @@ struct AnonymizeCommandTests {
     #expect(try AnonymizeSupport.snapshot(inputs) == before)
   }
 
-  @Test("exit statuses: collision 73, damaged map 66, missing input 66, non-captures only 0")
+  @Test("exit statuses: collision 73, duplicate 0, damaged map 66, missing input 66, non-captures only 0")
   func exitStatuses() throws {
     guard let binary = AnonymizeSupport.binary else { return }
     let dir = try AnonymizeSupport.makeDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    try AnonymizeSupport.copyFixtures(["bacnet.pcapng", "really-pcapng.pcap", "notes.txt"], to: dir)
+    try AnonymizeSupport.copyFixtures(["bacnet.pcapng", "notes.txt"], to: dir)
+    let pcapng = try Data(contentsOf: AnonymizeSupport.fixtures.appendingPathComponent("bacnet.pcapng"))
+    let squatter = (dir as NSString).appendingPathComponent(AnonymizeSupport.sha256Hex(pcapng) + ".pcapng")
+    try Data([1, 2, 3]).write(to: URL(fileURLWithPath: squatter))
     let collision = try AnonymizeSupport.run(binary, ["anonymize", dir, "--naming", "content"])
     #expect(collision.status == 73)
     #expect(collision.output.contains("nothing was replaced"))
+    #expect(try Data(contentsOf: URL(fileURLWithPath: squatter)) == Data([1, 2, 3]))
+    try FileManager.default.removeItem(atPath: squatter)
+    try AnonymizeSupport.copyFixtures(["really-pcapng.pcap"], to: dir)  // same bytes as bacnet.pcapng
+    let duplicate = try AnonymizeSupport.run(binary, ["anonymize", dir, "--naming", "content"])
+    #expect(duplicate.status == 0, "\(duplicate.output)")
+    #expect(duplicate.output.contains("identical capture is already stored"))
     let map = (dir as NSString).appendingPathComponent("bad.jsonl")
     try "{\"op\":\"intent\"}\n".write(toFile: map, atomically: false, encoding: .utf8)
     #expect(try AnonymizeSupport.run(binary, ["anonymize", "--resume", map]).status == 66)

@@ -76,17 +76,56 @@ struct ArchiveEngineTests {
     #expect(try ArchiveTestSupport.snapshot(s.inputs) == after)
   }
 
-  @Test("content collision: an existing file with that name is never replaced; the original stays")
-  func contentCollision() throws {
+  @Test("content naming, identical capture already stored: skipped with a message, nothing changes")
+  func contentDuplicate() throws {
     let s = try Scratch(files: ["bacnet.pcapng", "really-pcapng.pcap"])  // identical bytes
     let log = EventLog()
     var engine = CaptureArchiver.testing(ArchiveConfiguration(naming: .content), log: log)
     let summary = try engine.run(inputs: [s.inputs], journalPath: s.map)
-    #expect(summary.completed == 1 && summary.failed == 1 && summary.outputFailed)
-    #expect(log.failed.first?.1.code == .exists)
+    #expect(summary.completed == 1 && summary.skipped == 1 && summary.failed == 0)
+    #expect(log.skipped.last?.1.contains("identical capture is already stored") == true)
     let after = try ArchiveTestSupport.snapshot(s.inputs)
-    #expect(after.count == 2)  // one renamed, one left under its old name
+    #expect(after.count == 2)  // one renamed, its duplicate left under its old name
     #expect(after["really-pcapng.pcap"] != nil)
+  }
+
+  @Test("content collision with a different file: never replaced, clear error, the original stays")
+  func contentCollision() throws {
+    let s = try Scratch(files: ["bacnet.pcapng"])
+    let bytes = try ArchiveTestSupport.fixture("bacnet.pcapng")
+    let squatter = s.path(TestDigest.hex(bytes) + ".pcapng")
+    try ArchiveTestSupport.write([1, 2, 3, 4], to: squatter)
+    let log = EventLog()
+    var engine = CaptureArchiver.testing(ArchiveConfiguration(naming: .content), log: log)
+    let summary = try engine.run(inputs: [s.inputs], journalPath: s.map)
+    #expect(summary.failed == 1 && summary.outputFailed && summary.completed == 0)
+    #expect(log.failed.first?.1.code == .exists)
+    #expect(try ArchiveTestSupport.read(squatter) == [1, 2, 3, 4])
+    #expect(try ArchiveTestSupport.read(s.path("bacnet.pcapng")) == bytes)
+  }
+
+  @Test("each no-replace rename mechanism renames, and refuses to replace an existing name",
+    arguments: [PosixFileSystem.RenameStrategy.automatic, .linkThenUnlink, .placeholder])
+  func renameStrategies(strategy: PosixFileSystem.RenameStrategy) throws {
+    let s = try Scratch(files: ["bacnet.pcap", "bacnet.pcapng"])
+    let fs = PosixFileSystem(renameStrategy: strategy)
+    try fs.renameWithoutReplacing(s.path("bacnet.pcap"), to: s.path("a.pcap"))
+    #expect(try ArchiveTestSupport.read(s.path("a.pcap")) == s.original["bacnet.pcap"])
+    #expect(try fs.status(of: s.path("bacnet.pcap")) == nil)
+    let e = #expect(throws: ArchiveError.self) { try fs.renameWithoutReplacing(s.path("bacnet.pcapng"), to: s.path("a.pcap")) }
+    #expect(e?.code == .exists)
+    #expect(try ArchiveTestSupport.read(s.path("a.pcap")) == s.original["bacnet.pcap"])
+    #expect(try ArchiveTestSupport.read(s.path("bacnet.pcapng")) == s.original["bacnet.pcapng"])
+  }
+
+  @Test("a gzip capture whose header keeps the original file name gets a notice (without --scrub-metadata)")
+  func gzipNameNotice() throws {
+    let s = try Scratch(files: ["bacnet.pcap.gz"])
+    let log = EventLog()
+    var engine = CaptureArchiver.testing(ArchiveConfiguration(dryRun: true), log: log)
+    _ = try engine.run(inputs: [s.inputs], journalPath: nil)
+    let notices = log.events.compactMap { if case .notice(_, let m) = $0 { m } else { nil } }
+    #expect(notices.count == 1 && notices[0].contains("\"bacnet.pcap\""))
   }
 
   @Test("random collision: a taken name is skipped for a fresh one; never replaced")

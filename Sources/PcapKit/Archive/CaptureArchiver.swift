@@ -218,6 +218,15 @@ public struct CaptureArchiver {
       return
     }
     let digestHex = hexString(digest)
+    if kind.isGzip && !configuration.scrubMetadata,
+      let header = try? CaptureScrubbing.gzipHeaderFields(path), header.fields.contains("gzip file name")
+    {
+      onEvent(
+        .notice(
+          path: path,
+          message: "its gzip header still holds the original file name \"\(header.text.first ?? "")\" "
+            + "(--scrub-metadata removes it)"))
+    }
     // --scrub-metadata: a dry pass gives the rewritten content's digest (its name) and what goes.
     var contentDigest = digest
     var contentSize = size
@@ -257,14 +266,20 @@ public struct CaptureArchiver {
       do throws(ArchiveError) {
         if let existing = try fileSystem.status(of: target) {
           if configuration.naming == .random && attempts < randomAttempts { continue }
-          let same = existing.isSameFile(as: status)
+          // Content naming: the same capture stored before (a re-upload) is not an error, and nothing changes.
+          var identical = existing.isSameFile(as: status)
+          if !identical && existing.kind == .regular && configuration.naming == .content {
+            identical = try transfer.matches(target, digestHex: hexString(contentDigest))
+          }
+          if identical {
+            skip(path, "an identical capture is already stored as \(target); left in place")
+            return
+          }
           throw ArchiveError(
             code: .exists, path: target,
-            message: same
-              ? "the file is already there under this name"
-              : configuration.naming == .content
-                ? "a file with the same content already has this name; nothing was replaced"
-                : "every new name tried is taken; nothing was replaced")
+            message: configuration.naming == .content
+              ? "a different file already has this capture's content name; nothing was replaced"
+              : "every new name tried is taken; nothing was replaced")
         }
       } catch {
         fail(path, error, output: true)

@@ -5,8 +5,24 @@
 /// new name is first reserved with an empty file created `O_EXCL`, and `rename(2)` then replaces only that
 /// placeholder; an interrupted run can leave the empty placeholder, which ``ArchiveRecovery`` recognises.
 public struct PosixFileSystem: ArchiveFileSystem {
+  /// Which no-replace rename mechanism to start from (tests exercise each fallback on a file system that
+  /// supports all of them).
+  package enum RenameStrategy: Sendable {
+    /// `renameat2(RENAME_NOREPLACE)`, then the fallbacks as needed.
+    case automatic
+    /// Start with `link(2)` + `unlink(2)`.
+    case linkThenUnlink
+    /// Only the reserved-placeholder method.
+    case placeholder
+  }
+
+  private let strategy: RenameStrategy
+
   /// Creates the file system accessor.
-  public init() {}
+  public init() { strategy = .automatic }
+
+  /// Creates an accessor whose renames start from `strategy` (tests).
+  package init(renameStrategy: RenameStrategy) { strategy = renameStrategy }
 
   public func status(of path: String) throws(ArchiveError) -> FileStatus? {
     guard let raw = Syscalls.lstatus(path) else {
@@ -88,21 +104,26 @@ public struct PosixFileSystem: ArchiveFileSystem {
   }
 
   public func renameWithoutReplacing(_ from: String, to: String) throws(ArchiveError) {
-    if Syscalls.renameNoReplace(from, to) == 0 { return }
-    let e = Syscalls.lastErrno
-    // ENOSYS: no renameat2; EINVAL: the file system does not support RENAME_NOREPLACE. Anything else is final.
-    guard e == 38 || e == 22 else { throw .system(e, path: to, action: "rename \(from)") }
-    if Syscalls.hardLink(from, to) == 0 {
-      guard Syscalls.removeFile(from) == 0 else {
-        throw .system(Syscalls.lastErrno, path: from, action: "unlink after link")
+    if strategy == .automatic {
+      if Syscalls.renameNoReplace(from, to) == 0 { return }
+      let e = Syscalls.lastErrno
+      // ENOSYS: no renameat2; EINVAL: the file system does not support RENAME_NOREPLACE. Anything else is final.
+      guard e == 38 || e == 22 else { throw .system(e, path: to, action: "rename \(from)") }
+    }
+    if strategy != .placeholder {
+      if Syscalls.hardLink(from, to) == 0 {
+        guard Syscalls.removeFile(from) == 0 else {
+          throw .system(Syscalls.lastErrno, path: from, action: "unlink after link")
+        }
+        return
       }
-      return
+      let linkError = Syscalls.lastErrno
+      // EPERM / EOPNOTSUPP / EMLINK: no hard links here. Anything else (EEXIST first) is final.
+      guard linkError == 1 || linkError == 95 || linkError == 31 else {
+        throw .system(linkError, path: to, action: "link \(from)")
+      }
     }
-    let linkError = Syscalls.lastErrno
-    // EPERM / EOPNOTSUPP / EMLINK: no hard links here. Reserve the name, then replace only our own placeholder.
-    guard linkError == 1 || linkError == 95 || linkError == 31 else {
-      throw .system(linkError, path: to, action: "link \(from)")
-    }
+    // Reserve the name with O_EXCL, then let rename(2) replace only that placeholder of ours.
     let placeholder = try createNew(to, permissions: 0o600)
     try close(placeholder)
     guard Syscalls.plainRename(from, to) == 0 else {
