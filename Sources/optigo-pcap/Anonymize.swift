@@ -96,7 +96,8 @@ struct Anonymize: ParsableCommand {
       throw error.code == .journal || error.code == .notFound ? ExitStatus.unreadableInput : ExitStatus.outputFailure
     case .success(let summary):
       if summary.failed > 0 {
-        throw summary.outputFailed ? ExitStatus.outputFailure : ExitStatus.unreadableInput
+        throw summary.outputFailed
+          ? ExitStatus.outputFailure : summary.inputDamaged ? ExitStatus.damagedInput : ExitStatus.unreadableInput
       }
     }
   }

@@ -157,6 +157,13 @@ struct AnonymizeCommandTests {
     #expect(try AnonymizeSupport.run(binary, ["anonymize", dir + "/missing.pcap"]).status == 66)
     #expect(try AnonymizeSupport.run(binary, ["anonymize", dir + "/notes.txt"]).status == 0)
     #expect(try AnonymizeSupport.run(binary, ["anonymize"]).status == 64)
+    var damaged = try Data(contentsOf: AnonymizeSupport.fixtures.appendingPathComponent("metadata.pcapng"))
+    damaged[168] = 0xFF  // the IDB's block length
+    let damagedPath = (dir as NSString).appendingPathComponent("damaged.pcapng")
+    try damaged.write(to: URL(fileURLWithPath: damagedPath))
+    let scrub = try AnonymizeSupport.run(binary, ["anonymize", damagedPath, "--scrub-metadata"])
+    #expect(scrub.status == 65, "\(scrub.output)")
+    #expect(try Data(contentsOf: URL(fileURLWithPath: damagedPath)) == damaged)
   }
 
   @Test("a run killed with SIGKILL is finished by --resume, or reversed by --undo, byte-identically",

@@ -200,6 +200,26 @@ struct ArchiveRecoveryTests {
     #expect(throws: ArchiveError.self) { try ArchiveJournal.read(at: run.scratch.map, fileSystem: PosixFileSystem()) }
   }
 
+  @Test("one journal for several runs (a daemon's), locked against a second user; undo reverses every run")
+  func sharedJournal() throws {
+    let s = try Scratch()
+    let fs = PosixFileSystem()
+    let journal = try ArchiveJournal.create(at: s.map, fileSystem: fs)
+    let e = #expect(throws: ArchiveError.self) { try ArchiveJournal.open(at: s.map, fileSystem: fs) }
+    #expect(e?.code == .journal && e?.message.contains("in use") == true)
+    let log = EventLog()
+    var first = CaptureArchiver.testing(ArchiveConfiguration(), log: log)
+    #expect(try first.run(inputs: [s.path("bacnet.pcap"), s.path("metadata.pcapng")], journal: journal).completed == 2)
+    var second = CaptureArchiver.testing(ArchiveConfiguration(naming: .content), log: log)
+    #expect(try second.run(inputs: [s.path("bacnet.pcapng.gz")], journal: journal).completed == 1)
+    try journal.close()
+    let records = try ArchiveJournal.read(at: s.map, fileSystem: fs)
+    #expect(Set(records.filter { $0.op == .begin }.map(\.run)).count == 2)
+    var undo = ArchiveRecovery.testing(log: log)
+    #expect(try undo.undo(journalAt: s.map).completed == 3)
+    #expect(try ArchiveTestSupport.snapshot(s.inputs) == s.original)
+  }
+
   @Test("undo refuses to overwrite: a new file at an old name is a conflict, and both files are kept")
   func undoConflict() throws {
     let s = try Scratch(files: ["bacnet.pcap"])

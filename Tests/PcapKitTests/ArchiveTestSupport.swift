@@ -221,6 +221,7 @@ final class FaultyFileSystem: ArchiveFileSystem, @unchecked Sendable {
   }
   func synchronize(_ file: OpenFile) throws(ArchiveError) { try base.synchronize(file) }
   func truncate(_ file: OpenFile, to length: Int64) throws(ArchiveError) { try base.truncate(file, to: length) }
+  func lockExclusively(_ file: OpenFile) throws(ArchiveError) { try base.lockExclusively(file) }
   func setPermissions(_ file: OpenFile, _ permissions: UInt32) throws(ArchiveError) {
     try base.setPermissions(file, permissions)
   }

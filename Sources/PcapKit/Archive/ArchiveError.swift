@@ -70,10 +70,12 @@ public struct ArchiveError: Error, Hashable, Sendable, CustomStringConvertible {
     return text + ": " + message
   }
 
+  /// Errors are equal when code, path and offset are (the message and errno are not compared).
   public static func == (a: ArchiveError, b: ArchiveError) -> Bool {
     a.code == b.code && a.path == b.path && a.offset == b.offset
   }
 
+  /// Hashes code, path and offset, consistently with `==`.
   public func hash(into hasher: inout Hasher) {
     hasher.combine(code)
     hasher.combine(path)

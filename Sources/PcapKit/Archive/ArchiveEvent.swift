@@ -26,6 +26,8 @@ public struct ArchiveSummary: Hashable, Sendable {
   public var failed = 0
   /// True when at least one failure was about writing (the output side), as opposed to reading an input.
   public var outputFailed = false
+  /// True when at least one input is a damaged capture (it could not be rewritten by `--scrub-metadata`).
+  public var inputDamaged = false
 
   /// An empty summary.
   public init() {}

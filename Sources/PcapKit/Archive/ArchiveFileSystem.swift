@@ -72,6 +72,9 @@ public protocol ArchiveFileSystem: Sendable {
   func write(_ file: OpenFile, _ bytes: ArraySlice<UInt8>) throws(ArchiveError)
   /// `fsync(2)`: flushes the file's data and metadata to stable storage.
   func synchronize(_ file: OpenFile) throws(ArchiveError)
+  /// Takes an exclusive advisory lock on the open file, failing at once with ``ArchiveError/Code/journal`` if
+  /// another open file holds it (so two runs never append to one journal). The default does nothing.
+  func lockExclusively(_ file: OpenFile) throws(ArchiveError)
   /// Cuts the file to `length` bytes (used to drop a journal line torn by a crash).
   func truncate(_ file: OpenFile, to length: Int64) throws(ArchiveError)
   /// Sets the file's permission bits.
@@ -93,6 +96,9 @@ public protocol ArchiveFileSystem: Sendable {
 }
 
 extension ArchiveFileSystem {
+  /// No lock (for file systems without one); ``PosixFileSystem`` uses `flock(2)`.
+  public func lockExclusively(_ file: OpenFile) throws(ArchiveError) {}
+
   /// Closes `file`, ignoring any error (used on paths that already failed).
   func closeQuietly(_ file: OpenFile) { try? close(file) }
 }

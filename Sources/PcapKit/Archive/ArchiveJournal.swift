@@ -31,7 +31,9 @@ public struct JournalRecord: Codable, Hashable, Sendable {
     public var rawValue: String
     /// Creates an operation from its name.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// Decodes the operation from its name (any name: unknown ones are rejected by validation).
     public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    /// Encodes the operation as its name.
     public func encode(to encoder: any Encoder) throws {
       var c = encoder.singleValueContainer()
       try c.encode(rawValue)
@@ -151,6 +153,7 @@ public final class ArchiveJournal {
         message: "the map exists already; use --resume or --undo with it, or choose a new name")
     }
     do throws(ArchiveError) {
+      try fileSystem.lockExclusively(file)
       try fileSystem.setPermissions(file, 0o600)
       try fileSystem.synchronize(file)
       try fileSystem.synchronizeDirectory(ArchivePaths.directory(of: path))
@@ -167,16 +170,20 @@ public final class ArchiveJournal {
   public static func open(at path: String, fileSystem: any ArchiveFileSystem) throws(ArchiveError) -> (
     journal: ArchiveJournal, records: [JournalRecord]
   ) {
-    let (records, validLength, totalLength) = try load(at: path, fileSystem: fileSystem)
     let file = try fileSystem.openForAppending(path)
-    if validLength < totalLength {
-      do throws(ArchiveError) {
+    let records: [JournalRecord]
+    do throws(ArchiveError) {
+      // Lock first, then read: what is read cannot change underneath.
+      try fileSystem.lockExclusively(file)
+      let (loaded, validLength, totalLength) = try load(at: path, fileSystem: fileSystem)
+      records = loaded
+      if validLength < totalLength {
         try fileSystem.truncate(file, to: Int64(validLength))
         try fileSystem.synchronize(file)
-      } catch {
-        fileSystem.closeQuietly(file)
-        throw error
       }
+    } catch {
+      fileSystem.closeQuietly(file)
+      throw error
     }
     return (ArchiveJournal(path: path, fileSystem: fileSystem, file: file), records)
   }

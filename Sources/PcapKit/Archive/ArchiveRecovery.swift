@@ -106,8 +106,8 @@ public struct ArchiveRecovery {
   }
 
   /// Finishes an interrupted run: completes every change of the journal that has an intent but neither a done
-  /// nor a failed record, then carries on with the run's inputs (recorded in its `begin` record), handling every
-  /// capture there that the journal does not name yet, with the run's settings.
+  /// nor a failed record, then carries on with the inputs of the journal's last run (recorded in its `begin`
+  /// record), handling every capture there that the journal does not name yet, with that run's settings.
   ///
   /// - Returns: counts; per-file problems are reported through events.
   /// - Throws: when the journal cannot be read or appended to (or, in tests, a simulated crash).
@@ -162,6 +162,7 @@ public struct ArchiveRecovery {
     summary.skipped += more.skipped
     summary.failed += more.failed
     summary.outputFailed = summary.outputFailed || more.outputFailed
+    summary.inputDamaged = summary.inputDamaged || more.inputDamaged
   }
 
   private func finish(_ intent: JournalRecord) throws(ArchiveError) {

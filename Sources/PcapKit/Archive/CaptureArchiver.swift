@@ -129,6 +129,37 @@ public struct CaptureArchiver {
     return summary
   }
 
+  /// Anonymizes the captures at `inputs`, appending to a journal that is already open (a daemon keeps one
+  /// journal for many runs; ``ArchiveRecovery`` handles every run in it).
+  ///
+  /// - Parameters:
+  ///   - inputs: paths as given (relative paths are taken from the working directory).
+  ///   - journal: the open journal; a `begin` record for this run is appended first.
+  /// - Returns: what was done; per-file failures are reported through events.
+  /// - Throws: as ``run(inputs:journalPath:)``.
+  public mutating func run(inputs: [String], journal: ArchiveJournal) throws(ArchiveError) -> ArchiveSummary {
+    summary = ArchiveSummary()
+    let cwd = try fileSystem.currentDirectory()
+    let outputDirectory = try prepareOutputDirectory(cwd: cwd)
+    let absoluteInputs = inputs.map { absolute($0, cwd: cwd) }
+    let files = collect(absoluteInputs, journal: journal.path, handled: [])
+    guard !configuration.dryRun else {
+      for file in files { try process(file, outputDirectory: outputDirectory) }
+      return summary
+    }
+    try journal.append(
+      JournalRecord(
+        op: .begin, run: runID, keep: configuration.keepOriginals, version: JournalRecord.formatVersion,
+        inputs: absoluteInputs, naming: configuration.naming, output: outputDirectory,
+        recursive: configuration.recursive, scrubbed: configuration.scrubMetadata ? true : nil))
+    self.journal = journal
+    defer { self.journal = nil }
+    for file in files {
+      try process(file, outputDirectory: outputDirectory)
+    }
+    return summary
+  }
+
   /// Carries on with a journaled run after ``ArchiveRecovery`` finished its pending files: walks the run's
   /// inputs again and handles every capture the journal does not name yet, appending to the same journal.
   package mutating func continueRun(
@@ -186,6 +217,7 @@ public struct CaptureArchiver {
   private mutating func fail(_ path: String, _ error: ArchiveError, output: Bool) {
     summary.failed += 1
     if output { summary.outputFailed = true }
+    if error.code == .damagedCapture { summary.inputDamaged = true }
     onEvent(.failed(path: path, error: error))
   }
 

@@ -24,6 +24,7 @@ public struct PosixFileSystem: ArchiveFileSystem {
   /// Creates an accessor whose renames start from `strategy` (tests).
   package init(renameStrategy: RenameStrategy) { strategy = renameStrategy }
 
+  /// `lstat(2)`; nil for ENOENT and ENOTDIR.
   public func status(of path: String) throws(ArchiveError) -> FileStatus? {
     guard let raw = Syscalls.lstatus(path) else {
       let e = Syscalls.lastErrno
@@ -42,6 +43,7 @@ public struct PosixFileSystem: ArchiveFileSystem {
       kind: kind, device: raw.device, inode: raw.inode, size: raw.size, permissions: raw.mode & Syscalls.permissionMask)
   }
 
+  /// `opendir(3)`/`readdir(3)`.
   public func contents(ofDirectory path: String) throws(ArchiveError) -> (names: [String], undecodable: Int) {
     guard let listing = Syscalls.listDirectory(path) else {
       throw .system(Syscalls.lastErrno, path: path, action: "read directory")
@@ -49,60 +51,81 @@ public struct PosixFileSystem: ArchiveFileSystem {
     return listing
   }
 
+  /// `open(O_RDONLY | O_NOFOLLOW | O_CLOEXEC)`.
   public func openForReading(_ path: String) throws(ArchiveError) -> OpenFile {
     let fd = Syscalls.openFile(path, flags: Syscalls.readOnlyFlags, mode: 0)
     guard fd >= 0 else { throw .system(Syscalls.lastErrno, path: path, action: "open") }
     return OpenFile(descriptor: fd, path: path)
   }
 
+  /// `open(O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, permissions)`.
   public func createNew(_ path: String, permissions: UInt32) throws(ArchiveError) -> OpenFile {
     let fd = Syscalls.openFile(path, flags: Syscalls.createExclusiveFlags, mode: permissions)
     guard fd >= 0 else { throw .system(Syscalls.lastErrno, path: path, action: "create") }
     return OpenFile(descriptor: fd, path: path)
   }
 
+  /// `open(O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)`.
   public func openForAppending(_ path: String) throws(ArchiveError) -> OpenFile {
     let fd = Syscalls.openFile(path, flags: Syscalls.appendFlags, mode: 0)
     guard fd >= 0 else { throw .system(Syscalls.lastErrno, path: path, action: "open for appending") }
     return OpenFile(descriptor: fd, path: path)
   }
 
+  /// `read(2)`, retried on EINTR.
   public func read(_ file: OpenFile, into buffer: inout [UInt8]) throws(ArchiveError) -> Int {
     let n = Syscalls.readFile(file.descriptor, into: &buffer)
     guard n >= 0 else { throw .system(Syscalls.lastErrno, path: file.path, action: "read") }
     return n
   }
 
+  /// `write(2)` until every byte is written, retried on EINTR.
   public func write(_ file: OpenFile, _ bytes: ArraySlice<UInt8>) throws(ArchiveError) {
     guard Syscalls.writeAll(file.descriptor, bytes) else {
       throw .system(Syscalls.lastErrno, path: file.path, action: "write")
     }
   }
 
+  /// `fsync(2)`.
   public func synchronize(_ file: OpenFile) throws(ArchiveError) {
     guard Syscalls.syncFile(file.descriptor) == 0 else {
       throw .system(Syscalls.lastErrno, path: file.path, action: "fsync")
     }
   }
 
+  /// `ftruncate(2)`.
   public func truncate(_ file: OpenFile, to length: Int64) throws(ArchiveError) {
     guard Syscalls.truncateFile(file.descriptor, length) == 0 else {
       throw .system(Syscalls.lastErrno, path: file.path, action: "truncate")
     }
   }
 
+  /// `flock(LOCK_EX | LOCK_NB)`; the lock goes with the descriptor (and with the process, if it dies).
+  public func lockExclusively(_ file: OpenFile) throws(ArchiveError) {
+    guard Syscalls.lockExclusive(file.descriptor) == 0 else {
+      let e = Syscalls.lastErrno
+      if e == 11 {  // EWOULDBLOCK
+        throw ArchiveError(code: .journal, path: file.path, errno: e, message: "the map is in use by another run")
+      }
+      throw .system(e, path: file.path, action: "flock")
+    }
+  }
+
+  /// `fchmod(2)`.
   public func setPermissions(_ file: OpenFile, _ permissions: UInt32) throws(ArchiveError) {
     guard Syscalls.changeMode(file.descriptor, permissions) == 0 else {
       throw .system(Syscalls.lastErrno, path: file.path, action: "chmod")
     }
   }
 
+  /// `close(2)`.
   public func close(_ file: OpenFile) throws(ArchiveError) {
     guard Syscalls.closeFile(file.descriptor) == 0 else {
       throw .system(Syscalls.lastErrno, path: file.path, action: "close")
     }
   }
 
+  /// `renameat2(RENAME_NOREPLACE)`, else `link` + `unlink`, else a reserved placeholder replaced by `rename`.
   public func renameWithoutReplacing(_ from: String, to: String) throws(ArchiveError) {
     if strategy == .automatic {
       if Syscalls.renameNoReplace(from, to) == 0 { return }
@@ -133,10 +156,12 @@ public struct PosixFileSystem: ArchiveFileSystem {
     }
   }
 
+  /// `unlink(2)`.
   public func removeFile(_ path: String) throws(ArchiveError) {
     guard Syscalls.removeFile(path) == 0 else { throw .system(Syscalls.lastErrno, path: path, action: "unlink") }
   }
 
+  /// `open(O_DIRECTORY)` + `fsync(2)`; a file system that cannot sync directories (EINVAL) is accepted.
   public func synchronizeDirectory(_ path: String) throws(ArchiveError) {
     let fd = Syscalls.openFile(path, flags: Syscalls.directoryFlags, mode: 0)
     guard fd >= 0 else { throw .system(Syscalls.lastErrno, path: path, action: "open directory") }
@@ -148,12 +173,14 @@ public struct PosixFileSystem: ArchiveFileSystem {
     }
   }
 
+  /// `mkdir(2)`.
   public func makeDirectory(_ path: String, permissions: UInt32) throws(ArchiveError) {
     guard Syscalls.makeDirectory(path, permissions) == 0 else {
       throw .system(Syscalls.lastErrno, path: path, action: "mkdir")
     }
   }
 
+  /// `realpath(3)`.
   public func resolve(_ path: String) throws(ArchiveError) -> String {
     guard let resolved = Syscalls.resolvedPath(path) else {
       throw .system(Syscalls.lastErrno, path: path, action: "resolve path")
@@ -161,6 +188,7 @@ public struct PosixFileSystem: ArchiveFileSystem {
     return resolved
   }
 
+  /// `getcwd(3)`.
   public func currentDirectory() throws(ArchiveError) -> String {
     guard let cwd = Syscalls.currentDirectory() else {
       throw .system(Syscalls.lastErrno, path: ".", action: "getcwd")
