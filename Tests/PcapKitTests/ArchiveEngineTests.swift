@@ -158,13 +158,15 @@ struct ArchiveEngineTests {
     #expect(try ArchiveTestSupport.read(s.path("bacnet.pcap")) == s.original["bacnet.pcap"])
   }
 
-  @Test("dry run changes nothing and writes no map")
-  func dryRun() throws {
+  @Test("dry run changes nothing, writes no map, creates no output directory", arguments: [false, true])
+  func dryRun(toOutput: Bool) throws {
     let s = try Scratch()
     let log = EventLog()
-    var engine = CaptureArchiver.testing(ArchiveConfiguration(dryRun: true), log: log)
+    let out = toOutput ? (s.root as NSString).appendingPathComponent("a/b/c") : nil
+    var engine = CaptureArchiver.testing(ArchiveConfiguration(outputDirectory: out, dryRun: true), log: log)
     let summary = try engine.run(inputs: [s.inputs], journalPath: s.map)
-    #expect(summary.completed == Scratch.captureCount)
+    #expect(summary.completed == Scratch.captureCount && summary.failed == 0)
+    if let out { #expect(!FileManager.default.fileExists(atPath: (out as NSString).deletingLastPathComponent)) }
     #expect(log.events.filter { if case .planned = $0 { true } else { false } }.count == Scratch.captureCount)
     #expect(try ArchiveTestSupport.snapshot(s.inputs) == s.original)
     #expect(!FileManager.default.fileExists(atPath: s.map))
@@ -173,8 +175,7 @@ struct ArchiveEngineTests {
   @Test("--copy to an output directory leaves the originals; the copies keep their bytes")
   func copyToOutput() throws {
     let s = try Scratch()
-    let out = (s.root as NSString).appendingPathComponent("out/nested")
-    try FileManager.default.createDirectory(atPath: (s.root as NSString).appendingPathComponent("out"), withIntermediateDirectories: true)
+    let out = (s.root as NSString).appendingPathComponent("out/nested")  // created, parents included
     let log = EventLog()
     var engine = CaptureArchiver.testing(ArchiveConfiguration(keepOriginals: true, outputDirectory: out), log: log)
     #expect(try engine.run(inputs: [s.inputs], journalPath: s.map).completed == Scratch.captureCount)

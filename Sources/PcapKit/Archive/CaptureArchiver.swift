@@ -200,8 +200,7 @@ public struct CaptureArchiver {
     switch try fileSystem.status(of: path)?.kind {
     case nil:
       if configuration.dryRun { return path }
-      try fileSystem.makeDirectory(path, permissions: 0o700)
-      try fileSystem.synchronizeDirectory(ArchivePaths.directory(of: path))
+      try makeDirectories(path)
     case .directory?, .symbolicLink?:
       break  // a link given explicitly by the user is resolved below
     default:
@@ -212,6 +211,33 @@ public struct CaptureArchiver {
       throw ArchiveError(code: .notRegularFile, path: path, message: "the output directory is not a directory")
     }
     return resolved
+  }
+
+  /// `mkdir -p` with mode 0700 for each directory created, each made durable in its parent.
+  private func makeDirectories(_ path: String) throws(ArchiveError) {
+    var missing: [String] = []
+    var current = path
+    while current != "/", try fileSystem.status(of: current) == nil {
+      missing.append(current)
+      current = ArchivePaths.directory(of: current)
+    }
+    guard missing.count <= CaptureWalker.maximumDepth else {
+      throw ArchiveError(code: .notFound, path: path, message: "the output directory is too deep to create")
+    }
+    for directory in missing.reversed() {
+      try fileSystem.makeDirectory(directory, permissions: 0o700)
+      try fileSystem.synchronizeDirectory(ArchivePaths.directory(of: directory))
+    }
+  }
+
+  /// The device of `path`, or of its nearest existing ancestor (a dry run's output directory does not exist yet).
+  private func device(of path: String) throws(ArchiveError) -> UInt64? {
+    var current = path
+    while true {
+      if let st = try fileSystem.status(of: current) { return st.device }
+      if current == "/" { return nil }
+      current = ArchivePaths.directory(of: current)
+    }
   }
 
   private mutating func fail(_ path: String, _ error: ArchiveError, output: Bool) {
@@ -277,11 +303,11 @@ public struct CaptureArchiver {
     let destinationDirectory = outputDirectory ?? ArchivePaths.directory(of: path)
     var method: TransferMethod
     do throws(ArchiveError) {
-      guard let destination = try fileSystem.status(of: destinationDirectory) else {
+      let destination = configuration.dryRun ? try device(of: destinationDirectory) : try fileSystem.status(of: destinationDirectory)?.device
+      guard let destination else {
         throw ArchiveError(code: .notFound, path: destinationDirectory, message: "the destination directory is gone")
       }
-      method =
-        !configuration.keepOriginals && scrub == nil && destination.device == status.device ? .rename : .copy
+      method = !configuration.keepOriginals && scrub == nil && destination == status.device ? .rename : .copy
     } catch {
       fail(path, error, output: true)
       return
