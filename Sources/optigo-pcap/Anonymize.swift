@@ -67,7 +67,11 @@ struct Anonymize: ParsableCommand {
   @Option(name: .customLong("undo"), help: "Reverse the run recorded in this map, restoring the old names.")
   var undoMap: String?
 
-  @Flag(name: .customLong("scrub-metadata"), help: "Also rewrite pcapng files without descriptive text (comments, host, OS, application and interface names, name resolution, secrets, custom blocks).")
+  @Flag(
+    name: .customLong("scrub-metadata"),
+    help:
+      "Also rewrite pcapng files without descriptive text (comments, host, OS, application and interface names, name resolution, secrets, custom blocks)."
+  )
   var scrubMetadata = false
 
   @Flag(name: .shortAndLong, help: "Print every change (this links new names to old ones on the terminal).")

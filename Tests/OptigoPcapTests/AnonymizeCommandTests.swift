@@ -166,7 +166,8 @@ struct AnonymizeCommandTests {
     #expect(try Data(contentsOf: URL(fileURLWithPath: damagedPath)) == damaged)
   }
 
-  @Test("a run killed with SIGKILL is finished by --resume, or reversed by --undo, byte-identically",
+  @Test(
+    "a run killed with SIGKILL is finished by --resume, or reversed by --undo, byte-identically",
     arguments: ["resume", "undo"])
   func killed(recovery: String) throws {
     guard let binary = AnonymizeSupport.binary else { return }
@@ -214,7 +215,8 @@ struct AnonymizeCommandTests {
     }
   }
 
-  @Test("--scrub-metadata end to end: report printed, tshark sees the same packets, no removed text remains",
+  @Test(
+    "--scrub-metadata end to end: report printed, tshark sees the same packets, no removed text remains",
     .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/tshark")))
   func scrubEndToEnd() throws {
     guard let binary = AnonymizeSupport.binary else { return }
@@ -237,8 +239,10 @@ struct AnonymizeCommandTests {
     func packets(_ file: String) throws -> String {
       try AnonymizeSupport.run(
         "/usr/bin/tshark",
-        ["-r", file, "-Y", "frame.interface_id", "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.len", "-e",
-         "frame.cap_len", "-e", "eth.src", "-e", "ip.src", "-e", "bacapp.type"]
+        [
+          "-r", file, "-Y", "frame.interface_id", "-T", "fields", "-e", "frame.time_epoch", "-e", "frame.len", "-e",
+          "frame.cap_len", "-e", "eth.src", "-e", "ip.src", "-e", "bacapp.type",
+        ]
       ).output
     }
     let original = (dir as NSString).appendingPathComponent("metadata.pcapng")

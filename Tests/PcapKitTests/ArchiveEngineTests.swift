@@ -46,7 +46,10 @@ struct ArchiveEngineTests {
     #expect(ArchiveTestSupport.contents(after) == ArchiveTestSupport.contents(s.original))
     #expect(after["notes.txt"] != nil)
     for (name, bytes) in after where name != "notes.txt" {
-      let kind = try #require(CaptureFileKind.allKnown.first { name.hasSuffix($0.fileExtension) && name.dropLast($0.fileExtension.count).count == 32 })
+      let kind = try #require(
+        CaptureFileKind.allKnown.first {
+          name.hasSuffix($0.fileExtension) && name.dropLast($0.fileExtension.count).count == 32
+        })
       #expect(CaptureFileKind.classify(prefix: bytes[...]) == kind || kind.isGzip)
       #expect(!name.contains("bacnet") && !name.contains("metadata") && !name.contains("really"))
     }
@@ -104,7 +107,8 @@ struct ArchiveEngineTests {
     #expect(try ArchiveTestSupport.read(s.path("bacnet.pcapng")) == bytes)
   }
 
-  @Test("each no-replace rename mechanism renames, and refuses to replace an existing name",
+  @Test(
+    "each no-replace rename mechanism renames, and refuses to replace an existing name",
     arguments: [PosixFileSystem.RenameStrategy.automatic, .linkThenUnlink, .placeholder])
   func renameStrategies(strategy: PosixFileSystem.RenameStrategy) throws {
     let s = try Scratch(files: ["bacnet.pcap", "bacnet.pcapng"])
@@ -112,7 +116,9 @@ struct ArchiveEngineTests {
     try fs.renameWithoutReplacing(s.path("bacnet.pcap"), to: s.path("a.pcap"))
     #expect(try ArchiveTestSupport.read(s.path("a.pcap")) == s.original["bacnet.pcap"])
     #expect(try fs.status(of: s.path("bacnet.pcap")) == nil)
-    let e = #expect(throws: ArchiveError.self) { try fs.renameWithoutReplacing(s.path("bacnet.pcapng"), to: s.path("a.pcap")) }
+    let e = #expect(throws: ArchiveError.self) {
+      try fs.renameWithoutReplacing(s.path("bacnet.pcapng"), to: s.path("a.pcap"))
+    }
     #expect(e?.code == .exists)
     #expect(try ArchiveTestSupport.read(s.path("a.pcap")) == s.original["bacnet.pcap"])
     #expect(try ArchiveTestSupport.read(s.path("bacnet.pcapng")) == s.original["bacnet.pcapng"])
@@ -236,7 +242,8 @@ struct ArchiveEngineTests {
     #expect(summary.completed == 1)
     #expect(summary.skipped == 3)
     #expect(log.skipped.allSatisfy { $0.1.contains("symbolic link") })
-    #expect(try ArchiveTestSupport.snapshot(outside) == ["outside.pcapng": try ArchiveTestSupport.fixture("bacnet.pcapng")])
+    #expect(
+      try ArchiveTestSupport.snapshot(outside) == ["outside.pcapng": try ArchiveTestSupport.fixture("bacnet.pcapng")])
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: s.path("link.pcapng")) == target)
   }
 
@@ -245,7 +252,8 @@ struct ArchiveEngineTests {
     let s = try Scratch(files: ["bacnet.pcap"])
     let sub = s.path("sub/deeper")
     try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
-    try ArchiveTestSupport.write(try ArchiveTestSupport.fixture("bacnet.pcapng"), to: (sub as NSString).appendingPathComponent("x.pcapng"))
+    try ArchiveTestSupport.write(
+      try ArchiveTestSupport.fixture("bacnet.pcapng"), to: (sub as NSString).appendingPathComponent("x.pcapng"))
     let log = EventLog()
     var flat = CaptureArchiver.testing(ArchiveConfiguration(dryRun: true), log: log)
     #expect(try flat.run(inputs: [s.inputs, s.path("bacnet.pcap")], journalPath: nil).completed == 1)

@@ -83,8 +83,11 @@ final class ScenarioRun {
     let captures = scratch.original.filter { $0.key != "notes.txt" }
     let placed = output.map { try? ArchiveTestSupport.snapshot($0) } ?? inputs.filter { $0.key != "notes.txt" }
     let placedFiles = try #require(placed, sourceLocation: sourceLocation)
-    #expect(ArchiveTestSupport.contents(placedFiles) == ArchiveTestSupport.contents(captures), sourceLocation: sourceLocation)
-    #expect(placedFiles.keys.allSatisfy { !$0.hasPrefix(".") && $0.split(separator: ".")[0].count == 32 }, sourceLocation: sourceLocation)
+    #expect(
+      ArchiveTestSupport.contents(placedFiles) == ArchiveTestSupport.contents(captures), sourceLocation: sourceLocation)
+    #expect(
+      placedFiles.keys.allSatisfy { !$0.hasPrefix(".") && $0.split(separator: ".")[0].count == 32 },
+      sourceLocation: sourceLocation)
     if scenario == .copyKeepingOriginals {
       #expect(inputs == scratch.original, sourceLocation: sourceLocation)
     } else if output != nil {
@@ -103,14 +106,17 @@ final class ScenarioRun {
 
 @Suite("Archive: crash, resume and undo")
 struct ArchiveRecoveryTests {
-  @Test("killed at each step, then resumed: every capture ends under its new name, bytes identical; undo restores all",
+  @Test(
+    "killed at each step, then resumed: every capture ends under its new name, bytes identical; undo restores all",
     arguments: TransferScenario.allCrashes)
   func crashThenResume(scenario: TransferScenario, step: ArchiveStep) throws {
     let run = try ScenarioRun(scenario)
     let crash = CrashAt(step, n: 2)  // the second file: the first is done, the rest untouched
     let log = EventLog()
     var engine = CaptureArchiver.testing(run.configuration, fileSystem: run.fileSystem, hook: crash.hook, log: log)
-    let e = #expect(throws: ArchiveError.self) { try engine.run(inputs: [run.scratch.inputs], journalPath: run.scratch.map) }
+    let e = #expect(throws: ArchiveError.self) {
+      try engine.run(inputs: [run.scratch.inputs], journalPath: run.scratch.map)
+    }
     #expect(e?.code == .interrupted)
     #expect(crash.fired)
     var recovery = ArchiveRecovery.testing(fileSystem: run.fileSystem, log: log)
@@ -134,7 +140,8 @@ struct ArchiveRecoveryTests {
     try run.expectRestored()
   }
 
-  @Test("killed at each step, then undone: every file back under its old name, byte-identical",
+  @Test(
+    "killed at each step, then undone: every file back under its old name, byte-identical",
     arguments: TransferScenario.allCrashes)
   func crashThenUndo(scenario: TransferScenario, step: ArchiveStep) throws {
     let run = try ScenarioRun(scenario)
@@ -152,12 +159,14 @@ struct ArchiveRecoveryTests {
     try run.expectRestored()
   }
 
-  @Test("an undo killed while copying a file back is finished by undoing again", arguments: [ArchiveStep.copying, .renamed])
+  @Test(
+    "an undo killed while copying a file back is finished by undoing again", arguments: [ArchiveStep.copying, .renamed])
   func crashDuringUndo(step: ArchiveStep) throws {
     let run = try ScenarioRun(.moveAcrossFileSystems)
     let log = EventLog()
     var engine = CaptureArchiver.testing(run.configuration, fileSystem: run.fileSystem, log: log)
-    #expect(try engine.run(inputs: [run.scratch.inputs], journalPath: run.scratch.map).completed == Scratch.captureCount)
+    #expect(
+      try engine.run(inputs: [run.scratch.inputs], journalPath: run.scratch.map).completed == Scratch.captureCount)
     let crash = CrashAt(step, n: 2)
     var undo = ArchiveRecovery.testing(fileSystem: run.fileSystem, hook: crash.hook, log: log)
     #expect(throws: ArchiveError.self) { try undo.undo(journalAt: run.scratch.map) }
@@ -246,7 +255,8 @@ struct ArchiveFailureTests {
     fs.writeBudget = 700  // room for the small captures, not for metadata.pcapng (1232 bytes)
     fs.unlimited = [s.map]
     let log = EventLog()
-    var engine = CaptureArchiver.testing(ArchiveConfiguration(keepOriginals: true, outputDirectory: out), fileSystem: fs, log: log)
+    var engine = CaptureArchiver.testing(
+      ArchiveConfiguration(keepOriginals: true, outputDirectory: out), fileSystem: fs, log: log)
     let summary = try engine.run(inputs: [s.inputs], journalPath: s.map)
     #expect(summary.failed >= 1 && summary.outputFailed)
     #expect(log.failed.allSatisfy { $0.1.code == .noSpace })
@@ -269,7 +279,8 @@ struct ArchiveFailureTests {
     defer { ArchiveTestSupport.unmount(small) }
     let s = try Scratch(files: [])
     for i in 0..<3 {
-      try ArchiveTestSupport.write(ArchiveTestSupport.pcap(packets: 400, size: 60, seed: UInt32(i)), to: s.path("big-\(i).pcap"))
+      try ArchiveTestSupport.write(
+        ArchiveTestSupport.pcap(packets: 400, size: 60, seed: UInt32(i)), to: s.path("big-\(i).pcap"))
     }
     let before = try ArchiveTestSupport.snapshot(s.inputs)
     let log = EventLog()

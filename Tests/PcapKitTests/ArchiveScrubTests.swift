@@ -79,10 +79,11 @@ struct ArchiveScrubTests {
     var reader = try CaptureReader(bytes: input)
     var sink = MemorySink()
     let report = try MetadataScrubber.scrub(&reader, into: &sink)
-    #expect(report.removedOptions == [
-      "opt_comment": 5, "shb_hardware": 1, "shb_os": 2, "shb_userappl": 1, "custom option": 1, "if_name": 2,
-      "if_description": 1, "if_os": 1, "if_hardware": 1, "if_filter": 1,
-    ])
+    #expect(
+      report.removedOptions == [
+        "opt_comment": 5, "shb_hardware": 1, "shb_os": 2, "shb_userappl": 1, "custom option": 1, "if_name": 2,
+        "if_description": 1, "if_os": 1, "if_hardware": 1, "if_filter": 1,
+      ])
     #expect(report.removedBlocks == ["NRB": 1, "DSB": 1, "CB": 1, "DCB": 1])
     #expect(report.packets == 4)
     let output = sink.bytes
@@ -121,7 +122,8 @@ struct ArchiveScrubTests {
     #expect(sink.bytes == input)
   }
 
-  @Test("after a scrub the reader sees the same packets (bytes, timestamps); no removed text remains",
+  @Test(
+    "after a scrub the reader sees the same packets (bytes, timestamps); no removed text remains",
     arguments: scrubComparisonFiles)
   func readerAgrees(path: String) throws {
     let input = try ArchiveTestSupport.read(path)
@@ -135,7 +137,8 @@ struct ArchiveScrubTests {
     if report.isEmpty { #expect(sink.bytes == input) }
   }
 
-  @Test("tshark shows the same packets (times, bytes) after a scrub", .enabled(if: hasTshark),
+  @Test(
+    "tshark shows the same packets (times, bytes) after a scrub", .enabled(if: hasTshark),
     arguments: tsharkComparisonFiles)
   func tsharkAgrees(path: String) throws {
     let input = try ArchiveTestSupport.read(path)
@@ -193,7 +196,8 @@ struct ArchiveScrubTests {
     #expect(intents.filter { $0.scrubbed == true }.allSatisfy { $0.method == .copy && $0.source != $0.digest })
   }
 
-  @Test("killed at each step of a scrub with --copy, then resumed or undone: same result as an uninterrupted run",
+  @Test(
+    "killed at each step of a scrub with --copy, then resumed or undone: same result as an uninterrupted run",
     arguments: [ArchiveStep.intentRecorded, .copying, .copied, .renamed, .completed])
   func scrubCrash(step: ArchiveStep) throws {
     let clean = try Scratch(files: ["metadata.pcapng", "bacnet.pcapng.gz"])

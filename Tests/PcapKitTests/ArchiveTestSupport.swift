@@ -117,7 +117,9 @@ enum ArchiveTestSupport {
 
   /// Mounts a tmpfs of `size` at a new directory (root only); nil when mounting is not possible here.
   static func mountTmpfs(size: String, readOnly: Bool = false) -> String? {
-    guard isRoot, FileManager.default.isExecutableFile(atPath: "/bin/mount") || FileManager.default.isExecutableFile(atPath: "/usr/bin/mount"),
+    guard isRoot,
+      FileManager.default.isExecutableFile(atPath: "/bin/mount")
+        || FileManager.default.isExecutableFile(atPath: "/usr/bin/mount"),
       let dir = try? makeDirectory()
     else { return nil }
     let mount = FileManager.default.isExecutableFile(atPath: "/bin/mount") ? "/bin/mount" : "/usr/bin/mount"
@@ -227,7 +229,8 @@ final class FaultyFileSystem: ArchiveFileSystem, @unchecked Sendable {
   }
   func close(_ file: OpenFile) throws(ArchiveError) { try base.close(file) }
   func renameWithoutReplacing(_ from: String, to: String) throws(ArchiveError) {
-    let temporary = ArchivePaths.name(of: from).hasPrefix(ArchivePaths.partialPrefix)
+    let temporary =
+      ArchivePaths.name(of: from).hasPrefix(ArchivePaths.partialPrefix)
       || ArchivePaths.name(of: from).hasPrefix(ArchivePaths.undoPrefix)
     if let f = renameFailure, ArchivePaths.directory(of: to) == f.directory, !(spareTemporaries && temporary) {
       throw ArchiveError.system(f.errno, path: to, action: "rename \(from)")

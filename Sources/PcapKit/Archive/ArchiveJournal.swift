@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-internal import FoundationEssentials
+  internal import FoundationEssentials
 #else
-internal import Foundation
+  internal import Foundation
 #endif
 
 /// How a file reaches its new name.
@@ -147,7 +147,7 @@ public final class ArchiveJournal {
     let file: OpenFile
     do throws(ArchiveError) {
       file = try fileSystem.createNew(path, permissions: 0o600)
-    } catch where error.code == .exists {
+    } catch  where error.code == .exists {
       throw ArchiveError(
         code: .journal, path: path, errno: error.errno,
         message: "the map exists already; use --resume or --undo with it, or choose a new name")

@@ -137,7 +137,9 @@ public struct ArchiveRecovery {
   }
 
   /// The second half of a resume: the files of the run's inputs that no intent names yet.
-  private mutating func carryOn(records: [JournalRecord], entries: [Entry], journal: ArchiveJournal) throws(ArchiveError) {
+  private mutating func carryOn(records: [JournalRecord], entries: [Entry], journal: ArchiveJournal)
+    throws(ArchiveError)
+  {
     guard let begin = records.last(where: { $0.op == .begin }), let inputs = begin.inputs, let naming = begin.naming
     else { return }
     var handled = Set<String>()
@@ -237,7 +239,8 @@ public struct ArchiveRecovery {
   }
 
   private func syncBoth(_ a: String, _ b: String) throws(ArchiveError) {
-    let da = ArchivePaths.directory(of: a), db = ArchivePaths.directory(of: b)
+    let da = ArchivePaths.directory(of: a)
+    let db = ArchivePaths.directory(of: b)
     try fileSystem.synchronizeDirectory(da)
     if db != da { try fileSystem.synchronizeDirectory(db) }
   }
@@ -303,7 +306,9 @@ public struct ArchiveRecovery {
           onEvent(
             .notice(
               path: from,
-              message: "back under its old name, but without the metadata --scrub-metadata removed (the original was not kept)"))
+              message:
+                "back under its old name, but without the metadata --scrub-metadata removed (the original was not kept)"
+            ))
         }
       } else {
         try fileSystem.renameWithoutReplacing(to, to: from)

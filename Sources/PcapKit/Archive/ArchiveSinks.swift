@@ -24,7 +24,10 @@ final class ArchiveFileSink: ByteSink {
   private(set) var count: Int64 = 0
   private(set) var failure: ArchiveError?
 
-  init(fileSystem: any ArchiveFileSystem, file: OpenFile, digest: any ContentDigest, bufferSize: Int, hook: ArchiveFaultHook?) {
+  init(
+    fileSystem: any ArchiveFileSystem, file: OpenFile, digest: any ContentDigest, bufferSize: Int,
+    hook: ArchiveFaultHook?
+  ) {
     self.fileSystem = fileSystem
     self.file = file
     self.digest = digest

@@ -303,7 +303,9 @@ public struct CaptureArchiver {
     let destinationDirectory = outputDirectory ?? ArchivePaths.directory(of: path)
     var method: TransferMethod
     do throws(ArchiveError) {
-      let destination = configuration.dryRun ? try device(of: destinationDirectory) : try fileSystem.status(of: destinationDirectory)?.device
+      let destination =
+        configuration.dryRun
+        ? try device(of: destinationDirectory) : try fileSystem.status(of: destinationDirectory)?.device
       guard let destination else {
         throw ArchiveError(code: .notFound, path: destinationDirectory, message: "the destination directory is gone")
       }
@@ -316,7 +318,8 @@ public struct CaptureArchiver {
     var attempts = 0
     while true {
       attempts += 1
-      let target = ArchivePaths.join(destinationDirectory, namer.baseName(contentDigest: contentDigest) + kind.fileExtension)
+      let target = ArchivePaths.join(
+        destinationDirectory, namer.baseName(contentDigest: contentDigest) + kind.fileExtension)
       if target == path {
         skip(path, "already has its content name")
         return

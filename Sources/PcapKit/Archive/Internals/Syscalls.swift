@@ -2,11 +2,11 @@
 // `unsafe` here, so the rest of Archive/ is safe Swift: buffers are Swift arrays whose bounds are checked before
 // each call, descriptors are plain integers owned by `PosixFileSystem`.
 #if canImport(Glibc)
-internal import Glibc
+  internal import Glibc
 #elseif canImport(Musl)
-internal import Musl
+  internal import Musl
 #elseif canImport(Darwin)
-internal import Darwin
+  internal import Darwin
 #endif
 
 /// Result of `lstat(2)`: the fields the archive engine looks at.
@@ -85,28 +85,31 @@ enum Syscalls {
   static func makeDirectory(_ path: String, _ mode: UInt32) -> Int32 { unsafe mkdir(path, mode_t(mode)) }
 
   #if os(Linux)
-  private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-  /// glibc's `renameat2` (2.28+), looked up at run time because Swift's Glibc module does not declare it.
-  private static let renameAt2: RenameAt2? = {
-    guard let handle = unsafe dlopen(nil, RTLD_NOW), let symbol = unsafe dlsym(handle, "renameat2") else { return nil }
-    return unsafe unsafeBitCast(symbol, to: RenameAt2.self)
-  }()
+    private typealias RenameAt2 =
+      @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+    /// glibc's `renameat2` (2.28+), looked up at run time because Swift's Glibc module does not declare it.
+    private static let renameAt2: RenameAt2? = {
+      guard let handle = unsafe dlopen(nil, RTLD_NOW), let symbol = unsafe dlsym(handle, "renameat2") else {
+        return nil
+      }
+      return unsafe unsafeBitCast(symbol, to: RenameAt2.self)
+    }()
   #endif
 
   /// `renameat2(…, RENAME_NOREPLACE)`: 0, or -1 with errno (EEXIST if `to` exists; ENOSYS when the call is
   /// unavailable; EINVAL when the file system does not support the flag).
   static func renameNoReplace(_ from: String, _ to: String) -> Int32 {
     #if os(Linux)
-    guard let call = unsafe renameAt2 else {
+      guard let call = unsafe renameAt2 else {
+        errno = ENOSYS
+        return -1
+      }
+      return unsafe call(AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */)
+    #elseif canImport(Darwin)
+      return unsafe renamex_np(from, to, UInt32(RENAME_EXCL))
+    #else
       errno = ENOSYS
       return -1
-    }
-    return unsafe call(AT_FDCWD, from, AT_FDCWD, to, 1 /* RENAME_NOREPLACE */)
-    #elseif canImport(Darwin)
-    return unsafe renamex_np(from, to, UInt32(RENAME_EXCL))
-    #else
-    errno = ENOSYS
-    return -1
     #endif
   }
 
