@@ -8,31 +8,34 @@ struct Anonymize: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rename capture files to random or content-derived names, safely and reversibly.",
     discussion: """
-      Each capture (pcap, pcapng, or either gzip-compressed; recognised by content, not by name) gets a new name:
-      128 random bits in hex (--naming random, the default) or the SHA-256 of its bytes (--naming content), with
+      Each capture (pcap, pcapng, or either gzip-compressed; recognised by content, not by name) gets a new name: \
+      128 random bits in hex (--naming random, the default) or the SHA-256 of its bytes (--naming content), with \
       the extension of what it really is (.pcap, .pcapng, .pcap.gz, .pcapng.gz). Other files are skipped.
 
-      Without --output-dir, files are renamed in their own directory. A rename never replaces an existing file.
-      Across file systems a move is: copy, fsync, verify the SHA-256, rename into place, then remove the original.
+      Without --output-dir, files are renamed in their own directory. A rename never replaces an existing file. \
+      Across file systems a move is: copy, fsync, verify the SHA-256, rename into place, then remove the original. \
       Symbolic links are never followed.
 
-      --map MAP writes a journal (JSON Lines, mode 0600) linking old and new paths; each record reaches the disk
-      before the change it describes. An interrupted run can then be finished with --resume MAP or reversed with
+      --map MAP writes a journal (JSON Lines, mode 0600) linking old and new paths; each record reaches the disk \
+      before the change it describes. An interrupted run can then be finished with --resume MAP or reversed with \
       --undo MAP. Without --map nothing links the new names to the old ones.
 
-      --scrub-metadata also rewrites pcapng content without descriptive text: comments, SHB hardware/OS/
-      application, interface names/descriptions/OS/hardware/filters/time-zone names, name resolution blocks,
-      decryption secrets, custom blocks and options, and blocks of unknown or local-use types. Packets and
-      timestamps are unchanged. Gzip files are re-compressed without the original file name and time in their
-      header. What was removed is reported for each file. The original is removed after the rewritten file is
-      safely in place (kept with --copy), so an --undo restores its name but not the removed metadata.
+      --scrub-metadata also rewrites pcapng content without descriptive text: comments, SHB hardware/OS/\
+      application, interface names/descriptions/OS/hardware/filters/time-zone names, name resolution blocks, \
+      decryption secrets, custom blocks and options, and blocks of unknown or local-use types. Packets and \
+      timestamps are unchanged. Gzip files are re-compressed without the original file name and time in their \
+      header. What was removed is reported for each file. The original is removed after the rewritten file is \
+      safely in place (kept with --copy), so an --undo restores its name but not the removed metadata. \
+
       """
   )
 
   @Argument(help: "Capture files, or directories to search for captures.")
   var inputs: [String] = []
 
-  @Option(name: .customLong("output-dir"), help: "Put the renamed captures in this directory (created if missing).")
+  @Option(
+    name: .customLong("output-dir"),
+    help: ArgumentHelp("Put the renamed captures in this directory (created if missing).", valueName: "dir"))
   var outputDirectory: String?
 
   /// Whether originals are moved or copied.
@@ -41,7 +44,7 @@ struct Anonymize: ParsableCommand {
 
     static func help(for value: Transfer) -> ArgumentHelp? {
       switch value {
-      case .move: "Rename or move the captures (default)."
+      case .move: "Rename or move the captures."
       case .copy: "Copy the captures, leaving the originals untouched."
       }
     }
@@ -61,10 +64,14 @@ struct Anonymize: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Show what would be done; change nothing.")
   var dryRun = false
 
-  @Option(name: .customLong("resume"), help: "Finish the interrupted run recorded in this map.")
+  @Option(
+    name: .customLong("resume"),
+    help: ArgumentHelp("Finish the interrupted run recorded in this map.", valueName: "map"))
   var resumeMap: String?
 
-  @Option(name: .customLong("undo"), help: "Reverse the run recorded in this map, restoring the old names.")
+  @Option(
+    name: .customLong("undo"),
+    help: ArgumentHelp("Reverse the run recorded in this map, restoring the old names.", valueName: "map"))
   var undoMap: String?
 
   @Flag(
@@ -92,7 +99,7 @@ struct Anonymize: ParsableCommand {
   }
 
   func run() throws {
-    let reporter = AnonymizeReporter(verbose: verbose)
+    let reporter = AnonymizeReporter(verbose: verbose, dryRun: dryRun)
     let outcome = execute(reporter)
     switch outcome {
     case .failure(let error):

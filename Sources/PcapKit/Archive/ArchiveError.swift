@@ -38,6 +38,8 @@ public struct ArchiveError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let conflict = Code(rawValue: "conflict")
     /// A pcapng file could not be rewritten because its structure is damaged.
     public static let damagedCapture = Code(rawValue: "damagedCapture")
+    /// The two paths are on different file systems (EXDEV); a run falls back to a verified copy.
+    public static let crossDevice = Code(rawValue: "crossDevice")
     /// A run was stopped by a fault-injection hook (tests only).
     public static let interrupted = Code(rawValue: "interrupted")
   }
@@ -97,9 +99,4 @@ public struct ArchiveError: Error, Hashable, Sendable, CustomStringConvertible {
     return ArchiveError(
       code: code, path: path, errno: errnoValue, message: "\(action) failed: \(Syscalls.errorText(errnoValue))")
   }
-}
-
-extension ArchiveError.Code {
-  /// EXDEV: the two paths are on different file systems (used internally to fall back to a copy).
-  static let crossDevice = ArchiveError.Code(rawValue: "crossDevice")
 }

@@ -4,6 +4,7 @@ import PcapKit
 /// `--verbose` or `--dry-run` (so, without a map, no log links a new name to an old one).
 struct AnonymizeReporter {
   var verbose: Bool
+  var dryRun = false
   var printLine: (String) -> Void = { print($0) }
   var printError: (String) -> Void = { AnonymizeReporter.standardError($0) }
 
@@ -21,7 +22,7 @@ struct AnonymizeReporter {
     case .restored(let from, let to):
       if verbose { printLine("restored \(from) -> \(to)") }
     case .scrubbed(let path, let report):
-      printLine("scrubbed \(path): removed \(report.summary)")
+      printLine("\(dryRun ? "would scrub" : "scrubbed") \(path): \(dryRun ? "would remove" : "removed") \(report.summary)")
     case .notice(let path, let message):
       printError("note \(path): \(message)")
     case .failed(let path, let error):
