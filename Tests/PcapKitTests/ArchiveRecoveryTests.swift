@@ -229,6 +229,22 @@ struct ArchiveRecoveryTests {
     #expect(try ArchiveTestSupport.snapshot(s.inputs) == s.original)
   }
 
+  @Test(
+    "a journal naming one path twice, or paths that are not normal, is refused before anything is touched",
+    arguments: [("/d/a.pcap", "/d/a.pcap"), ("/d/a.pcap", "/d/./a.pcap"), ("/d//a.pcap", "/d/b.pcap"), ("d/a", "/d/b")])
+  func unsafeJournal(from: String, to: String) throws {
+    let s = try Scratch(files: [])
+    let lines = [
+      #"{"op":"begin","run":"r","version":1}"#,
+      #"{"digest":"00","from":"\#(from)","method":"rename","op":"intent","run":"r","seq":1,"size":1,"to":"\#(to)"}"#,
+    ]
+    try (lines.joined(separator: "\n") + "\n").write(toFile: s.map, atomically: false, encoding: .utf8)
+    var recovery = ArchiveRecovery.testing(log: EventLog())
+    let e = #expect(throws: ArchiveError.self) { try recovery.undo(journalAt: s.map) }
+    #expect(e?.code == .journal)
+    #expect(e?.offset == lines[0].utf8.count + 1)
+  }
+
   @Test("undo refuses to overwrite: a new file at an old name is a conflict, and both files are kept")
   func undoConflict() throws {
     let s = try Scratch(files: ["bacnet.pcap"])

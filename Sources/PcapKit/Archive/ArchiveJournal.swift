@@ -257,14 +257,28 @@ public final class ArchiveJournal {
     case .intent:
       guard r.seq != nil, let from = r.from, let to = r.to, let method = r.method, r.digest != nil, r.size != nil
       else { throw bad("lacks seq, from, to, method, size or digest") }
-      guard from.hasPrefix("/"), to.hasPrefix("/") else { throw bad("has a relative path") }
+      guard isNormalAbsolute(from), isNormalAbsolute(to) else {
+        throw bad("has a path that is not absolute and normal")
+      }
+      // Recovery removes one of two names that hold the same file; they must be two different names.
+      guard from != to else { throw bad("names the same path twice") }
       if method == .copy {
-        guard let temp = r.temp, temp.hasPrefix("/") else { throw bad("of a copy has no absolute temp path") }
+        guard let temp = r.temp, isNormalAbsolute(temp), temp != from, temp != to else {
+          throw bad("of a copy has no separate absolute temp path")
+        }
       }
     case .done, .failed, .undone:
       guard r.seq != nil else { throw bad("has no seq") }
     default:
       throw bad("has an unknown type")
+    }
+  }
+
+  /// True for "/a/b": absolute, no empty, "." or ".." component, no trailing slash.
+  static func isNormalAbsolute(_ path: String) -> Bool {
+    guard path.hasPrefix("/"), path.count > 1, !path.hasSuffix("/") else { return false }
+    return !path.dropFirst().split(separator: "/", omittingEmptySubsequences: false).contains {
+      $0.isEmpty || $0 == "." || $0 == ".."
     }
   }
 
