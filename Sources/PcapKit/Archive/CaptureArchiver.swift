@@ -168,7 +168,7 @@ public struct CaptureArchiver {
     summary = ArchiveSummary()
     sequence = lastSequence
     let outputDirectory = try configuration.outputDirectory.map { (path) throws(ArchiveError) -> String in
-      if try fileSystem.status(of: path) == nil { try fileSystem.makeDirectory(path, permissions: 0o700) }
+      try makeDirectories(path)
       return path
     }
     let files = collect(inputs, journal: journal.path, handled: handled)
