@@ -63,6 +63,10 @@ public struct CaptureMerge {
   /// What the merge has done so far.
   public private(set) var report: MergeReport
 
+  /// Per input: the timestamp resolution of its first packet (known after ``prepare()``; nil for inputs without
+  /// packets). A classic pcap output should use nanoseconds when any of them is finer than microseconds.
+  public private(set) var firstResolutions: [TimestampResolution?]
+
   var sources: [Source]
   /// Input i's reader while it is open (kept apart from `sources` so it is always mutated in place).
   var readers: [CaptureReader?]
@@ -92,6 +96,7 @@ public struct CaptureMerge {
     self.report = MergeReport(inputs: inputs.count)
     self.sources = inputs.map { Source(input: $0) }
     self.readers = Array(repeating: nil, count: inputs.count)
+    self.firstResolutions = Array(repeating: nil, count: inputs.count)
     self.heads = Array(repeating: nil, count: inputs.count)
     self.heapTimes = Array(repeating: CaptureTimestamp(nanosecondsSinceEpoch: 0), count: inputs.count)
   }
@@ -220,6 +225,13 @@ public struct CaptureMerge {
     return r
   }
 
+  /// Runs the first pass now (it otherwise runs at the first ``next()``): each input's first packet is read, one
+  /// file open at a time, to learn when the input starts (and ``firstResolutions``).
+  /// - Throws: the ``CaptureError`` of an input that cannot be opened or read.
+  public mutating func prepare() throws(CaptureError) {
+    if !started { try start() }
+  }
+
   /// First pass: each input's first packet timestamp, one file open at a time (standard input is opened for good).
   mutating func start() throws(CaptureError) {
     started = true
@@ -232,6 +244,7 @@ public struct CaptureMerge {
         try open(i)
         try advance(i)
         if sources[i].headTime != nil { heapPush(i) }
+        firstResolutions[i] = heads[i]?.timestamp.resolution
         continue
       }
       var reader = try openReader(i, scanOptions)
@@ -243,6 +256,7 @@ public struct CaptureMerge {
       }
       if let first {
         sources[i].firstTime = adjusted(first.timestamp, i)
+        firstResolutions[i] = first.timestamp.resolution
         order.append(i)
       } else {
         // No packets: still deliver its section and interface records, in input order.
