@@ -68,6 +68,8 @@ public struct CaptureMerge {
   public private(set) var firstResolutions: [TimestampResolution?]
 
   var sources: [Source]
+  /// Input i's time offset in nanoseconds.
+  let offsets: [Int128]
   /// Input i's reader while it is open (kept apart from `sources` so it is always mutated in place).
   var readers: [CaptureReader?]
   /// Input i's next packet (a view into its reader's buffer, or a detached copy with a reorder window).
@@ -95,6 +97,7 @@ public struct CaptureMerge {
     self.options = options
     self.report = MergeReport(inputs: inputs.count)
     self.sources = inputs.map { Source(input: $0) }
+    self.offsets = inputs.map(\.timeOffsetNanoseconds)
     self.readers = Array(repeating: nil, count: inputs.count)
     self.firstResolutions = Array(repeating: nil, count: inputs.count)
     self.heads = Array(repeating: nil, count: inputs.count)
@@ -303,13 +306,13 @@ public struct CaptureMerge {
 
   @inline(__always)
   func adjusted(_ t: CaptureTimestamp, _ i: Int) -> CaptureTimestamp {
-    let offset = inputs[i].timeOffsetNanoseconds
+    let offset = offsets[i]
     return offset == 0 ? t : t.adding(nanoseconds: offset)
   }
 
   /// Reads input i's next packet into its head (delivering other records on the way to `pendingOthers`).
   mutating func advance(_ i: Int) throws(CaptureError) {
-    heads[i] = nil
+    // heads[i] is already empty here (taken by emit, or never filled).
     sources[i].headTime = nil
     let window = options.concatenate ? 0 : options.reorderWindow
     if window == 0 {
