@@ -316,12 +316,7 @@ public struct CaptureMerge {
     sources[i].headTime = nil
     let window = options.concatenate ? 0 : options.reorderWindow
     if window == 0 {
-      guard let (packet, section) = try readPacket(i) else { return }
-      let time = adjusted(packet.timestamp, i)
-      noteRead(time, i)
-      heads[i] = packet
-      sources[i].headTime = time
-      sources[i].headSection = section
+      try readHead(i)
       return
     }
     while sources[i].ahead.count < window, let (packet, section) = try readPacket(i) {
@@ -341,6 +336,35 @@ public struct CaptureMerge {
       report.disorderedPackets[i] += 1
     } else {
       sources[i].lastReadTime = time
+    }
+  }
+
+  /// Reads input i's next packet straight into `heads[i]` (no intermediate copies); other records met on the way
+  /// go to `pendingOthers`.
+  mutating func readHead(_ i: Int) throws(CaptureError) {
+    guard sources[i].isReading else { return }
+    while true {
+      let record: CaptureRecord?
+      do {
+        record = try readers[i]!.next()
+      } catch {
+        close(i)
+        throw named(error, i)
+      }
+      guard let record else {
+        close(i)
+        return
+      }
+      if case .packet(let p) = record {
+        let time = adjusted(p.timestamp, i)
+        noteRead(time, i)
+        heads[i] = consume p
+        sources[i].headTime = time
+        sources[i].headSection = max(0, sources[i].section)
+        return
+      }
+      if case .section = record { sources[i].section += 1 }
+      pendingOthers.append(MergedRecord(input: i, record: record, section: max(0, sources[i].section), timestamp: nil))
     }
   }
 
