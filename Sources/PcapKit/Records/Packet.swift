@@ -63,6 +63,23 @@ public struct Packet: Sendable {
     self.legacyDropCount = legacyDropCount
   }
 
+  /// A packet built in memory (for tests, generators, live capture), not read from a file: ``rawRecord`` is then
+  /// the data itself, ``blockType`` is ``BlockType/enhancedPacket`` and there are no options.
+  /// - Parameters:
+  ///   - data: the captured bytes.
+  ///   - timestamp: when it was captured.
+  ///   - linkType: the link-layer type of `data`.
+  ///   - interfaceID: the interface (default 0).
+  ///   - originalLength: the length on the wire (default: `data.count`).
+  public init(data: ArraySlice<UInt8>, timestamp: CaptureTimestamp, linkType: LinkType, interfaceID: Int = 0,
+              originalLength: Int? = nil) {
+    self.init(rawRecord: data, dataStart: data.startIndex, capturedLength: data.count, optionsStart: data.endIndex,
+              optionsEnd: data.endIndex, interfaceID: interfaceID, linkType: linkType, timestamp: timestamp,
+              hasTimestamp: true, originalLength: originalLength ?? data.count, fileOffset: 0,
+              blockType: .enhancedPacket, byteOrder: .host, sectionIndex: 0, exceedsSnapLength: false,
+              legacyDropCount: nil)
+  }
+
   /// Bytes captured (``data``'s count).
   public var capturedLength: Int { Int(captured) }
 
