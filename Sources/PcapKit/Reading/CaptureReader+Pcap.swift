@@ -55,6 +55,7 @@ extension CaptureReader {
     return .section(shb)
   }
 
+  @inline(__always)
   mutating func nextPcapRecord() throws(CaptureError) -> Packet? {
     let h = pcapHeaderLength
     let o = order

@@ -8,7 +8,7 @@
 /// }
 /// ```
 ///
-/// The reader fills a reusable buffer in large chunks (``ReaderOptions/chunkSize``, 4 MiB) and hands out
+/// The reader fills a reusable buffer in large chunks (``ReaderOptions/chunkSize``, 1 MiB) and hands out
 /// records whose bytes are views into it: no allocation per packet. The per-packet path involves no existential
 /// dispatch: the source is asked for bytes only when the buffer runs dry.
 ///
