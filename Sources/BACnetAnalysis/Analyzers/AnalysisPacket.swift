@@ -4,8 +4,8 @@ public import BACnetDecode
 /// What the analyzers need to know about one captured frame: where it sits in the capture, its link and IP
 /// addresses, and what the BACnet decoder made of it.
 ///
-/// Built once per packet (``init(frame:packet:ports:)`` walks the headers and decodes), then handed to
-/// ``SummaryEngine/consume(_:)``. Addresses are integer keys; nothing here is a string.
+/// Built once per packet from the pipeline's ``DecodedPacket`` (``init(_:)``), or from parts by tests and replay
+/// tools, then handed to ``SummaryEngine/consume(_:)-(AnalysisPacket)``. Addresses are integer keys; nothing here is a string.
 public struct AnalysisPacket: Sendable {
   /// 1-based frame number in the capture (or in the merged timeline).
   public var frame: Int
@@ -40,7 +40,7 @@ public struct AnalysisPacket: Sendable {
   /// Everything the decoder could not decode.
   public var diagnostics: [BACnetDiagnostic]
 
-  /// Creates a view from parts (for decoders other than ``init(frame:packet:ports:)``).
+  /// Creates a view from parts.
   public init(frame: Int, timeNs: Int64, hasTime: Bool, linkType: LinkType, wireLength: Int,
               network: NetworkLayer = .none, transport: TransportLayer = .none,
               hostSource: AddressKey? = nil, hostDestination: AddressKey? = nil,
@@ -65,82 +65,55 @@ public struct AnalysisPacket: Sendable {
     self.diagnostics = diagnostics
   }
 
-  /// Walks the headers of `packet` and decodes the BACnet it carries: UDP payloads whose source or destination
-  /// port is in `ports` as BACnet/IP, BACnet/Ethernet LLC payloads, and MS/TP records.
-  /// - Parameters:
-  ///   - frame: the 1-based frame number.
-  ///   - packet: the captured packet.
-  ///   - ports: the UDP ports that carry BACnet/IP.
-  public init(frame: Int, packet: Packet, ports: PortSet = .bacnet) {
-    let ns = packet.timestamp.nanosecondsSinceEpoch
-    self.init(frame: frame, timeNs: Int64(clamping: ns), hasTime: packet.hasTimestamp, linkType: packet.linkType,
-              wireLength: packet.originalLength)
-    let data = packet.data
-    if packet.linkType == .bacnetMSTP {
-      network = .mstp
-      let d = BACnetDecoder.decodeMSTP(data)
-      mstp = d.frame
-      message = d.message
-      diagnostics = d.diagnostics
-      if let f = d.frame {
-        linkSource = .mstp(f.source)
-        linkDestination = .mstp(f.destination)
-        hostSource = linkSource
-        hostDestination = linkDestination
-      }
-      truncated = d.diagnostics.contains { $0.code == .truncated && $0.layer == .mstp }
-      return
-    }
-    let layers = PacketLayers(linkType: packet.linkType, frame: data)
+  /// The analyzers' view of a pipeline result: integer address keys for the link and host addresses.
+  public init(_ d: DecodedPacket) {
+    self.init(frame: d.frameNumber, timeNs: Int64(clamping: d.timestamp.nanosecondsSinceEpoch), hasTime: d.hasTimestamp,
+              linkType: d.linkType, wireLength: d.originalLength)
+    let layers = d.link.layers
     network = layers.network
     transport = layers.transport
+    message = d.message
+    mstp = d.mstp?.frame
+    diagnostics = d.diagnostics
     truncated = layers.stop == .truncated || layers.payloadTruncated
-    switch layers.source {
-    case .v4(let a)?: hostSource = AddressKey(kind: .ipv4, network: 0, length: 4, mac: UInt64(a))
-    case .v6(let h, let l)?: hostSource = AddressKey(kind: .ipv6, network: 0, length: 16, mac: h ^ (l &* 0x9E37_79B9_7F4A_7C15))
-    case nil: break
+    if let f = mstp {
+      linkSource = .mstp(f.source)
+      linkDestination = .mstp(f.destination)
+      hostSource = linkSource
+      hostDestination = linkDestination
+      return
     }
-    switch layers.destination {
-    case .v4(let a)?: hostDestination = AddressKey(kind: .ipv4, network: 0, length: 4, mac: UInt64(a))
-    case .v6(let h, let l)?: hostDestination = AddressKey(kind: .ipv6, network: 0, length: 16, mac: h ^ (l &* 0x9E37_79B9_7F4A_7C15))
-    case nil: break
-    }
-    if packet.linkType == .ethernet, data.count >= 12 {
-      hostSource = hostSource ?? Self.ethernetKey(data, at: data.startIndex + 6)
-      hostDestination = hostDestination ?? Self.ethernetKey(data, at: data.startIndex)
-    }
-    if layers.transport == .udp, let sp = layers.sourcePort, let dp = layers.destinationPort,
-       ports.matches(source: sp, destination: dp) {
-      onBACnetPort = true
-      guard layers.fragment == nil || layers.fragment?.offset == 0 else { return }
-      let payload = data[layers.payload]
-      let m = BACnetDecoder.decodeBVLL(payload)
-      message = m
-      diagnostics = m.diagnostics
-      if case .v4(let s)? = layers.source, case .v4(let d)? = layers.destination {
+    hostSource = Self.hostKey(layers.source) ?? d.link.sourceMAC.map(Self.macKey)
+    hostDestination = Self.hostKey(layers.destination) ?? d.link.destinationMAC.map(Self.macKey)
+    switch d.carrier {
+    case .udpPort, .udpHeuristic:
+      onBACnetPort = d.carrier == .udpPort
+      if case .v4(let s)? = layers.source, case .v4(let t)? = layers.destination, let sp = layers.sourcePort,
+         let dp = layers.destinationPort {
         linkSource = .bip(ipv4: s, port: sp)
-        linkDestination = .bip(ipv4: d, port: dp)
+        linkDestination = .bip(ipv4: t, port: dp)
       }
-      if let b = m.bvlc, b.isIPv6 {
-        if let v = b.sourceVMAC { linkSource = AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64(v)) }
-        if let v = b.destinationVMAC {
-          linkDestination = AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64(v))
-        } else {
-          linkDestination = nil
-        }
+      if let b = d.message?.bvlc, b.isIPv6 {
+        linkSource = b.sourceVMAC.map { AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64($0)) }
+        linkDestination = b.destinationVMAC.map { AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64($0)) }
       }
-    } else if layers.network == .llc, layers.llc?.isBACnet == true {
-      let m = BACnetDecoder.decodeNPDU(data[layers.payload])
-      message = m
-      diagnostics = m.diagnostics
-      linkSource = hostSource
-      linkDestination = hostDestination
+    case .ethernetLLC:
+      linkSource = d.link.sourceMAC.map(Self.macKey)
+      linkDestination = d.link.destinationMAC.map(Self.macKey)
+    default:
+      break
     }
   }
 
-  static func ethernetKey(_ d: ArraySlice<UInt8>, at i: Int) -> AddressKey {
-    var v: UInt64 = 0
-    for k in 0..<6 { v = v << 8 | UInt64(d[i + k]) }
-    return AddressKey(kind: .ethernet, network: 0, length: 6, mac: v)
+  static func hostKey(_ a: IPAddress?) -> AddressKey? {
+    switch a {
+    case .v4(let x)?: AddressKey(kind: .ipv4, network: 0, length: 4, mac: UInt64(x))
+    case .v6(let h, let l)?: AddressKey(kind: .ipv6, network: 0, length: 16, mac: h ^ (l &* 0x9E37_79B9_7F4A_7C15))
+    case nil: nil
+    }
+  }
+
+  static func macKey(_ m: MACAddress) -> AddressKey {
+    AddressKey(kind: .ethernet, network: 0, length: 6, mac: m.rawValue)
   }
 }

@@ -32,12 +32,12 @@ struct DecodeQualityAnalyzer {
     for d in p.diagnostics {
       if codes[d.code.rawValue] != nil || codes.count < 64 { codes[d.code.rawValue, default: 0] += 1 }
       switch d.code {
-      case .truncated: sawTruncated = true
+      case .truncated, .linkTruncated: sawTruncated = true
       case .bvlcLengthMismatch: sawBVLC = true
       case .tagMalformed, .tagLengthOverrun, .tagUnmatchedClosing, .tagMissingClosing, .tagDepthExceeded, .tagInvalidValue, .serviceMalformed:
         sawTag = true
       case .apduSegment, .mstpHeaderCRC, .mstpDataCRC, .mstpCRC32K: break  // segments are normal; CRCs are line quality (MS/TP)
-      default: sawOther = true
+      default: if d.layer != .reassembly { sawOther = true }
       }
     }
     if sawTruncated { truncated.note(p.frame) }

@@ -1,4 +1,4 @@
-public import PcapKit
+import PcapKit
 import BACnetDecode
 
 /// The summary analyzer: consumes decoded packets one at a time and produces a ``SummaryReport``.
@@ -10,9 +10,9 @@ import BACnetDecode
 ///
 /// ```swift
 /// var engine = SummaryEngine()
+/// var pipeline = BACnetPipeline()
 /// var reader = try CaptureReader(path: "site.pcap")
-/// var n = 0
-/// while let p = try reader.nextPacket() { n += 1; engine.consume(AnalysisPacket(frame: n, packet: p)) }
+/// while let p = try reader.nextPacket() { engine.consume(pipeline.decode(p)) }
 /// print(engine.report(captures: []).text)
 /// ```
 public struct SummaryEngine: Sendable {
@@ -51,9 +51,9 @@ public struct SummaryEngine: Sendable {
     requests.consume(p, m, c)
   }
 
-  /// Decodes and consumes one captured packet (frame numbers are the caller's: 1 for the first packet).
-  public mutating func consume(frame: Int, packet: Packet, ports: PortSet = .bacnet) {
-    consume(AnalysisPacket(frame: frame, packet: packet, ports: ports))
+  /// Consumes one packet decoded by ``BACnetPipeline``.
+  public mutating func consume(_ d: DecodedPacket) {
+    consume(AnalysisPacket(d))
   }
 
   /// The report as of now. Requests still open are judged against the last timestamp seen.
