@@ -75,7 +75,7 @@ struct DecodeQualityAnalyzer {
 
   func findings(_ config: SummaryConfiguration) -> [Finding] {
     func f(_ check: String, _ e: Evidence, _ what: String, _ bad: FindingStatus = .warn) -> Finding {
-      e.isEmpty ? Finding(check: check, status: .ok, message: "no \(what)")
+      e.isEmpty ? Finding(check: check, status: .ok, message: "none: \(what)")
         : Finding(check: check, status: bad, evidence: e, message: "\(e.count) frame(s) with \(what)")
     }
     return [

@@ -83,8 +83,11 @@ struct RequestAnalyzer {
   }
 
   mutating func consume(_ p: AnalysisPacket, _ m: BACnetMessage, _ c: MessageContext) {
-    if p.hasTime, p.timeNs > nowNs { nowNs = p.timeNs }
-    if nowNs != .min, nowNs - lastSweepNs >= timeoutNs / 2 { sweep(now: nowNs, final: false) }
+    if p.hasTime, p.timeNs > nowNs {
+      nowNs = p.timeNs
+      if lastSweepNs == .min { lastSweepNs = nowNs }
+    }
+    if nowNs != .min, nowNs &- lastSweepNs >= timeoutNs / 2 { sweep(now: nowNs, final: false) }
     guard let a = m.apdu, let src = c.source, let dst = c.destination, let invoke = a.invokeID else { return }
     let t = p.timeNs
     switch a.pduType {
