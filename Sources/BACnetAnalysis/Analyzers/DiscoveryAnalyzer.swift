@@ -35,7 +35,7 @@ struct DiscoveryAnalyzer {
     windowNs = config.ns("who_is_window_ms")
     warnCount = max(1, Int(config["who_is_storm_warn"]))
     failCount = max(warnCount, Int(config["who_is_storm_fail"]))
-    let size = min(max(failCount, warnCount) + 1, 100_000)
+    let size = min(max(4096, failCount + 1), 100_000)
     ringTimes = [Int64](repeating: 0, count: size)
     ringFrames = [Int](repeating: 0, count: size)
     evidenceLimit = config.evidenceLimit
@@ -143,7 +143,7 @@ struct DiscoveryAnalyzer {
     }
     let status: FindingStatus = peak >= failCount ? .fail : .warn
     return [Finding(check: "discovery.who_is_storm", status: status, threshold: th, frames: stormFrames, frameCount: whoIs,
-                    message: "Who-Is storm: \(peak) Who-Is in one \(Int(config["who_is_window_ms"])) ms window (peak ending at frame \(peakFrame)); \(stormWindows.count) storm period(s) starting at frame(s) "
+                    message: "Who-Is storm: \(peak == ringTimes.count ? "at least " : "")\(peak) Who-Is in one \(Int(config["who_is_window_ms"])) ms window (peak ending at frame \(peakFrame)); \(stormWindows.count) storm period(s) starting at frame(s) "
                       + stormWindows.frames.map(String.init).joined(separator: ", "))]
   }
 }

@@ -243,7 +243,7 @@ struct RequestAnalyzer {
       sv.rows.append([.string(ConfirmedServiceChoice(rawValue: UInt8(i)).name), .n(v.requests), .n(v.responses), .n(v.unanswered)]
                      + Self.timing(v.times))
     }
-    var et = ReportTable(key: "errors", title: "Error / Reject / Abort", columns: [
+    var et = ReportTable(key: "error_table", title: "Error / Reject / Abort", columns: [
       ("device", "Device"), ("pdu", "PDU"), ("service", "Service"), ("reason", "Class / code / reason"), ("count", "Count")])
     for (k, n) in errorTable.sorted(by: { ($0.key.device, $0.key.kind, $0.key.service) < ($1.key.device, $1.key.kind, $1.key.service) }) {
       let reason: String
