@@ -28,7 +28,7 @@ enum SummarySupport {
   /// Runs a program and returns (status, standard output); output goes through a temporary file.
   static func run(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
     let out = FileManager.default.temporaryDirectory.appendingPathComponent("summ-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: out.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: out) }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: program)

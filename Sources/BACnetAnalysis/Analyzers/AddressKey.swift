@@ -42,6 +42,12 @@ public struct AddressKey: Hashable, Sendable, Comparable, CustomStringConvertibl
     self.mac = mac
   }
 
+  /// Hashes the address as two words (cheaper than four separate fields on the per-packet path).
+  public func hash(into h: inout Hasher) {
+    h.combine(mac)
+    h.combine(UInt32(network) << 16 | UInt32(kind.rawValue) << 8 | UInt32(length))
+  }
+
   /// A B/IP address on the local network.
   public static func bip(ipv4: UInt32, port: UInt16, network: UInt16 = 0) -> AddressKey {
     AddressKey(kind: .bip, network: network, length: 6, mac: UInt64(ipv4) << 16 | UInt64(port))

@@ -1,11 +1,11 @@
 public import PcapKit
-public import BACnetDecode
+import BACnetDecode
 
-/// What the analyzers need to know about one captured frame: where it sits in the capture, its link and IP
-/// addresses, and what the BACnet decoder made of it.
+/// What the analyzers need to know about one captured frame besides its decode: where it sits in the capture and
+/// its link and host addresses as integer keys.
 ///
-/// Built once per packet from the pipeline's ``DecodedPacket`` (``init(_:)``), or from parts by tests and replay
-/// tools, then handed to ``SummaryEngine/consume(_:)-(AnalysisPacket)``. Addresses are integer keys; nothing here is a string.
+/// Built once per packet from the pipeline's ``DecodedPacket`` (``init(_:)``) by ``SummaryEngine/consume(_:)``.
+/// Small and free of heap storage, so building it allocates nothing.
 public struct AnalysisPacket: Sendable {
   /// 1-based frame number in the capture (or in the merged timeline).
   public var frame: Int
@@ -33,20 +33,13 @@ public struct AnalysisPacket: Sendable {
   public var onBACnetPort: Bool
   /// True when the header walk met truncated headers or a payload cut by the snap length.
   public var truncated: Bool
-  /// The decoded BACnet message (BACnet/IP, BACnet/Ethernet or an MS/TP data frame).
-  public var message: BACnetMessage?
-  /// The MS/TP frame, for link type 165.
-  public var mstp: MSTPFrame?
-  /// Everything the decoder could not decode.
-  public var diagnostics: [BACnetDiagnostic]
 
   /// Creates a view from parts.
   public init(frame: Int, timeNs: Int64, hasTime: Bool, linkType: LinkType, wireLength: Int,
               network: NetworkLayer = .none, transport: TransportLayer = .none,
               hostSource: AddressKey? = nil, hostDestination: AddressKey? = nil,
               linkSource: AddressKey? = nil, linkDestination: AddressKey? = nil, onBACnetPort: Bool = false,
-              truncated: Bool = false, message: BACnetMessage? = nil, mstp: MSTPFrame? = nil,
-              diagnostics: [BACnetDiagnostic] = []) {
+              truncated: Bool = false) {
     self.frame = frame
     self.timeNs = timeNs
     self.hasTime = hasTime
@@ -60,9 +53,6 @@ public struct AnalysisPacket: Sendable {
     self.linkDestination = linkDestination
     self.onBACnetPort = onBACnetPort
     self.truncated = truncated
-    self.message = message
-    self.mstp = mstp
-    self.diagnostics = diagnostics
   }
 
   /// The analyzers' view of a pipeline result: integer address keys for the link and host addresses.
@@ -72,13 +62,10 @@ public struct AnalysisPacket: Sendable {
     let layers = d.link.layers
     network = layers.network
     transport = layers.transport
-    message = d.message
-    mstp = d.mstp?.frame
-    diagnostics = d.diagnostics
     truncated = layers.stop == .truncated || layers.payloadTruncated
-    if let f = mstp {
-      linkSource = .mstp(f.source)
-      linkDestination = .mstp(f.destination)
+    if let s = d.mstp?.frame?.source, let t = d.mstp?.frame?.destination {
+      linkSource = .mstp(s)
+      linkDestination = .mstp(t)
       hostSource = linkSource
       hostDestination = linkDestination
       return

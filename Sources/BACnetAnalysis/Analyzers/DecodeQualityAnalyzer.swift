@@ -26,10 +26,10 @@ struct DecodeQualityAnalyzer {
   /// Highest unconfirmed service choice the standard defines.
   static let maxUnconfirmed: UInt8 = 16
 
-  mutating func consume(_ p: AnalysisPacket) {
+  mutating func consume(_ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext?) {
     var sawTruncated = p.truncated
     var sawTag = false, sawBVLC = false, sawOther = false
-    for d in p.diagnostics {
+    for d in dp.diagnostics {
       if codes[d.code.rawValue] != nil || codes.count < 64 { codes[d.code.rawValue, default: 0] += 1 }
       switch d.code {
       case .truncated, .linkTruncated: sawTruncated = true
@@ -44,22 +44,18 @@ struct DecodeQualityAnalyzer {
     if sawBVLC { bvlcLength.note(p.frame) }
     if sawTag { malformedTags.note(p.frame) }
     if sawOther { otherDiagnostics.note(p.frame) }
-    if p.onBACnetPort, let b = p.message?.bvlc, b.type != 0x81 && b.type != 0x82 {
-      nonBACnet.note(p.frame)
-    } else if p.onBACnetPort, p.message?.bvlc == nil, p.message != nil {
-      nonBACnet.note(p.frame)
-    }
-    if let m = p.message {
-      if let a = m.apdu, let s = a.serviceChoice {
-        switch a.pduType {
-        case .unconfirmedRequest: if s > Self.maxUnconfirmed { unknownServices.note(p.frame) }
-        case .confirmedRequest, .simpleACK, .complexACK, .error: if s > Self.maxConfirmed { unknownServices.note(p.frame) }
+    if let c {
+      if p.onBACnetPort, c.bvlcType != 0x81 && c.bvlcType != 0x82 { nonBACnet.note(p.frame) }
+      if let s = c.service {
+        switch c.apduType {
+        case 1: if s > Self.maxUnconfirmed { unknownServices.note(p.frame) }
+        case 0, 2, 3, 5: if s > Self.maxConfirmed { unknownServices.note(p.frame) }
         default: break
         }
       }
-      if m.npdu?.messageType?.isProprietary == true { proprietary.note(p.frame) }
+      if let t = c.messageType, t >= 0x80 { proprietary.note(p.frame) }
     }
-    if let f = p.mstp, f.frameType.isProprietary { proprietary.note(p.frame) }
+    if dp.mstp?.frame?.frameType.isProprietary == true { proprietary.note(p.frame) }
   }
 
   func section() -> ReportSection {

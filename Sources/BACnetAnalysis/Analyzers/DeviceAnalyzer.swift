@@ -43,35 +43,24 @@ struct DeviceAnalyzer {
     duplicateAddresses = Evidence(limit: config.evidenceLimit)
   }
 
-  mutating func consume(_ p: AnalysisPacket, _ m: BACnetMessage, _ c: MessageContext) {
+  mutating func consume(_ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext) {
     guard let src = c.source else { return }
-    if entries[src] == nil {
+    var i: Dictionary<AddressKey, Entry>.Index
+    if let found = entries.index(forKey: src) {
+      i = found
+    } else {
       guard entries.count < cap else { dropped += 1; return }
       entries[src] = Entry()
+      i = entries.index(forKey: src)!
     }
     let t = p.timeNs
-    entries[src]!.packetsOut += 1
-    entries[src]!.bytesOut += p.wireLength
-    if t < entries[src]!.firstNs { entries[src]!.firstNs = t }
-    if t > entries[src]!.lastNs { entries[src]!.lastNs = t }
-    if let r = c.routedVia { entries[src]!.routedVia = r }
-    if let f = c.forwardedBy { entries[src]!.forwardedBy = f }
-    if entries[src]!.link == nil { entries[src]!.link = c.routedVia == nil ? (c.forwardedBy == nil ? p.linkSource : src) : nil }
-    if let a = m.apdu, let s = a.serviceChoice, s < 64 {
-      let bit = UInt64(1) << UInt64(s)
-      switch a.pduType {
-      case .confirmedRequest: entries[src]!.clientServices |= bit
-      case .simpleACK, .complexACK, .error: entries[src]!.serverServices |= bit
-      case .unconfirmedRequest: entries[src]!.unconfirmedServices |= bit
-      default: break
-      }
+    update(&entries.values[i], p, c, src, t)
+    if let d = c.destination, d.length > 0, let j = entries.index(forKey: d) {
+      entries.values[j].packetsIn += 1
+      entries.values[j].bytesIn += p.wireLength
     }
-    if let d = c.destination, d.length > 0, entries[d] != nil {
-      entries[d]!.packetsIn += 1
-      entries[d]!.bytesIn += p.wireLength
-    }
-    guard let a = m.apdu, a.pduType == .unconfirmedRequest else { return }
-    switch a.parameters {
+    guard c.apduType == 1, c.service == 0 || c.service == 1, let params = dp.message?.apdu?.parameters else { return }
+    switch params {
     case .iAm(let i):
       announce(src, instance: i.device.instance, frame: p.frame)
       entries[src]!.vendorID = i.vendorID.rawValue
@@ -80,6 +69,25 @@ struct DeviceAnalyzer {
     case .iHave(let h):
       announce(src, instance: h.device.instance, frame: p.frame)
     default: break
+    }
+  }
+
+  func update(_ e: inout Entry, _ p: AnalysisPacket, _ c: MessageContext, _ src: AddressKey, _ t: Int64) {
+    e.packetsOut += 1
+    e.bytesOut += p.wireLength
+    if t < e.firstNs { e.firstNs = t }
+    if t > e.lastNs { e.lastNs = t }
+    if let r = c.routedVia { e.routedVia = r }
+    if let f = c.forwardedBy { e.forwardedBy = f }
+    if e.link == nil { e.link = c.routedVia == nil ? (c.forwardedBy == nil ? p.linkSource : src) : nil }
+    if let s = c.service, s < 64 {
+      let bit = UInt64(1) << UInt64(s)
+      switch c.apduType {
+      case 0: e.clientServices |= bit
+      case 2, 3, 5: e.serverServices |= bit
+      case 1: e.unconfirmedServices |= bit
+      default: break
+      }
     }
   }
 

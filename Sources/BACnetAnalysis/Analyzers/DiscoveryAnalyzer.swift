@@ -49,18 +49,18 @@ struct DiscoveryAnalyzer {
     return true
   }
 
-  mutating func consume(_ p: AnalysisPacket, _ m: BACnetMessage, _ c: MessageContext) {
-    if let nm = m.networkMessage, nm.type == .whoIsRouterToNetwork {
+  mutating func consume(_ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext) {
+    if c.messageType == 0x00 {
       whoIsRouter += 1
       if let s = c.source, source(s) { touch(s, p) { $0.whoIsRouter += 1 } }
       return
     }
-    guard let a = m.apdu, a.pduType == .unconfirmedRequest, let svc = a.serviceChoice else { return }
+    guard c.apduType == 1, let svc = c.service else { return }
     switch svc {
     case 8:
       whoIs += 1
       var ranged = false
-      if case .whoIs(let w) = a.parameters { ranged = w.lowLimit != nil }
+      if case .whoIs(let w)? = dp.message?.apdu?.parameters { ranged = w.lowLimit != nil }
       if let s = c.source, source(s) {
         touch(s, p) {
           $0.whoIs += 1

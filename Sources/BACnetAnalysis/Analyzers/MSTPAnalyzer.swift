@@ -70,7 +70,8 @@ struct MSTPAnalyzer {
     rpfmSinceChange = [Bool](repeating: false, count: 256)
   }
 
-  mutating func consume(_ p: AnalysisPacket, _ f: MSTPFrame) {
+  mutating func consume(_ p: AnalysisPacket, _ d: DecodedPacket) {
+    guard let f = d.mstp?.frame else { return }
     if counts.isEmpty { allocate() }
     frames += 1
     let t = p.timeNs

@@ -67,8 +67,11 @@ struct NetworkAnalyzer {
     return true
   }
 
-  mutating func consume(_ p: AnalysisPacket, _ m: BACnetMessage, _ c: MessageContext) {
-    if let b = m.bvlc, let link = p.linkSource {
+  mutating func consume(_ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext) {
+    // Everything but Original-Unicast/Broadcast-NPDU is rare: only then is the BVLC copied out.
+    if c.bvlcType != 0, !(c.bvlcType == 0x81 && (c.bvlcFunction == 0x0A || c.bvlcFunction == 0x0B)),
+       !(c.bvlcType == 0x82 && (c.bvlcFunction == 0x01 || c.bvlcFunction == 0x02)),
+       let b = dp.message?.bvlc, let link = p.linkSource {
       if b.type == 0x81 {
         switch b.function {
         case 0x04:
@@ -98,14 +101,12 @@ struct NetworkAnalyzer {
         if b.function == 0x09, let ttl = b.timeToLive, let link = p.linkSource { register(link, ttl: ttl, p) }
       }
     }
-    if let n = m.npdu {
-      if let s = n.source, let via = c.routedVia, router(via, frame: p.frame) {
-        routers[via]!.routedPackets += 1
-        if !routers[via]!.routed.contains(s.network), routers[via]!.routed.count < 256 { routers[via]!.routed.append(s.network) }
-      }
-      if let h = n.hopCount, h < hopWarn { lowHop.note(p.frame) }
+    if let net = c.snet, let via = c.routedVia, router(via, frame: p.frame) {
+      routers[via]!.routedPackets += 1
+      if !routers[via]!.routed.contains(net), routers[via]!.routed.count < 256 { routers[via]!.routed.append(net) }
     }
-    guard let nm = m.networkMessage, let link = p.linkSource else { return }
+    if let h = c.hopCount, h < hopWarn { lowHop.note(p.frame) }
+    guard c.messageType != nil, let nm = dp.message?.networkMessage, let link = p.linkSource else { return }
     switch nm.type {
     case .whoIsRouterToNetwork: whoIsRouter += 1
     case .iAmRouterToNetwork:

@@ -82,25 +82,25 @@ struct RequestAnalyzer {
     return Int(truncatingIfNeeded: h ^ UInt64(s.count))
   }
 
-  mutating func consume(_ p: AnalysisPacket, _ m: BACnetMessage, _ c: MessageContext) {
+  mutating func consume(_ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext) {
     if p.hasTime, p.timeNs > nowNs {
       nowNs = p.timeNs
       if lastSweepNs == .min { lastSweepNs = nowNs }
     }
     if nowNs != .min, nowNs &- lastSweepNs >= timeoutNs / 2 { sweep(now: nowNs, final: false) }
-    guard let a = m.apdu, let src = c.source, let dst = c.destination, let invoke = a.invokeID else { return }
+    guard c.apduType != 0xFF, let src = c.source, let dst = c.destination, let invoke = c.invokeID else { return }
     let t = p.timeNs
-    switch a.pduType {
-    case .confirmedRequest:
+    switch c.apduType {
+    case 0:
       let key = Key(client: src, server: dst, invokeID: invoke)
-      if a.isSegmented {
+      if c.isSegmented {
         segmented.note(p.frame)
-        maxWindow = max(maxWindow, Int(a.windowSize ?? 0))
-        if a.moreFollows { if openSegmented[key] == nil, openSegmented.count < cap { openSegmented[key] = p.frame } } else { openSegmented[key] = nil }
-        if (a.sequenceNumber ?? 0) != 0 { return }  // a later segment of a request already tracked
+        maxWindow = max(maxWindow, Int(c.windowSize ?? 0))
+        if c.moreFollows { if openSegmented[key] == nil, openSegmented.count < cap { openSegmented[key] = p.frame } } else { openSegmented[key] = nil }
+        if (c.sequenceNumber ?? 0) != 0 { return }  // a later segment of a request already tracked
       }
-      let svc = a.serviceChoice ?? 0
-      let d = Self.digest(a.serviceData) &+ Int(svc)
+      let svc = c.service ?? 0
+      let d = Self.digest(dp.message?.apdu?.serviceData ?? []) &+ Int(svc)
       if var e = pending[key] {
         if e.digest == d && e.service == svc {
           retries.note(p.frame)
@@ -124,23 +124,23 @@ struct RequestAnalyzer {
       services[Int(svc)].requests += 1
       if servers[dst] != nil || servers.count < tableCap { servers[dst, default: ServerStats()].requests += 1 }
       pending[key] = Pending(frame: p.frame, firstNs: t, lastNs: t, service: svc, digest: d)
-    case .simpleACK, .complexACK, .error, .reject, .abort:
-      let fromServer = a.pduType != .abort || a.sentByServer
+    case 2, 3, 5, 6, 7:
+      let fromServer = c.apduType != 7 || c.sentByServer
       let key = fromServer ? Key(client: dst, server: src, invokeID: invoke) : Key(client: src, server: dst, invokeID: invoke)
-      if a.pduType == .complexACK, a.isSegmented {
+      if c.apduType == 3, c.isSegmented {
         segmented.note(p.frame)
-        maxWindow = max(maxWindow, Int(a.windowSize ?? 0))
-        if a.moreFollows { if openSegmented[key] == nil, openSegmented.count < cap { openSegmented[key] = p.frame } } else { openSegmented[key] = nil }
-        if (a.sequenceNumber ?? 0) != 0 { return }
+        maxWindow = max(maxWindow, Int(c.windowSize ?? 0))
+        if c.moreFollows { if openSegmented[key] == nil, openSegmented.count < cap { openSegmented[key] = p.frame } } else { openSegmented[key] = nil }
+        if (c.sequenceNumber ?? 0) != 0 { return }
       }
-      if a.pduType == .abort { openSegmented[key] = nil }
-      noteError(a, device: fromServer ? src : dst, frame: p.frame, pendingService: pending[key]?.service)
+      if c.apduType == 7 { openSegmented[key] = nil }
+      noteError(c, device: fromServer ? src : dst, frame: p.frame, pendingService: pending[key]?.service)
       guard let e = pending.removeValue(forKey: key) else {
         unmatched.note(p.frame)
         return
       }
       responses += 1
-      if let s = a.serviceChoice, a.pduType != .reject, a.pduType != .abort, s != e.service { serviceMismatch.note(p.frame) }
+      if let s = c.service, c.apduType != 6, c.apduType != 7, s != e.service { serviceMismatch.note(p.frame) }
       if e.timedOut {
         unanswered.withdraw(e.frame)
         services[Int(e.service)].unanswered -= 1
@@ -155,32 +155,32 @@ struct RequestAnalyzer {
         servers[key.server]!.responses += 1
         servers[key.server]!.times.add(rtt)
       }
-    case .segmentACK:
+    case 4:
       segmentACKs += 1
-      maxWindow = max(maxWindow, Int(a.windowSize ?? 0))
-      if a.negativeACK { segmentNAKs.note(p.frame) }
+      maxWindow = max(maxWindow, Int(c.windowSize ?? 0))
+      if c.negativeACK { segmentNAKs.note(p.frame) }
     default: break
     }
   }
 
-  mutating func noteError(_ a: APDU, device: AddressKey, frame: Int, pendingService: UInt8?) {
-    var k = ErrorKey(device: device, service: -1, kind: a.pduType.rawValue, reasonA: 0, reasonB: 0)
-    switch a.pduType {
-    case .error:
+  mutating func noteError(_ c: MessageContext, device: AddressKey, frame: Int, pendingService: UInt8?) {
+    var k = ErrorKey(device: device, service: -1, kind: c.apduType, reasonA: 0, reasonB: 0)
+    switch c.apduType {
+    case 5:
       errorFrames.note(frame)
-      k.service = Int16(a.serviceChoice ?? 0)
-      k.reasonA = a.errorClass?.rawValue ?? 0
-      k.reasonB = a.errorCode?.rawValue ?? 0
+      k.service = Int16(c.service ?? 0)
+      k.reasonA = c.errorClass ?? 0
+      k.reasonB = c.errorCode ?? 0
       if servers[device] != nil { servers[device]!.errors += 1 }
-    case .reject:
+    case 6:
       rejectFrames.note(frame)
       k.service = pendingService.map { Int16($0) } ?? -1
-      k.reasonA = UInt32(a.rejectReason?.rawValue ?? 0)
+      k.reasonA = UInt32(c.reason ?? 0)
       if servers[device] != nil { servers[device]!.rejects += 1 }
-    case .abort:
+    case 7:
       abortFrames.note(frame)
       k.service = pendingService.map { Int16($0) } ?? -1
-      k.reasonA = UInt32(a.abortReason?.rawValue ?? 0)
+      k.reasonA = UInt32(c.reason ?? 0)
       if servers[device] != nil { servers[device]!.aborts += 1 }
     default: return
     }

@@ -38,22 +38,20 @@ public struct SummaryEngine: Sendable {
     quality = DecodeQualityAnalyzer(config: configuration)
   }
 
-  /// Consumes one packet.
-  public mutating func consume(_ p: AnalysisPacket) {
-    traffic.consume(p)
-    quality.consume(p)
-    if let f = p.mstp { mstp.consume(p, f) }
-    guard let m = p.message else { return }
-    let c = MessageContext(p, m)
-    devices.consume(p, m, c)
-    networks.consume(p, m, c)
-    discovery.consume(p, m, c)
-    requests.consume(p, m, c)
-  }
-
-  /// Consumes one packet decoded by ``BACnetPipeline``.
+  /// Consumes one packet decoded by ``BACnetPipeline``. The decode is only read (never copied whole): the
+  /// analyzers take the header fields they need as scalars.
   public mutating func consume(_ d: DecodedPacket) {
-    consume(AnalysisPacket(d))
+    let p = AnalysisPacket(d)
+    let hasMessage = d.message != nil
+    let c: MessageContext? = hasMessage ? MessageContext(p, d) : nil
+    traffic.consume(p, c)
+    quality.consume(p, d, c)
+    if d.mstp?.frame != nil { mstp.consume(p, d) }
+    guard let c else { return }
+    devices.consume(p, d, c)
+    networks.consume(p, d, c)
+    discovery.consume(p, d, c)
+    requests.consume(p, d, c)
   }
 
   /// The report as of now. Requests still open are judged against the last timestamp seen.

@@ -40,7 +40,7 @@ struct TrafficAnalyzer {
     histBytes = histPackets
   }
 
-  mutating func consume(_ p: AnalysisPacket) {
+  mutating func consume(_ p: AnalysisPacket, _ c: MessageContext?) {
     packets += 1
     bytes += p.wireLength
     linkTypes[p.linkType, default: 0] += 1
@@ -65,25 +65,25 @@ struct TrafficAnalyzer {
       addToHistogram(t, p.wireLength)
     }
     if let h = p.hostSource {
-      if talkers[h] != nil {
-        talkers[h]!.packets += 1
-        talkers[h]!.bytes += p.wireLength
+      if let i = talkers.index(forKey: h) {
+        talkers.values[i].packets += 1
+        talkers.values[i].bytes += p.wireLength
       } else if talkers.count < maxTalkers {
         talkers[h] = Talker(packets: 1, bytes: p.wireLength)
       } else {
         talkersDropped += 1
       }
     }
-    guard let m = p.message else { return }
+    guard let c else { return }
     bacnetMessages += 1
-    if let b = m.bvlc {
-      bvlc[(b.type == 0x82 ? 256 : 0) + Int(b.function)] += 1
+    if c.bvlcType != 0 {
+      bvlc[(c.bvlcType == 0x82 ? 256 : 0) + Int(c.bvlcFunction)] += 1
     }
-    if let t = m.npdu?.messageType { networkMessages[Int(t.rawValue)] += 1 }
-    if let a = m.apdu {
-      let t = Int(a.pduType.rawValue & 0x0F)
+    if let t = c.messageType { networkMessages[Int(t)] += 1 }
+    if c.apduType != 0xFF {
+      let t = Int(c.apduType & 0x0F)
       pduTypes[t] += 1
-      if let s = a.serviceChoice { services[t * 256 + Int(s)] += 1 }
+      if let s = c.service { services[t * 256 + Int(s)] += 1 }
     }
   }
 
