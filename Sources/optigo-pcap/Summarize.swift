@@ -102,18 +102,16 @@ struct Summarize: ParsableCommand {
     var engine = SummaryEngine(configuration: config)
     var pipeline = BACnetPipeline(configuration: pc)
     var outcome = ReadOutcome.complete
-    var records = 0
     do {
-      while let r = try reader.next() {
-        records += 1
-        facts.observe(r)
-        if case .packet(let p) = r { engine.consume(pipeline.decode(p)) }
+      while let p = try reader.nextPacket() {
+        facts.observe(p)
+        engine.consume(pipeline.decode(p))
       }
     } catch {
       facts.error = error.description
-      outcome = ReadOutcome.report(error, file: file, recordsRead: records)
-      if outcome == .unreadable { outcome = .damaged }
+      outcome = ReadOutcome.report(error, file: file, recordsRead: 1)  // the header was read: damaged, not unreadable
     }
+    facts.noteStructure(reader)
     return (engine.report(captures: [facts]), outcome)
   }
 

@@ -56,14 +56,15 @@ public struct AnalysisPacket: Sendable {
   }
 
   /// The analyzers' view of a pipeline result: integer address keys for the link and host addresses.
-  public init(_ d: DecodedPacket) {
+  public init(_ d: borrowing DecodedPacket) {
     self.init(frame: d.frameNumber, timeNs: Int64(clamping: d.timestamp.nanosecondsSinceEpoch), hasTime: d.hasTimestamp,
               linkType: d.linkType, wireLength: d.originalLength)
     let layers = d.link.layers
     network = layers.network
     transport = layers.transport
     truncated = layers.stop == .truncated || layers.payloadTruncated
-    if let s = d.mstp?.frame?.source, let t = d.mstp?.frame?.destination {
+    if d.carrier == .mstp, let f = d.mstp?.frame {
+      let s = f.source, t = f.destination
       linkSource = .mstp(s)
       linkDestination = .mstp(t)
       hostSource = linkSource

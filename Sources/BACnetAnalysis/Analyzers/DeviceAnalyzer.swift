@@ -59,16 +59,12 @@ struct DeviceAnalyzer {
       entries.values[j].packetsIn += 1
       entries.values[j].bytesIn += p.wireLength
     }
-    guard c.apduType == 1, c.service == 0 || c.service == 1, let params = dp.message?.apdu?.parameters else { return }
-    switch params {
-    case .iAm(let i):
-      announce(src, instance: i.device.instance, frame: p.frame)
-      entries[src]!.vendorID = i.vendorID.rawValue
-      entries[src]!.maxAPDU = i.maxAPDULengthAccepted
-      entries[src]!.segmentation = i.segmentation.rawValue
-    case .iHave(let h):
-      announce(src, instance: h.device.instance, frame: p.frame)
-    default: break
+    guard let (instance, vendor, maxAPDU, segmentation) = c.announced else { return }
+    announce(src, instance: instance, frame: p.frame)
+    if let vendor {
+      entries[src]!.vendorID = vendor
+      entries[src]!.maxAPDU = maxAPDU
+      entries[src]!.segmentation = segmentation
     }
   }
 

@@ -59,8 +59,7 @@ struct DiscoveryAnalyzer {
     switch svc {
     case 8:
       whoIs += 1
-      var ranged = false
-      if case .whoIs(let w)? = dp.message?.apdu?.parameters { ranged = w.lowLimit != nil }
+      let ranged = c.whoIsRanged
       if let s = c.source, source(s) {
         touch(s, p) {
           $0.whoIs += 1

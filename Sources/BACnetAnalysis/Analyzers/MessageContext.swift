@@ -46,26 +46,34 @@ struct MessageContext {
   var errorClass: UInt32?
   var errorCode: UInt32?
   var reason: UInt8?
+  /// FNV digest of a Confirmed-Request's service choice and data (retry detection).
+  var requestDigest = 0
+  /// I-Am / I-Have: instance, vendor, max APDU, segmentation.
+  var announced: (UInt32, UInt16?, UInt32?, UInt32?)?
+  /// Who-Is with a range.
+  var whoIsRanged = false
 
-  init(_ p: AnalysisPacket, _ d: DecodedPacket) {
+  /// Reads the message of `d` (nil when the packet carries none). Each layer is copied out of the decode once.
+  init?(_ p: borrowing AnalysisPacket, _ d: borrowing DecodedPacket) {
+    guard let m = d.message else { return nil }
     var src = p.linkSource
     var linkBroadcast = false
-    if let t = d.message?.bvlc?.type {
-      bvlcType = t
-      bvlcFunction = d.message?.bvlc?.function ?? 0
-      if t == 0x81 {
-        switch bvlcFunction {
+    if let b = m.bvlc {
+      bvlcType = b.type
+      bvlcFunction = b.function
+      if b.type == 0x81 {
+        switch b.function {
         case 0x04:
           linkBroadcast = true
-          if let o = d.message?.bvlc?.originalSource {
+          if let o = b.originalSource {
             forwardedBy = p.linkSource
             src = .bip(ipv4: o.ipv4, port: o.port)
           }
         case 0x09, 0x0B: linkBroadcast = true
         default: break
         }
-      } else if t == 0x82 {
-        switch bvlcFunction {
+      } else if b.type == 0x82 {
+        switch b.function {
         case 0x08:
           linkBroadcast = true
           forwardedBy = p.hostSource
@@ -79,39 +87,48 @@ struct MessageContext {
     }
     var dst: AddressKey? = linkBroadcast ? AddressKey(kind: .other, network: 0, length: 0, mac: 0) : p.linkDestination
     scope = linkBroadcast ? .local : .directed
-    if let net = d.message?.npdu?.source?.network {
-      routedVia = p.linkSource
-      snet = net
-      src = AddressKey.packing(d.message?.npdu?.source?.mac ?? [], network: net)
-    }
-    if let net = d.message?.npdu?.destination?.network {
-      let mac = d.message?.npdu?.destination?.mac ?? []
-      dst = AddressKey.packing(mac, network: net)
-      if net == 0xFFFF {
-        scope = .global
-      } else if mac.isEmpty {
-        scope = .remote
-      } else {
-        scope = .directed
+    if let n = m.npdu {
+      if let s = n.source {
+        routedVia = p.linkSource
+        snet = s.network
+        src = AddressKey.packing(s.mac, network: s.network)
       }
+      if let t = n.destination {
+        dst = AddressKey.packing(t.mac, network: t.network)
+        if t.network == 0xFFFF {
+          scope = .global
+        } else if t.mac.isEmpty {
+          scope = .remote
+        } else {
+          scope = .directed
+        }
+      }
+      hopCount = n.hopCount
+      messageType = n.messageType?.rawValue
     }
-    hopCount = d.message?.npdu?.hopCount
-    messageType = d.message?.npdu?.messageType?.rawValue
     source = src
     destination = dst
-    if let t = d.message?.apdu?.pduType.rawValue {
-      apduType = t
-      apduFlags = d.message?.apdu?.flags ?? 0
-      invokeID = d.message?.apdu?.invokeID
-      service = d.message?.apdu?.serviceChoice
-      sequenceNumber = d.message?.apdu?.sequenceNumber
-      windowSize = d.message?.apdu?.windowSize
-      switch t {
+    if let a = m.apdu {
+      apduType = a.pduType.rawValue
+      apduFlags = a.flags
+      invokeID = a.invokeID
+      service = a.serviceChoice
+      sequenceNumber = a.sequenceNumber
+      windowSize = a.windowSize
+      switch apduType {
+      case 0: requestDigest = RequestAnalyzer.digest(a.serviceData) &+ Int(a.serviceChoice ?? 0)
+      case 1:
+        switch a.parameters {
+        case .iAm(let i): announced = (i.device.instance, i.vendorID.rawValue, i.maxAPDULengthAccepted, i.segmentation.rawValue)
+        case .iHave(let h): announced = (h.device.instance, nil, nil, nil)
+        case .whoIs(let w): whoIsRanged = w.lowLimit != nil
+        default: break
+        }
       case 5:
-        errorClass = d.message?.apdu?.errorClass?.rawValue
-        errorCode = d.message?.apdu?.errorCode?.rawValue
-      case 6: reason = d.message?.apdu?.rejectReason?.rawValue
-      case 7: reason = d.message?.apdu?.abortReason?.rawValue
+        errorClass = a.errorClass?.rawValue
+        errorCode = a.errorCode?.rawValue
+      case 6: reason = a.rejectReason?.rawValue
+      case 7: reason = a.abortReason?.rawValue
       default: break
       }
     }

@@ -100,7 +100,7 @@ struct RequestAnalyzer {
         if (c.sequenceNumber ?? 0) != 0 { return }  // a later segment of a request already tracked
       }
       let svc = c.service ?? 0
-      let d = Self.digest(dp.message?.apdu?.serviceData ?? []) &+ Int(svc)
+      let d = c.requestDigest
       if var e = pending[key] {
         if e.digest == d && e.service == svc {
           retries.note(p.frame)
@@ -245,7 +245,7 @@ struct RequestAnalyzer {
     }
     var et = ReportTable(key: "error_table", title: "Error / Reject / Abort", columns: [
       ("device", "Device"), ("pdu", "PDU"), ("service", "Service"), ("reason", "Class / code / reason"), ("count", "Count")])
-    for (k, n) in errorTable.sorted(by: { ($0.key.device, $0.key.kind, $0.key.service) < ($1.key.device, $1.key.kind, $1.key.service) }) {
+    for (k, n) in errorTable.sorted(by: { ($0.key.device, $0.key.kind, $0.key.service, $0.key.reasonA, $0.key.reasonB) < ($1.key.device, $1.key.kind, $1.key.service, $1.key.reasonA, $1.key.reasonB) }) {
       let reason: String
       switch k.kind {
       case 5: reason = "\(ErrorClass(rawValue: k.reasonA).name) / \(ErrorCode(rawValue: k.reasonB).name)"

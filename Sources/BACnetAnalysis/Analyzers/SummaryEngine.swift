@@ -42,11 +42,10 @@ public struct SummaryEngine: Sendable {
   /// analyzers take the header fields they need as scalars.
   public mutating func consume(_ d: DecodedPacket) {
     let p = AnalysisPacket(d)
-    let hasMessage = d.message != nil
-    let c: MessageContext? = hasMessage ? MessageContext(p, d) : nil
+    let c = MessageContext(p, d)
     traffic.consume(p, c)
     quality.consume(p, d, c)
-    if d.mstp?.frame != nil { mstp.consume(p, d) }
+    if d.carrier == .mstp { mstp.consume(p, d) }
     guard let c else { return }
     devices.consume(p, d, c)
     networks.consume(p, d, c)

@@ -41,6 +41,13 @@ public struct CaptureFacts: Sendable {
     compressed = r.isCompressed
   }
 
+  /// Records the sections and interfaces a reader met (for callers that read with ``CaptureReader/nextPacket()``
+  /// and so never see those records).
+  public mutating func noteStructure(_ r: CaptureReader) {
+    sections = r.sectionCount
+    interfaces = r.interfaces.count
+  }
+
   /// Observes one record.
   public mutating func observe(_ record: CaptureRecord) {
     switch record {
