@@ -34,7 +34,8 @@ struct BACnetListAnnotator: ListAnnotator {
 /// The JSON keys `list --json` writes for a decoded packet (documented in the list command's help).
 ///
 /// Link keys (when present, on every packet): `eth_src`, `eth_dst`, `vlan` (array, outermost first), `ip_src`,
-/// `ip_dst`, `src_port`, `dst_port`. BACnet keys (BACnet packets only): `bacnet` (carrier), `summary`, and the
+/// `ip_dst`, `src_port`, `dst_port`. BACnet keys (BACnet packets only): `bacnet` (carrier: `BACnet/IP`,
+/// `BACnet/IPv6`, either with ` (heuristic)`, `BACnet/Ethernet` or `MS/TP`), `summary`, and the
 /// objects `bvlc`, `npdu`, `network_message`, `apdu`, `mstp`, plus `diagnostics` (also on non-BACnet packets that
 /// have some). Numbers are numbers; every `*_name` is the Wireshark spelling.
 enum BACnetJSON {
@@ -48,7 +49,9 @@ enum BACnetJSON {
     if let p = link.sourcePort { j.add("src_port", Int(p)) }
     if let p = link.destinationPort { j.add("dst_port", Int(p)) }
     if d.isBACnet {
-      j.add("bacnet", d.carrier.description)
+      var carrier = d.carrier.description
+      if d.bvlc?.isIPv6 == true { carrier = d.carrier == .udpHeuristic ? "BACnet/IPv6 (heuristic)" : "BACnet/IPv6" }
+      j.add("bacnet", carrier)
       if let s = d.summary { j.add("summary", s) }
     }
     if let m = d.message {
@@ -104,7 +107,15 @@ enum BACnetJSON {
     if let r = b.resultName { o.add("result_name", r) }
     if let a = b.originalSource { o.add("original_source", a.description) }
     if let a = b.originalSource6 { o.add("original_source", a.description) }
+    if let v = b.sourceVMAC { o.add("source_vmac", vmac(v)) }
+    if let v = b.destinationVMAC { o.add("destination_vmac", vmac(v)) }
+    if let v = b.targetVMAC { o.add("target_vmac", vmac(v)) }
     return o.finish()
+  }
+
+  /// A 3-byte BACnet/IPv6 virtual MAC as 6 hex digits.
+  static func vmac(_ v: UInt32) -> String {
+    hex([UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)][...])
   }
 
   static func npdu(_ n: NPDU) -> String {

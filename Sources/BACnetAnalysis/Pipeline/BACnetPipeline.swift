@@ -164,7 +164,7 @@ public struct BACnetPipeline {
     // The part of the IP payload this fragment carries: from the UDP header (first fragment) or the data start.
     let from = info.isFirst ? (layers.transportIndex ?? layers.payload.lowerBound) : layers.payload.lowerBound
     let bytes = data[from..<max(from, layers.payload.upperBound)]
-    guard configuration.reassembleIPFragments, !layers.payloadTruncated,
+    guard configuration.reassembleIPFragments, Self.ipDatagramCaptured(layers, data),
           let src = layers.source, let dst = layers.destination
     else {
       return unreassembled(info, layers: layers, data: data, reason: configuration.reassembleIPFragments
@@ -227,6 +227,20 @@ public struct BACnetPipeline {
     d.message = m
     appendDecoderDiagnostics(m.diagnostics, to: &d)
     return d
+  }
+
+  /// True when every byte the IPv4 total length / IPv6 payload length declares was captured (a first fragment's UDP
+  /// length exceeds its IP payload legitimately, so ``PacketLayers/payloadTruncated`` cannot tell).
+  static func ipDatagramCaptured(_ l: PacketLayers, _ data: ArraySlice<UInt8>) -> Bool {
+    guard let n = l.networkIndex, data.endIndex - n >= 6 else { return false }
+    let declared = Int(data[n + 2]) << 8 | Int(data[n + 3])
+    switch l.network {
+    case .ipv4: return declared == 0 || n + declared <= data.endIndex
+    case .ipv6:
+      let payload = Int(data[n + 4]) << 8 | Int(data[n + 5])
+      return payload == 0 || n + 40 + payload <= data.endIndex
+    default: return false
+    }
   }
 
   // MARK: - Helpers

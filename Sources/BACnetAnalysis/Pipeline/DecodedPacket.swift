@@ -112,6 +112,7 @@ public struct DecodedPacket: Sendable {
     default:
       guard let m = message else { return nil }
       var s = Self.messageSummary(m)
+      if case .reassembled(let n)? = fragment { s += " [reassembled from \(n) IP fragments]" }
       if let whole = reassembledAPDU { s += " (reassembled \(whole.serviceData.count) octets)" }
       return s
     }
