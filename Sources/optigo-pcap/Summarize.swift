@@ -122,7 +122,7 @@ struct Summarize: ParsableCommand {
     for (i, f) in files.enumerated() {
       if let r = try? CaptureReader(path: f) { facts[i].noteReader(r) }
     }
-    let merge = CaptureMerge(inputs: files.map { MergeInput(path: $0) })
+    var merge = CaptureMerge(inputs: files.map { MergeInput(path: $0) })
     var engine = SummaryEngine(configuration: config)
     var pipeline = BACnetPipeline(configuration: pc)
     var outcome = ReadOutcome.complete

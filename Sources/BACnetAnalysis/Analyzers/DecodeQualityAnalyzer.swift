@@ -36,7 +36,7 @@ struct DecodeQualityAnalyzer {
       case .bvlcLengthMismatch: sawBVLC = true
       case .tagMalformed, .tagLengthOverrun, .tagUnmatchedClosing, .tagMissingClosing, .tagDepthExceeded, .tagInvalidValue, .serviceMalformed:
         sawTag = true
-      case .apduSegment, .mstpHeaderCRC, .mstpDataCRC, .mstpCRC32K: break  // segments are normal; CRCs are line quality (MS/TP)
+      case .mstpHeaderCRC, .mstpDataCRC, .mstpCRC32K: break  // CRCs are line quality (the MS/TP section)
       default: if d.layer != .reassembly { sawOther = true }
       }
     }
