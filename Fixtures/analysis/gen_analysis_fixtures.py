@@ -268,6 +268,23 @@ def mstp_ring():
     return frames
 
 
+def mstp_retry_slow_slave():
+    """Masters 1 and 2. Frame 3 repeats frame 2 (token 1 -> 2 not used: a token retry). Frame 5: station 1 sends a
+    Data-Expecting-Reply (ReadProperty) to slave 9, which answers 300 ms later (frame 6: a slow reply)."""
+    rp = npdu(read_property(4), expecting_reply=True)
+    ack = npdu(read_property_ack(4))
+    return [
+        (0.000, mstp(0, 1, 2)),
+        (0.010, mstp(0, 2, 1)),
+        (0.030, mstp(0, 2, 1)),
+        (0.040, mstp(0, 1, 2)),
+        (0.050, mstp(5, 9, 1, rp)),
+        (0.350, mstp(6, 1, 9, ack)),
+        (0.360, mstp(0, 2, 1)),
+        (0.370, mstp(0, 1, 2)),
+    ]
+
+
 FIXTURES = {
     "who_is_storm.pcap": (1, who_is_storm),
     "duplicate_instance.pcap": (1, duplicate_instance),
@@ -276,6 +293,7 @@ FIXTURES = {
     "retried_request.pcap": (1, retried_request),
     "segmented_response.pcap": (1, segmented_response),
     "mstp_ring.pcap": (165, mstp_ring),
+    "mstp_retry_slow_slave.pcap": (165, mstp_retry_slow_slave),
 }
 
 

@@ -130,4 +130,23 @@ struct FindingFixtureTests {
     #expect(stations.first { $0["mac"] == .int(1) }?["highest_pfm"] == .int(5))
     #expect(stations.allSatisfy { $0["role"] == .string("master") })
   }
+
+  @Test func mstpTokenRetryAndSlowSlave() throws {
+    let r = SummarySupport.fixture("mstp_retry_slow_slave.pcap")
+    let retry = try #require(r.finding("mstp.token_retries"))
+    #expect(retry.status == .warn)
+    #expect(retry.frames == [3])
+    let slow = try #require(r.finding("mstp.reply_latency"))
+    #expect(slow.status == .fail)
+    #expect(slow.frames == [6])
+    #expect(r.finding("requests.unanswered")?.status == .ok)
+    onlyThese(r, ["mstp.token_retries", "mstp.reply_latency", "mstp.token_rtt"])
+    let stations = SummarySupport.rows(try #require(r.section("mstp")).tables[0])
+    #expect(stations.first { $0["mac"] == .int(9) }?["role"] == .string("slave"))
+    #expect(stations.first { $0["mac"] == .int(9) }?["data_not_expecting_reply"] == .int(1))
+    #expect(stations.first { $0["mac"] == .int(1) }?["max_info_frames"] == .int(1))
+    // The request over MS/TP is paired too: 300 ms.
+    let byService = try #require(r.section("requests")?.tables.first { $0.key == "by_service" })
+    #expect(SummarySupport.rows(byService).first?["max_ms"] == .double(300))
+  }
 }
