@@ -115,4 +115,17 @@ struct AnalyzerUnitTests {
     #expect(rows.contains { $0["pdu"] == .string("Abort") })
     #expect(rows.count == 3)
   }
+
+  /// I-Am replies are credited to the Who-Is they follow (shared capture: 7 Who-Is, each answered by 30 I-Ams).
+  @Test func iAmRepliesPerWhoIs() throws {
+    guard let c = SummarySupport.captures else { return }
+    let r = SummarySupport.summarize(c.appendingPathComponent("bacnet/bacnet_example.pcap").path)
+    let d = try #require(r.section("discovery"))
+    let rows = SummarySupport.rows(d.tables[0])
+    #expect(rows.count == 1)
+    #expect(rows.first?["source"] == .string("0:172.20.32.200:47808"))
+    #expect(rows.first?["who_is"] == .int(7))
+    #expect(rows.first?["i_am_replies"] == .int(210))
+    #expect(rows.first?["i_am_per_who_is"] == .double(30))
+  }
 }

@@ -5,6 +5,8 @@ import BACnetDecode
 struct DiscoveryAnalyzer {
   struct Source {
     var whoIs = 0, whoHas = 0, whoIsRouter = 0
+    /// I-Ams seen within `i_am_reply_window_ms` after a Who-Is from this source (and before any later Who-Is).
+    var iAmReplies = 0
     var ranged = 0
     var scopes = [Int](repeating: 0, count: 4)
     var firstNs: Int64 = .max
@@ -29,10 +31,14 @@ struct DiscoveryAnalyzer {
   var stormWindows = Evidence()  // frame at which each storm (a run of windows at or above warn) began
   var inStorm = false
   let evidenceLimit: Int
+  var lastWhoIsSource: AddressKey?
+  var lastWhoIsNs: Int64 = 0
+  let replyWindowNs: Int64
 
   init(config: SummaryConfiguration) {
     cap = config.maxTableRows
     windowNs = config.ns("who_is_window_ms")
+    replyWindowNs = config.ns("i_am_reply_window_ms")
     warnCount = max(1, Int(config["who_is_storm_warn"]))
     failCount = max(warnCount, Int(config["who_is_storm_fail"]))
     let size = min(max(4096, failCount + 1), 100_000)
@@ -68,10 +74,14 @@ struct DiscoveryAnalyzer {
         }
       }
       window(p)
+      lastWhoIsSource = c.source
+      lastWhoIsNs = p.timeNs
     case 7:
       whoHas += 1
       if let s = c.source, source(s) { touch(s, p) { $0.whoHas += 1 } }
-    case 0: iAm += 1
+    case 0:
+      iAm += 1
+      if let s = lastWhoIsSource, p.timeNs - lastWhoIsNs <= replyWindowNs, sources[s] != nil { sources[s]!.iAmReplies += 1 }
     case 1: iHave += 1
     default: break
     }
@@ -121,13 +131,15 @@ struct DiscoveryAnalyzer {
                ("who_has", .n(whoHas)), ("i_have", .n(iHave)), ("who_is_router_to_network", .n(whoIsRouter)),
                ("peak_who_is_per_window", .n(peak)), ("sources_dropped", .n(dropped))]
     var t = ReportTable(key: "sources", title: "Discovery by source", columns: [
-      ("source", "Source"), ("who_is", "Who-Is"), ("who_is_per_minute", "Who-Is/min"), ("ranged", "Ranged"),
+      ("source", "Source"), ("who_is", "Who-Is"), ("who_is_per_minute", "Who-Is/min"), ("i_am_replies", "I-Am replies"),
+      ("i_am_per_who_is", "I-Am/Who-Is"), ("ranged", "Ranged"),
       ("global", "Global"), ("remote", "Remote"), ("local", "Local"), ("directed", "Directed"),
       ("who_has", "Who-Has"), ("who_is_router", "Who-Is-Router")])
     for (k, v) in sources.sorted(by: { ($0.value.whoIs, $1.key) > ($1.value.whoIs, $0.key) }) {
       let span = Double(v.lastNs - v.firstNs) / 6e10
       let rate: ReportValue = span > 0 ? .double(Double(v.whoIs) / span) : .null
-      t.rows.append([.string(k.description), .n(v.whoIs), rate, .n(v.ranged), .n(v.scopes[0]), .n(v.scopes[1]),
+      let perWhoIs: ReportValue = v.whoIs > 0 ? .double(Double(v.iAmReplies) / Double(v.whoIs)) : .null
+      t.rows.append([.string(k.description), .n(v.whoIs), rate, .n(v.iAmReplies), perWhoIs, .n(v.ranged), .n(v.scopes[0]), .n(v.scopes[1]),
                      .n(v.scopes[2]), .n(v.scopes[3]), .n(v.whoHas), .n(v.whoIsRouter)])
     }
     s.tables = [t]

@@ -18,6 +18,7 @@ public struct SummaryConfiguration: Sendable {
     Threshold(name: "who_is_window_ms", defaultValue: 1000, help: "sliding window for Who-Is storm detection"),
     Threshold(name: "who_is_storm_warn", defaultValue: 10, help: "Who-Is messages in one window that make a storm (warn)"),
     Threshold(name: "who_is_storm_fail", defaultValue: 50, help: "Who-Is messages in one window that make a storm (fail)"),
+    Threshold(name: "i_am_reply_window_ms", defaultValue: 3000, help: "I-Ams this soon after a Who-Is count as its replies"),
     Threshold(name: "token_rtt_warn_ms", defaultValue: 85, help: "MS/TP token round trip (warn)"),
     Threshold(name: "token_rtt_fail_ms", defaultValue: 2000, help: "MS/TP token round trip (fail)"),
     Threshold(name: "tno_token_ms", defaultValue: 500, help: "MS/TP silence after which the token is lost"),
