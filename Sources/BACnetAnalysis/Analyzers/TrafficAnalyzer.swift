@@ -14,7 +14,8 @@ struct TrafficAnalyzer {
   var bytes = 0
   var firstNs: Int64?
   var lastNs: Int64?
-  var linkTypes: [LinkType: Int] = [:]
+  /// Packets per link type, in order of first appearance (a capture has one or a few: a linear scan, no hashing).
+  var linkTypes: [(LinkType, Int)] = []
   var ipv4 = 0, ipv6 = 0, otherNetwork = 0, mstpFrames = 0, llc = 0
   var udp = 0, tcp = 0, otherTransport = 0
   var bacnetPortPackets = 0
@@ -43,7 +44,11 @@ struct TrafficAnalyzer {
   mutating func consume(_ p: AnalysisPacket, _ c: MessageContext?) {
     packets += 1
     bytes += p.wireLength
-    linkTypes[p.linkType, default: 0] += 1
+    if let i = linkTypes.firstIndex(where: { $0.0 == p.linkType }) {
+      linkTypes[i].1 += 1
+    } else {
+      linkTypes.append((p.linkType, 1))
+    }
     switch p.network {
     case .ipv4: ipv4 += 1
     case .ipv6: ipv6 += 1
@@ -120,7 +125,7 @@ struct TrafficAnalyzer {
       ("bacnet_messages", .n(bacnetMessages)), ("bacnet_port_packets", .n(bacnetPortPackets)),
     ]
     var lt = ReportTable(key: "link_types", title: "Link types", columns: [("link_type", "Link type"), ("name", "Name"), ("packets", "Packets")])
-    for (k, v) in linkTypes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+    for (k, v) in linkTypes.sorted(by: { $0.0.rawValue < $1.0.rawValue }) {
       lt.rows.append([.n(k.rawValue), .string(k.description), .n(v)])
     }
     var layers = ReportTable(key: "layers", title: "Network and transport", columns: [("protocol", "Protocol"), ("packets", "Packets")])
