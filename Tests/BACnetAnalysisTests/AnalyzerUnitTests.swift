@@ -128,4 +128,17 @@ struct AnalyzerUnitTests {
     #expect(rows.first?["i_am_replies"] == .int(210))
     #expect(rows.first?["i_am_per_who_is"] == .double(30))
   }
+
+  @Test func textTablesAlignAndCapRows() {
+    var t = ReportTable(key: "k", title: "T", columns: [("name", "Name"), ("n", "N")])
+    for i in 0..<5 { t.rows.append([.string("row\(i)"), .int(Int64(i * 100))]) }
+    let text = t.text(maxRows: 2)
+    #expect(text.contains("row1"))
+    #expect(!text.contains("row2"))
+    #expect(text.contains("3 more row(s) not shown"))
+    #expect(text.contains("  Name   N\n"))   // numbers right-aligned under their header
+    #expect(text.contains("  row1 100\n"))
+    #expect(t.json == .array((0..<5).map { i in .object([("name", .string("row\(i)")), ("n", .int(Int64(i * 100)))]) }))
+    #expect(ReportValue.string("a\"b\n").json == "\"a\\\"b\\n\"")
+  }
 }

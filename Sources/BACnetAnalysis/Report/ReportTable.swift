@@ -29,10 +29,14 @@ public struct ReportTable: Hashable, Sendable {
   }
 
   /// Aligned text, with a title line; numbers right-aligned.
-  public var text: String {
+  public var text: String { text(maxRows: .max) }
+
+  /// Aligned text showing at most `maxRows` rows (a note counts the rest; JSON always has them all).
+  public func text(maxRows: Int) -> String {
     var s = title + "\n"
     if rows.isEmpty { return s + "  (none)\n" }
-    let cells = rows.map { $0.map { Self.clip($0.text) } }
+    let shown = rows.prefix(max(0, maxRows))
+    let cells = shown.map { $0.map { Self.clip($0.text) } }
     var width = headers.map(\.count)
     for r in cells { for (i, c) in r.enumerated() where i < width.count { width[i] = max(width[i], c.count) } }
     func line(_ r: [String], numeric: [Bool]) -> String {
@@ -44,14 +48,15 @@ public struct ReportTable: Hashable, Sendable {
       return l + "\n"
     }
     let numeric = columns.indices.map { i in
-      rows.allSatisfy { r in
+      shown.allSatisfy { r in
         switch r[i] { case .int, .double, .null: true; default: false }
       }
     }
-    s += line(headers, numeric: numeric.map { _ in false })
+    s += line(headers, numeric: numeric)
     s += line(width.map { String(repeating: "-", count: $0) }, numeric: numeric.map { _ in false })
     for r in cells { s += line(r, numeric: numeric) }
-    if omitted > 0 { s += "  … \(omitted) more row(s) not shown\n" }
+    let hidden = omitted + rows.count - shown.count
+    if hidden > 0 { s += "  … \(hidden) more row(s) not shown\n" }
     return s
   }
 

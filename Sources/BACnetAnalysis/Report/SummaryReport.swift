@@ -3,6 +3,8 @@
 public struct SummaryReport: Sendable {
   /// The version of the JSON layout; bumped on any incompatible change (see docs/summary-schema.md).
   public static let schemaVersion = 1
+  /// The most rows a table shows in ``text`` (the JSON has every row).
+  public static let textRowLimit = 200
 
   /// File-level facts of each capture summarised (one, or several with `--merged`).
   public var captures: [CaptureFacts]
@@ -90,11 +92,8 @@ public struct SummaryReport: Sendable {
     s += Self.unclipped(ft)
     for sec in sections {
       heading(sec.title)
-      if sec.key == "traffic" {
-        // devices come right after the traffic section
-      }
       for (k, v) in sec.facts { s += "  \(k): \(v.text)\n" }
-      for t in sec.tables { s += "\n" + t.text }
+      for t in sec.tables { s += "\n" + t.text(maxRows: Self.textRowLimit) }
       if sec.key == "traffic" {
         heading("Devices")
         var d = devices
@@ -104,7 +103,7 @@ public struct SummaryReport: Sendable {
         d.columns = idx.map { d.columns[$0] }
         d.headers = idx.map { devices.headers[$0] }
         d.rows = devices.rows.map { r in idx.map { r[$0] } }
-        s += d.text
+        s += d.text(maxRows: Self.textRowLimit)
       }
     }
     return s
