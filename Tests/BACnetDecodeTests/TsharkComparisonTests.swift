@@ -211,12 +211,15 @@ import Testing
         guard case .udp(let bytes, _, _, _) = cap.payload(rec), let a = BACnetDecoder.decodeBVLL(bytes[...]).apdu,
               let obj = a.primaryObject, let text = info[i + 1] else { continue }
         let unconfirmed = a.unconfirmedService.map { [0, 2].contains($0.rawValue) } ?? false
-        let confirmed = a.confirmedService.map { [1, 12, 15, 26].contains($0.rawValue) } ?? false
+        // 0 acknowledgeAlarm, 10 createObject, 11 deleteObject, 27 lifeSafetyOperation: object only.
+        let confirmed = a.confirmedService.map { [0, 1, 10, 11, 12, 15, 26, 27].contains($0.rawValue) } ?? false
         guard (unconfirmed && a.pduType == .unconfirmedRequest) || (confirmed && (a.pduType == .confirmedRequest || a.pduType == .complexACK)),
               !a.needsReassembly else { continue }
         checked += 1
         var wanted = [obj.description]
-        if let p = a.primaryProperty, a.unconfirmedService == nil, a.confirmedService?.rawValue != 1 { wanted.append(p.name) }
+        if let p = a.primaryProperty, a.unconfirmedService == nil, [12, 15, 26].contains(a.confirmedService?.rawValue ?? 0) {
+          wanted.append(p.name)
+        }
         for w in wanted where !text.contains(w) {
           if failures.count < 20 { failures.append("\(file.split(separator: "/").last!)#\(i + 1): '\(w)' not in '\(text)'") }
         }

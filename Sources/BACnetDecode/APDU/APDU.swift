@@ -38,8 +38,11 @@ public struct APDU: Hashable, Sendable {
   public var rejectReason: RejectReason?
   /// Abort reason (Abort-PDU).
   public var abortReason: AbortReason?
-  /// The primary object of the service: the device of an I-Am, the object of ReadProperty, WriteProperty,
-  /// a COV notification (the monitored object), the first object of ReadPropertyMultiple, etc.
+  /// The primary object of the service: the device of an I-Am, the object of ReadProperty(-ACK), WriteProperty,
+  /// ReadRange, a COV notification or subscription (the monitored object), the first object of
+  /// ReadPropertyMultiple(-ACK) and WritePropertyMultiple, the event object of an event notification, the object
+  /// of I-Have, Who-Has (by identifier), AtomicRead/WriteFile (the file), You-Are (the device), and of the generic
+  /// AcknowledgeAlarm, Add/RemoveListElement, CreateObject(-ACK), DeleteObject and LifeSafetyOperation.
   public var primaryObject: ObjectIdentifier?
   /// The primary property of the service (ReadProperty, WriteProperty, first of ReadPropertyMultiple, the first
   /// value of a COV notification, …).
