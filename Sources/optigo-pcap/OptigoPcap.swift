@@ -13,6 +13,7 @@ struct OptigoPcap: ParsableCommand {
       Filter.self,
       Merge.self,
       Anonymize.self,
+      Summarize.self,
     ]
   )
 }
