@@ -18,14 +18,19 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    // SHA-256 for content-derived capture names (CLI only: the libraries depend on the toolchain and zlib alone).
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
       name: "CZlib",
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
+    ),
+    // SHA-256 for content-derived capture names, from the system's OpenSSL (CLI only: the libraries depend on the
+    // toolchain and zlib alone).
+    .systemLibrary(
+      name: "CLibCrypto",
+      pkgConfig: "libcrypto",
+      providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
     ),
     // Bounds-checked byte cursor shared (with `package` access) by the two decoding libraries.
     .target(name: "WireBytes", swiftSettings: librarySettings),
@@ -38,7 +43,7 @@ let package = Package(
       dependencies: [
         "PcapKit", "BACnetDecode", "BACnetAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "Crypto", package: "swift-crypto"),
+        "CLibCrypto",
       ]
     ),
     .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
@@ -49,7 +54,6 @@ let package = Package(
       name: "OptigoPcapTests",
       dependencies: [
         "optigo-pcap", "PcapKit", "BACnetDecode", "BACnetAnalysis",
-        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
   ]

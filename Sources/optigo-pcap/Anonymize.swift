@@ -6,6 +6,7 @@ extension CaptureNaming: ExpressibleByArgument {}
 /// `optigo-pcap anonymize`: gives capture files names that reveal nothing about customer, site or date.
 struct Anonymize: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "anonymize",
     abstract: "Rename capture files to random or content-derived names, safely and reversibly.",
     discussion: """
       Each capture (pcap, pcapng, or either gzip-compressed; recognised by content, not by name) gets a new name: \

@@ -57,6 +57,7 @@ enum CaptureCommandSupport {
 /// `optigo-pcap filter`: keep BACnet/IP (and other selected ports) from a capture, losslessly.
 struct Filter: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "filter",
     abstract: "Keep the packets on BACnet/IP ports (UDP 47808-47823 by default) and write them to a new capture.",
     discussion: """
       Packets whose UDP (or TCP, with --proto) source or destination port is in the set are kept, also behind \

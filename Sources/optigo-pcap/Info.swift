@@ -5,6 +5,7 @@ import PcapKit
 /// size, first/last time, duration and rates.
 struct Info: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "info",
     abstract: "Describe captures like capinfos: format, interfaces, packet count, sizes, times and rates.",
     discussion: """
       Times are exact (no floating point) and printed in UTC. Data size is the sum of original lengths (as capinfos counts it); the captured size is shown too. \

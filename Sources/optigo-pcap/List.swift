@@ -22,6 +22,7 @@ extension ListAnnotator {
 /// `optigo-pcap list FILE…`: one line per packet, like `tshark -r`.
 struct List: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "list",
     abstract: "List the packets of captures, one line each (like tshark -r).",
     discussion: """
       Each line shows the frame number, the time relative to the first packet, the absolute UTC time, the \

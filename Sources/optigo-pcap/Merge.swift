@@ -8,6 +8,7 @@ import Glibc
 /// `optigo-pcap merge`: merge captures into one timeline (or concatenate them).
 struct Merge: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "merge",
     abstract: "Merge captures chronologically (or concatenate them) into one capture.",
     discussion: """
       Packets are ordered by their exact timestamps; equal timestamps keep the order of the inputs. Inputs may \

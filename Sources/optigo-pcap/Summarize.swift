@@ -6,6 +6,7 @@ import PcapKit
 /// duplicates, requests, MS/TP, decode quality) as terminal tables or versioned JSON.
 struct Summarize: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "summarize",
     abstract: "Summarize captures: facts, BACnet devices, routers, discovery, duplicates, request timing, MS/TP health.",
     discussion: """
       Each file is summarized on its own, or all files as one timeline with --merged. Every check prints a \

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import PcapKit
 import Testing
@@ -60,8 +59,14 @@ enum AnonymizeSupport {
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
+  /// SHA-256 by an independent implementation: coreutils' `sha256sum` on a temporary copy of the bytes.
   static func sha256Hex(_ data: Data) -> String {
-    SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("sha256-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    guard (try? data.write(to: URL(fileURLWithPath: path))) != nil,
+      let out = try? run("/usr/bin/sha256sum", [path]), out.status == 0
+    else { return "sha256sum-unavailable" }
+    return String(out.output.prefix(64))
   }
 }
 
