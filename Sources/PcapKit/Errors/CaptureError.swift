@@ -40,10 +40,6 @@ public struct CaptureError: Error, Hashable, Sendable, CustomStringConvertible {
     public static let unknownInterface = Code(rawValue: "unknown-interface")
     /// The reserved bits of a classic pcap link-type word are set.
     public static let reservedLinkTypeBits = Code(rawValue: "reserved-link-type-bits")
-    /// A pcapng file whose first block is not a Section Header Block.
-    public static let missingSectionHeader = Code(rawValue: "missing-section-header")
-    /// The bytes look like a capture that went through an ASCII-mode (CR/LF-translating) transfer.
-    public static let asciiModeDamage = Code(rawValue: "ascii-mode-damage")
     /// The gzip stream is corrupt.
     public static let badCompressedData = Code(rawValue: "bad-compressed-data")
     /// An operating-system I/O call failed (open, read, write).

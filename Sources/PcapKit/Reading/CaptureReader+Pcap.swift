@@ -89,7 +89,7 @@ extension CaptureReader {
     let ts = CaptureTimestamp(ticks: Int128(sec) * ups + Int128(frac), resolution: iface.resolution)
     start = s + total
     return Packet(
-      interfaceID: 0, linkType: iface.linkType, timestamp: ts, capturedLength: caplen, originalLength: origlen,
+      interfaceID: 0, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, capturedLength: caplen, originalLength: origlen,
       data: buf[(s + h)..<(s + total)], rawRecord: buf[s..<(s + total)], fileOffset: off, blockType: .pcapRecord,
       byteOrder: o, sectionIndex: 0, options: .empty,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)

@@ -43,8 +43,6 @@ extension CaptureReader {
         throw CaptureError(.badByteOrderMagic, offset: off + 8,
                            "byte-order magic \(hex(buf[(start + 8)..<(start + 12)])) is neither 1A2B3C4D nor 4D3C2B1A")
       }
-    } else if sectionCount == 0 {
-      throw CaptureError(.missingSectionHeader, offset: off, "the first block is not a Section Header Block")
     }
     let type = isSHB ? BlockType.sectionHeader : BlockType(rawValue: u32(start, o))
     let len = Int(u32(start + 4, o))
@@ -146,7 +144,7 @@ extension CaptureReader {
       ? CaptureTimestamp(ticks: Int128(units), resolution: iface.resolution)
       : CaptureTimestamp(units: units, resolution: iface.resolution, offsetSeconds: iface.offsetSeconds)
     return Packet(
-      interfaceID: id, linkType: iface.linkType, timestamp: ts, capturedLength: caplen, originalLength: origlen,
+      interfaceID: id, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, capturedLength: caplen, originalLength: origlen,
       data: buf[dataStart..<(dataStart + caplen)], rawRecord: raw.bytes, fileOffset: off, blockType: .enhancedPacket,
       byteOrder: o, sectionIndex: sectionCount - 1, options: opts,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)
@@ -164,7 +162,7 @@ extension CaptureReader {
                          "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
     }
     return Packet(
-      interfaceID: 0, linkType: iface.linkType, timestamp: CaptureTimestamp(ticks: 0, resolution: iface.resolution),
+      interfaceID: 0, linkType: iface.linkType, timestamp: CaptureTimestamp(ticks: 0, resolution: iface.resolution), hasTimestamp: false,
       capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
       rawRecord: raw.bytes, fileOffset: off, blockType: .simplePacket, byteOrder: o, sectionIndex: sectionCount - 1,
       options: OptionList(bytes: buf[bodyEnd..<bodyEnd], byteOrder: o, baseOffset: off + bodyEnd - s),
@@ -192,7 +190,7 @@ extension CaptureReader {
     return Packet(
       interfaceID: id, linkType: iface.linkType,
       timestamp: CaptureTimestamp(units: units, resolution: iface.resolution, offsetSeconds: iface.offsetSeconds),
-      capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
+      hasTimestamp: true, capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
       rawRecord: raw.bytes, fileOffset: off, blockType: .packet, byteOrder: o, sectionIndex: sectionCount - 1,
       options: opts, exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: drops)
   }

@@ -14,6 +14,8 @@ public struct Packet: Sendable {
   public var linkType: LinkType
   /// When the packet was captured (interface resolution and offset applied, exactly).
   public var timestamp: CaptureTimestamp
+  /// False for Simple Packet Blocks, which carry no timestamp (``timestamp`` is then the epoch and means nothing).
+  public var hasTimestamp: Bool
   /// Bytes captured (``data``'s count).
   public var capturedLength: Int
   /// Length of the packet on the wire.

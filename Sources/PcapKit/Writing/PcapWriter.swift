@@ -23,6 +23,9 @@ public struct PcapWriter<Sink: ByteSink> {
   public let nanosecond: Bool
   /// The byte order written.
   public let byteOrder: ByteOrder
+  /// True to write Kuznetzov's modified format (magic `A1B2CD34`, 24-byte record headers whose extra 8 bytes
+  /// — ifindex, protocol, packet type — are written as zero unless copied verbatim).
+  public let modified: Bool
   /// The link type of the header written (nil before the header).
   public private(set) var linkType: LinkType?
   var snapLength: UInt32 = 0
@@ -37,9 +40,12 @@ public struct PcapWriter<Sink: ByteSink> {
   ///   - sink: the output.
   ///   - nanosecond: write nanosecond timestamps (magic `A1B23C4D`) instead of microseconds.
   ///   - byteOrder: the byte order (default: the host's, as libpcap writes).
-  public init(sink: Sink, nanosecond: Bool = false, byteOrder: ByteOrder = .host) {
+  ///   - modified: write the modified (Kuznetzov) format; it has microsecond timestamps, so `nanosecond` must be false.
+  public init(sink: Sink, nanosecond: Bool = false, byteOrder: ByteOrder = .host, modified: Bool = false) {
+    precondition(!(modified && nanosecond), "the modified pcap format has microsecond timestamps")
     self.sink = sink
     self.nanosecond = nanosecond
+    self.modified = modified
     self.byteOrder = byteOrder
     self.scratch = ByteWriter(order: byteOrder, capacity: 65_536)
   }
@@ -63,7 +69,7 @@ public struct PcapWriter<Sink: ByteSink> {
       throw CaptureError(.invalidArgument, offset: nil, "pcap header already written")
     }
     scratch.reset(order: byteOrder)
-    scratch.u32(nanosecond ? 0xA1B2_3C4D : 0xA1B2_C3D4)
+    scratch.u32(modified ? 0xA1B2_CD34 : nanosecond ? 0xA1B2_3C4D : 0xA1B2_C3D4)
     scratch.u16(2)
     scratch.u16(4)
     scratch.u32(0)
@@ -95,6 +101,7 @@ public struct PcapWriter<Sink: ByteSink> {
     scratch.u32(UInt32(frac))
     scratch.u32(UInt32(data.count))
     scratch.u32(UInt32(originalLength ?? data.count))
+    if modified { scratch.u64(0) }
     scratch.append(data)
     try sink.write(scratch.bytes[...])
   }
@@ -110,7 +117,7 @@ public struct PcapWriter<Sink: ByteSink> {
     switch record {
     case .section(let shb):
       if let ph = shb.pcapHeader, linkType == nil {
-        if ph.format == .pcap(nanosecond: nanosecond, byteOrder: byteOrder, modified: false) {
+        if ph.format == .pcap(nanosecond: nanosecond, byteOrder: byteOrder, modified: modified) {
           try writeRaw(shb.raw.bytes)
           linkType = ph.linkType
           snapLength = ph.snapLength
@@ -138,7 +145,7 @@ public struct PcapWriter<Sink: ByteSink> {
         throw CaptureError(.incompatibleContent, offset: p.fileOffset,
                            "packet at byte \(p.fileOffset) has link type \(p.linkType) but the pcap output is \(linkType!): classic pcap holds one link type")
       }
-      if copyVerbatim && p.blockType == .pcapRecord {
+      if copyVerbatim && p.blockType == .pcapRecord && p.rawRecord.count == p.capturedLength + (modified ? 24 : 16) {
         try writeRaw(p.rawRecord)
         return
       }

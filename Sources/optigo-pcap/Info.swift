@@ -1,0 +1,312 @@
+import ArgumentParser
+import PcapKit
+
+/// `optigo-pcap info FILE…`: what capinfos prints — format, byte order, version, interfaces, packet count, data
+/// size, first/last time, duration and rates.
+struct Info: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Describe captures like capinfos: format, interfaces, packet count, sizes, times and rates.",
+    discussion: """
+      Times are exact (no floating point) and printed in UTC. Data size is the sum of original lengths (as capinfos counts it); the captured size is shown too. \
+      First and last packet times are the earliest and latest timestamps (as capinfos reports them), the \
+      duration is their difference. With --json, one JSON object per file. Exit status 65 when a file could \
+      not be read to its end (the figures then cover what was read), 66 when it could not be read at all.
+      """)
+
+  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
+  var files: [String]
+
+  @Flag(help: "Print one JSON object per file (JSON Lines).")
+  var json = false
+
+  func run() throws {
+    let out = OutputStream.standardOutput()
+    var worst = ReadOutcome.complete
+    for (i, file) in files.enumerated() {
+      var stats = CaptureStats()
+      let outcome = stats.read(file)
+      worst = max(worst, outcome)
+      if outcome == .unreadable { continue }
+      if json {
+        out.line(stats.json(file: file))
+      } else {
+        if i > 0 { out.line("") }
+        out.write(stats.text(file: file))
+      }
+    }
+    out.flush()
+    if out.failed { throw ExitStatus.outputFailure }
+    if let code = worst.exitCode { throw code }
+  }
+}
+
+/// Figures gathered over one capture.
+struct CaptureStats {
+  struct Interface {
+    var section: Int
+    var id: Int
+    var linkType: LinkType
+    var snapLength: UInt32
+    var resolution: TimestampResolution
+    var offset: Int64
+    var name: String?
+    var description: String?
+    var filter: String?
+    var os: String?
+    var packets = 0
+    var statistics = 0
+  }
+
+  var format: CaptureFormat?
+  var compressed = false
+  var byteOrders: [ByteOrder] = []
+  var versions: [String] = []
+  var sections = 0
+  var interfaces: [Interface] = []
+  var sectionFirstInterface = 0
+  var packets = 0
+  var dataSize = 0
+  var bytesRead = 0
+  var first: CaptureTimestamp?
+  var last: CaptureTimestamp?
+  var previous: CaptureTimestamp?
+  var strictOrder = true
+  var linkTypeCounts: [LinkType: Int] = [:]
+  var linkTypeOrder: [LinkType] = []
+  var blocks: [String: Int] = [:]
+  var comments: [String] = []
+  var hardware: String?
+  var os: String?
+  var application: String?
+  var error: CaptureError?
+  var snapExceeded = 0
+  var origSize = 0
+  var untimed = 0
+
+  mutating func read(_ file: String) -> ReadOutcome {
+    var records = 0
+    var reader: CaptureReader
+    do {
+      reader = try CaptureReader(path: file)
+    } catch {
+      self.error = error
+      return ReadOutcome.report(error, file: file, recordsRead: 0)
+    }
+    format = reader.format
+    compressed = reader.isCompressed
+    do {
+      while let r = try reader.next() {
+        records += 1
+        blocks[r.raw.type.description, default: 0] += 1
+        switch r {
+        case .section(let s):
+          sections += 1
+          sectionFirstInterface = interfaces.count
+          byteOrders.append(s.byteOrder)
+          versions.append("\(s.majorVersion).\(s.minorVersion)")
+          comments += s.comments
+          hardware = hardware ?? s.hardware
+          os = os ?? s.os
+          application = application ?? s.userApplication
+        case .interface(let i):
+          interfaces.append(Interface(
+            section: sections - 1, id: i.id, linkType: i.linkType, snapLength: i.snapLength,
+            resolution: i.timestampResolution, offset: i.timestampOffset, name: i.name,
+            description: i.interfaceDescription, filter: i.filterString, os: i.os))
+        case .statistics(let s):
+          let k = sectionFirstInterface + s.interfaceID
+          if k < interfaces.count { interfaces[k].statistics += 1 }
+        case .packet(let p):
+          packets += 1
+          dataSize += p.capturedLength
+          if p.exceedsSnapLength { snapExceeded += 1 }
+          let k = sectionFirstInterface + p.interfaceID
+          if k < interfaces.count { interfaces[k].packets += 1 }
+          if linkTypeCounts[p.linkType] == nil { linkTypeOrder.append(p.linkType) }
+          linkTypeCounts[p.linkType, default: 0] += 1
+          origSize += p.originalLength
+          guard p.hasTimestamp else {
+            untimed += 1
+            continue
+          }
+          let t = p.timestamp
+          if let f = first { if t < f { first = t } } else { first = t }
+          if let l = last { if t > l { last = t } } else { last = t }
+          if let prev = previous, t < prev { strictOrder = false }
+          previous = t
+        default: break
+        }
+      }
+      bytesRead = reader.offset
+      return .complete
+    } catch {
+      bytesRead = reader.offset
+      self.error = error
+      return ReadOutcome.report(error, file: file, recordsRead: records)
+    }
+  }
+
+  /// The capture duration in nanoseconds (exact difference, rounded down).
+  var durationNs: Int128 {
+    guard let f = first, let l = last else { return 0 }
+    return l.nanosecondsSinceEpoch - f.nanosecondsSinceEpoch
+  }
+
+  var formatName: String {
+    guard let format else { return "unknown" }
+    return format.description + (compressed ? " (gzip-compressed)" : "")
+  }
+
+  var encapsulation: String {
+    if linkTypeOrder.count == 1 { return linkTypeOrder[0].description }
+    if linkTypeOrder.isEmpty, let i = interfaces.first, Set(interfaces.map(\.linkType)).count == 1 { return i.linkType.description }
+    return "per packet"
+  }
+
+  func seconds(_ ns: Int128) -> String {
+    let f = String(ns % 1_000_000_000)
+    return String(ns / 1_000_000_000) + "." + String(repeating: "0", count: 9 - f.count) + f
+  }
+
+  func rate(_ amount: Int) -> Double? {
+    let d = durationNs
+    guard d > 0 else { return nil }
+    return Double(amount) * 1e9 / Double(d)
+  }
+
+  func fixed(_ v: Double, _ digits: Int) -> String {
+    // Fixed-point rendering without Foundation.
+    var scale = 1.0
+    for _ in 0..<digits { scale *= 10 }
+    let r = (v * scale).rounded()
+    guard r.isFinite, abs(r) < 9e18 else { return "\(v)" }
+    let n = Int64(r)
+    let neg = n < 0
+    let a = neg ? -n : n
+    let ip = a / Int64(scale), fp = a % Int64(scale)
+    let fs = String(fp)
+    let frac = digits > 0 ? "." + String(repeating: "0", count: digits - fs.count) + fs : ""
+    return (neg ? "-" : "") + String(ip) + frac
+  }
+
+  func text(file: String) -> String {
+    var s = ""
+    func row(_ k: String, _ v: String) { s += k + String(repeating: " ", count: max(1, 21 - k.count)) + v + "\n" }
+    row("File name:", file)
+    row("File type:", formatName)
+    row("Byte order:", Array(Set(byteOrders.map(\.description))).sorted().joined(separator: ", "))
+    row("Version:", Array(Set(versions)).sorted().joined(separator: ", "))
+    row("File encapsulation:", encapsulation)
+    if linkTypeOrder.count > 1 {
+      s += "Encapsulation in use by packets (# of pkts):\n"
+      for l in linkTypeOrder { s += String(repeating: " ", count: 21) + "\(l) (\(l.rawValue)) (\(linkTypeCounts[l]!))\n" }
+    }
+    let resolutions = Array(Set(interfaces.map(\.resolution.description))).sorted()
+    row("Timestamp resolution:", resolutions.isEmpty ? "-" : resolutions.joined(separator: ", "))
+    let snaps = Set(interfaces.map(\.snapLength))
+    row("Packet size limit:", snaps.count == 1 ? (snaps.first! == 0 ? "(not set)" : "\(snaps.first!) bytes") : "per interface")
+    row("Number of packets:", String(packets))
+    row("Bytes read:", String(bytesRead))
+    row("Data size:", "\(origSize) bytes (original lengths), \(dataSize) bytes captured")
+    if untimed > 0 { row("Untimed packets:", "\(untimed) (Simple Packet Blocks carry no timestamp)") }
+    if let f = first, let l = last {
+      row("Capture duration:", seconds(durationNs) + " seconds")
+      row("First packet time:", f.iso8601)
+      row("Last packet time:", l.iso8601)
+    } else {
+      row("Capture duration:", "n/a")
+      row("First packet time:", "n/a")
+      row("Last packet time:", "n/a")
+    }
+    row("Data byte rate:", rate(origSize).map { fixed($0, 2) + " bytes/s" } ?? "n/a")
+    row("Data bit rate:", rate(origSize * 8).map { fixed($0, 2) + " bits/s" } ?? "n/a")
+    row("Average packet size:", packets > 0 ? fixed(Double(origSize) / Double(packets), 2) + " bytes" : "n/a")
+    row("Average packet rate:", rate(packets).map { fixed($0, 2) + " packets/s" } ?? "n/a")
+    row("Strict time order:", strictOrder ? "True" : "False")
+    if snapExceeded > 0 { row("Over snap length:", "\(snapExceeded) packets") }
+    if let os { row("Capture oper-sys:", os) }
+    if let hardware { row("Capture hardware:", hardware) }
+    if let application { row("Capture application:", application) }
+    for c in comments { row("Capture comment:", c) }
+    row("Number of sections:", String(sections))
+    row("Number of interfaces in file:", String(interfaces.count))
+    for (k, i) in interfaces.enumerated() {
+      s += "Interface #\(k) info:\n"
+      let pad = String(repeating: " ", count: 21)
+      if sections > 1 { s += pad + "Section = \(i.section)\n" }
+      if let n = i.name { s += pad + "Name = \(n)\n" }
+      if let d = i.description { s += pad + "Description = \(d)\n" }
+      s += pad + "Encapsulation = \(i.linkType) (\(i.linkType.rawValue))\n"
+      s += pad + "Capture length = \(i.snapLength)\n"
+      s += pad + "Time resolution = \(i.resolution) (\(i.resolution.unitsPerSecond) ticks per second)\n"
+      if i.offset != 0 { s += pad + "Time offset = \(i.offset) seconds\n" }
+      if let f = i.filter { s += pad + "Filter string = \(f)\n" }
+      if let o = i.os { s += pad + "Operating system = \(o)\n" }
+      s += pad + "Number of stat entries = \(i.statistics)\n"
+      s += pad + "Number of packets = \(i.packets)\n"
+    }
+    if let error { row("Read error:", error.description) }
+    return s
+  }
+
+  func json(file: String) -> String {
+    var j = JSONLine()
+    j.add("file", file)
+    j.add("format", format.map { if case .pcapng = $0 { "pcapng" } else { "pcap" } } ?? "unknown")
+    if case .pcap(let ns, _, let modified) = format {
+      j.add("nanosecond", ns)
+      j.add("modified", modified)
+    }
+    j.add("compressed", compressed)
+    j.add("byte_orders", byteOrders.map { $0 == .little ? "little" : "big" })
+    j.add("versions", versions)
+    j.add("sections", sections)
+    j.add("encapsulation", encapsulation)
+    j.add("packets", packets)
+    j.add("data_size", origSize)
+    j.add("captured_size", dataSize)
+    j.add("untimed_packets", untimed)
+    j.add("bytes_read", bytesRead)
+    if let f = first, let l = last {
+      j.add("first_time_ns", f.nanosecondsSinceEpoch)
+      j.add("last_time_ns", l.nanosecondsSinceEpoch)
+      j.add("first_time", f.epochString)
+      j.add("last_time", l.epochString)
+      j.add("duration_ns", durationNs)
+    } else {
+      j.addNull("first_time_ns")
+      j.addNull("last_time_ns")
+      j.addNull("duration_ns")
+    }
+    if let r = rate(origSize) { j.add("data_byte_rate", r) } else { j.addNull("data_byte_rate") }
+    if let r = rate(origSize * 8) { j.add("data_bit_rate", r) } else { j.addNull("data_bit_rate") }
+    if packets > 0 { j.add("average_packet_size", Double(origSize) / Double(packets)) } else { j.addNull("average_packet_size") }
+    if let r = rate(packets) { j.add("average_packet_rate", r) } else { j.addNull("average_packet_rate") }
+    j.add("strict_time_order", strictOrder)
+    j.add("comments", comments)
+    var ifs = "["
+    for (k, i) in interfaces.enumerated() {
+      var o = JSONLine()
+      o.add("section", i.section)
+      o.add("interface_id", i.id)
+      o.add("link_type", Int(i.linkType.rawValue))
+      o.add("link_type_name", i.linkType.description)
+      o.add("snaplen", Int(i.snapLength))
+      o.add("resolution", i.resolution.description)
+      o.add("time_offset", Int(i.offset))
+      if let n = i.name { o.add("name", n) }
+      o.add("packets", i.packets)
+      o.add("statistics_blocks", i.statistics)
+      ifs += (k > 0 ? "," : "") + o.finish()
+    }
+    j.addRaw("interfaces", ifs + "]")
+    if let error {
+      var e = JSONLine()
+      e.add("code", error.code.rawValue)
+      if let off = error.offset { e.add("offset", off) }
+      e.add("message", error.message)
+      j.addRaw("error", e.finish())
+    }
+    return j.finish()
+  }
+}

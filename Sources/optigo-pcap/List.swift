@@ -1,0 +1,113 @@
+import ArgumentParser
+import PcapKit
+
+/// Adds protocol columns to `list`: a one-line summary for the text form and extra keys for `--json`.
+///
+/// Extension point: the BACnet decoders plug in here (see ``List/makeAnnotators()``); with no annotator the
+/// listing shows only capture-level fields.
+protocol ListAnnotator {
+  /// A short protocol summary for the text listing (tshark's "Info" column), or nil.
+  mutating func summary(of packet: Packet) -> String?
+  /// Adds protocol keys to the packet's JSON object.
+  mutating func addFields(of packet: Packet, to json: inout JSONLine)
+}
+
+/// `optigo-pcap list FILE…`: one line per packet, like `tshark -r`.
+struct List: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List the packets of captures, one line each (like tshark -r).",
+    discussion: """
+      Each line shows the frame number, the time relative to the first packet, the absolute UTC time, the \
+      interface, the link type and the captured/original lengths. With --json, one JSON object per packet \
+      (JSON Lines) with keys frame, interface_id, link_type, time_ns (integer nanoseconds since the epoch, \
+      rounded down; null for Simple Packet Blocks, which carry no time), time (exact seconds since the epoch as a decimal string), cap_len and orig_len, plus \
+      "file" when several files are listed. Read errors go to standard error with their byte offset; the exit \
+      status is 65 when a file could not be read to its end, 66 when a file could not be read at all.
+      """)
+
+  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
+  var files: [String]
+
+  @Flag(help: "Print JSON Lines instead of text.")
+  var json = false
+
+  /// The protocol annotators in use (BACnet summaries plug in here).
+  func makeAnnotators() -> [any ListAnnotator] { [] }
+
+  func run() throws {
+    let out = OutputStream.standardOutput()
+    var worst = ReadOutcome.complete
+    var annotators = makeAnnotators()
+    for file in files {
+      worst = max(worst, list(file, out, &annotators))
+    }
+    out.flush()
+    if out.failed { throw ExitStatus.outputFailure }
+    if let code = worst.exitCode { throw code }
+  }
+
+  func list(_ file: String, _ out: OutputStream, _ annotators: inout [any ListAnnotator]) -> ReadOutcome {
+    var records = 0
+    do {
+      var reader = try CaptureReader(path: file)
+      var frame = 0
+      var firstNs: Int128?
+      if files.count > 1 && !json { out.line("==> \(file) <==") }
+      while let record = try reader.next() {
+        records += 1
+        guard case .packet(let p) = record else { continue }
+        frame += 1
+        let ns = p.timestamp.nanosecondsSinceEpoch
+        if json {
+          var j = JSONLine()
+          if files.count > 1 { j.add("file", file) }
+          j.add("frame", frame)
+          j.add("interface_id", p.interfaceID)
+          j.add("link_type", Int(p.linkType.rawValue))
+          if p.hasTimestamp {
+            j.add("time_ns", ns)
+            j.add("time", p.timestamp.epochString)
+          } else {
+            j.addNull("time_ns")
+            j.addNull("time")
+          }
+          j.add("cap_len", p.capturedLength)
+          j.add("orig_len", p.originalLength)
+          for i in annotators.indices { annotators[i].addFields(of: p, to: &j) }
+          out.line(j.finish())
+        } else {
+          var line = pad(String(frame), 6) + " "
+          if p.hasTimestamp {
+            let first = firstNs ?? ns
+            firstNs = first
+            line += pad(relative(ns - first), 14) + " " + p.timestamp.iso8601(fractionDigits: 9)
+          } else {
+            line += pad("-", 14) + " (no timestamp)"
+          }
+          line += " if" + String(p.interfaceID) + " " + p.linkType.description + " " + String(p.capturedLength)
+          line += p.capturedLength == p.originalLength ? " bytes" : " of \(p.originalLength) bytes"
+          for i in annotators.indices {
+            if let s = annotators[i].summary(of: p) { line += "  " + s }
+          }
+          out.line(line)
+        }
+      }
+      return .complete
+    } catch {
+      out.flush()
+      return ReadOutcome.report(error, file: file, recordsRead: records)
+    }
+  }
+
+  /// Seconds with 9 decimals for a nanosecond difference.
+  func relative(_ ns: Int128) -> String {
+    let neg = ns < 0
+    let a = neg ? -ns : ns
+    let f = String(a % 1_000_000_000)
+    return (neg ? "-" : "") + String(a / 1_000_000_000) + "." + String(repeating: "0", count: 9 - f.count) + f
+  }
+
+  func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
+  }
+}
