@@ -44,9 +44,8 @@ let benchmarks: @Sendable () -> Void = {
     maxIterations: BenchmarkMode.maxIterations
   )
   let inputs = DecoderInputs()
-  let n = BenchmarkMode.messages
 
-  Benchmark("decodeBVLL: BVLC+NPDU+APDU (\(n) messages)") { benchmark in
+  Benchmark("Decode BVLL") { benchmark in
     for _ in benchmark.scaledIterations {
       var k = 0
       for p in inputs.bvll { k &+= BACnetDecoder.decodeBVLL(p).diagnostics.count &+ 1 }
@@ -54,7 +53,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("decodeNPDU: NPDU+APDU (\(inputs.npdus.count) messages)") { benchmark in
+  Benchmark("Decode NPDU") { benchmark in
     for _ in benchmark.scaledIterations {
       var k = 0
       for p in inputs.npdus { k &+= BACnetDecoder.decodeNPDU(p).diagnostics.count &+ 1 }
@@ -62,7 +61,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("decodeAPDU (\(inputs.apdus.count) APDUs)") { benchmark in
+  Benchmark("Decode APDU") { benchmark in
     for _ in benchmark.scaledIterations {
       var k = 0
       for p in inputs.apdus { k &+= BACnetDecoder.decodeAPDU(p).1.count &+ 1 }
@@ -70,7 +69,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("decodeMSTP (\(n) frames)") { benchmark in
+  Benchmark("Decode MSTP") { benchmark in
     for _ in benchmark.scaledIterations {
       var k = 0
       for f in inputs.mstp { blackHole(BACnetDecoder.decodeMSTP(f)); k &+= 1 }

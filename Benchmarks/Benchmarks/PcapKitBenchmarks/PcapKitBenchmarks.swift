@@ -57,24 +57,23 @@ let benchmarks: @Sendable () -> Void = {
     maxIterations: BenchmarkMode.maxIterations
   )
   let inputs = Inputs()
-  let packets = BenchmarkMode.packets
   let devNull = "/dev/null"
 
-  Benchmark("Read pcap, in memory (\(packets) packets)") { benchmark in
+  Benchmark("Read pcap in memory") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(bytes: inputs.pcap)
       blackHole(try drain(&reader))
     }
   }
 
-  Benchmark("Read pcap file, streaming (\(packets) packets)") { benchmark in
+  Benchmark("Read pcap file") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(path: inputs.pcapPath)
       blackHole(try drain(&reader))
     }
   }
 
-  Benchmark("Read pcap file, streaming 64 KiB chunks (\(packets) packets)") { benchmark in
+  Benchmark("Read pcap file 64KiB chunks") { benchmark in
     var options = ReaderOptions()
     options.chunkSize = 64 << 10
     for _ in benchmark.scaledIterations {
@@ -83,14 +82,14 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("Read pcapng file, streaming (\(packets) packets)") { benchmark in
+  Benchmark("Read pcapng file") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(path: inputs.pcapngPath)
       blackHole(try drain(&reader))
     }
   }
 
-  Benchmark("Read pcapng file, every record (\(packets) packets)") { benchmark in
+  Benchmark("Read pcapng file all records") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(path: inputs.pcapngPath)
       var n = 0
@@ -101,21 +100,21 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("Read pcap.gz file (\(packets) packets)") { benchmark in
+  Benchmark("Read pcap gzip file") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(path: inputs.pcapGzipPath)
       blackHole(try drain(&reader))
     }
   }
 
-  Benchmark("Read pcapng.gz file (\(packets) packets)") { benchmark in
+  Benchmark("Read pcapng gzip file") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(path: inputs.pcapngGzipPath)
       blackHole(try drain(&reader))
     }
   }
 
-  Benchmark("Packet views: iterate and sum bytes (\(packets) packets)") { benchmark in
+  Benchmark("Packet view iteration") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(bytes: inputs.pcap)
       var sum = 0
@@ -132,7 +131,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("Link-layer walk (\(packets) frames)") { benchmark in
+  Benchmark("Link-layer walk") { benchmark in
     for _ in benchmark.scaledIterations {
       var n = 0
       for frame in inputs.frames {
@@ -143,7 +142,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("Port filter verdicts (\(packets) frames)") { benchmark in
+  Benchmark("Port filter verdicts") { benchmark in
     let filter = PortFilter()
     for _ in benchmark.scaledIterations {
       var kept = 0
@@ -152,7 +151,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("Filter pcap file to /dev/null (\(packets) packets)") { benchmark in
+  Benchmark("Filter pcap file") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(path: inputs.pcapPath)
       let writer = RecordWriter(sink: try FileSink(path: devNull))
@@ -163,7 +162,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("Filter pcapng file to /dev/null (\(packets) packets)") { benchmark in
+  Benchmark("Filter pcapng file") { benchmark in
     for _ in benchmark.scaledIterations {
       var reader = try CaptureReader(path: inputs.pcapngPath)
       let writer = RecordWriter(sink: try FileSink(path: devNull))
@@ -174,7 +173,7 @@ let benchmarks: @Sendable () -> Void = {
     }
   }
 
-  Benchmark("Merge 8 pcapng files to /dev/null (\(packets) packets)") { benchmark in
+  Benchmark("Merge 8 pcapng files") { benchmark in
     let mergeInputs = inputs.splitPaths.map { MergeInput(path: $0) }
     for _ in benchmark.scaledIterations {
       let merge = CaptureMerge(inputs: mergeInputs)
