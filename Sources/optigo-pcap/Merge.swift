@@ -72,29 +72,17 @@ struct Merge: ParsableCommand {
     options.mergeIdenticalInterfaces = mergeIdenticalInterfaces
     options.reorderWindow = reorderWindow
     let out = try CaptureCommandSupport.openOutput(output, inputs: inputs, command: "merge")
-    let merge = CaptureMerge(inputs: mergeInputs, options: options)
-    let writer = MergeWriter(
+    var merge = CaptureMerge(inputs: mergeInputs, options: options)
+    var writer = MergeWriter(
       sink: out.sink, format: format == .pcap ? .pcap : .pcapng, inputs: mergeInputs,
       mergeIdenticalInterfaces: mergeIdenticalInterfaces)
-    var inputFailed = false
-    do throws(CaptureError) {
-      while true {
-        let record: MergedRecord?
-        do {
-          record = try merge.next()
-        } catch {
-          inputFailed = true
-          throw error
-        }
-        guard let record else { break }
-        try writer.write(record)
-      }
-      try writer.finish()
+    do {
+      try merge.run(into: &writer)
     } catch {
       out.discard()
       CaptureCommandSupport.printError("optigo-pcap merge: \(error); output not written")
-      if !inputFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }
-      let unreadable: [CaptureError.Code] = [.ioError, .badMagic, .unsupportedVersion, .missingSectionHeader]
+      if merge.writerFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }
+      let unreadable: [CaptureError.Code] = [.ioError, .badMagic, .unsupportedVersion]
       throw unreadable.contains(error.code) && (error.offset ?? 0) < 32 ? ExitStatus.unreadableInput : ExitStatus.damagedInput
     }
     let report = merge.report
