@@ -47,5 +47,14 @@ let package = Package(
       path: "Benchmarks/BACnetDecodeBenchmarks",
       plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     ),
+    .executableTarget(
+      name: "AnalysisBenchmarks",
+      dependencies: benchmarkDependencies + [
+        .product(name: "PcapKit", package: rootIdentity),
+        .product(name: "BACnetAnalysis", package: rootIdentity),
+      ],
+      path: "Benchmarks/AnalysisBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    ),
   ]
 )
