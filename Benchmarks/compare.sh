@@ -11,6 +11,7 @@
 #   --workdir DIR     where workloads and outputs go (default Benchmarks/.build/compare; workloads are reused)
 #   --no-flatness     skip the 0.25×/0.5×/1× memory-flatness table
 #   --no-build        use the already-built release binary
+#   --bin PATH        use this optigo-pcap binary (implies --no-build)
 #
 # Workload: ../shared/tools/gen_capture.py --format pcap --packets 2000000 --seed 1 (719 MB) and, for merge,
 # --format pcapng --packets 2000000 --split 8; without ../shared the package's own generator (bench-gen, same
@@ -29,6 +30,7 @@ parts=""
 work="$here/.build/compare"
 flatness=1
 build=1
+bin=""
 while [ $# -gt 0 ]; do
   case "$1" in
   --runs) runs="$2"; shift 2 ;;
@@ -39,7 +41,8 @@ while [ $# -gt 0 ]; do
   --workdir) work="$2"; shift 2 ;;
   --no-flatness) flatness=0; shift ;;
   --no-build) build=0; shift ;;
-  -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+  --bin) bin="$2"; build=0; shift 2 ;;
+  -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
   *) echo "compare.sh: unknown option $1" >&2; exit 64 ;;
   esac
 done
@@ -53,7 +56,7 @@ if [ "$build" = 1 ]; then
   log "building optigo-pcap (release)"
   swift build -c release --package-path "$root" --product optigo-pcap >&2
 fi
-bin="$(swift build -c release --package-path "$root" --show-bin-path)/optigo-pcap"
+[ -n "$bin" ] || bin="$(swift build -c release --package-path "$root" --show-bin-path)/optigo-pcap"
 [ -x "$bin" ] || { echo "compare.sh: $bin not built" >&2; exit 1; }
 walk=""
 if have cc; then
