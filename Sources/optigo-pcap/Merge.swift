@@ -77,6 +77,8 @@ struct Merge: ParsableCommand {
       sink: out.sink, format: format == .pcap ? .pcap : .pcapng, inputs: mergeInputs,
       mergeIdenticalInterfaces: mergeIdenticalInterfaces)
     do {
+      try merge.prepare()
+      writer.pcapNanosecond = merge.firstResolutions.contains { ($0?.unitsPerSecond ?? 0) > 1_000_000 }
       try merge.run(into: &writer)
     } catch {
       out.discard()

@@ -18,7 +18,9 @@ import Testing
       try r.out.write(to: URL(fileURLWithPath: source))
     }
     let out = dir.appendingPathComponent("tcpdump.pcap").path
-    let r = try S.run(tcpdump, ["--time-stamp-precision=nano", "-r", source, "-w", out, expression])
+    // As root, tcpdump would switch to its own user before creating the output (in a folder it cannot write).
+    let keepUser = getuid() == 0 ? ["-Z", "root"] : []
+    let r = try S.run(tcpdump, keepUser + ["--time-stamp-precision=nano", "-r", source, "-w", out, expression])
     guard r.status == 0 else { return nil }
     return try S.packets(out)
   }
@@ -59,7 +61,7 @@ import Testing
       let input = captures.appendingPathComponent("bacnet/" + name).path
       let ours = dir.appendingPathComponent("ours.pcap").path, theirs = dir.appendingPathComponent("theirs.pcap").path
       #expect(S.optigo(["filter", input, "-w", ours]) == 0)
-      try S.run(tcpdump, ["-r", input, "-w", theirs, Self.vlanExpression])
+      try S.run(tcpdump, (getuid() == 0 ? ["-Z", "root"] : []) + ["-r", input, "-w", theirs, Self.vlanExpression])
       #expect(FileManager.default.contents(atPath: ours) == FileManager.default.contents(atPath: theirs), "\(name)")
     }
   }
@@ -75,8 +77,9 @@ import Testing
     let dir = try S.scratch("filter-gen")
     defer { try? FileManager.default.removeItem(at: dir) }
     guard let input = try S.generate(dir, name: "in.cap", arguments + ["--manifest", dir.appendingPathComponent("m.json").path]),
-      let expected = try tcpdumpKeeps(input, in: dir)
+      S.tool("tcpdump") != nil
     else { return }
+    let expected = try #require(try tcpdumpKeeps(input, in: dir), "tcpdump could not filter the generated capture")
     let output = dir.appendingPathComponent("out.cap").path
     #expect(S.optigo(["filter", input, "-w", output]) == 0)
     let ours = try S.packets(output)

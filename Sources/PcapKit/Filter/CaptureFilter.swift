@@ -34,6 +34,11 @@ public struct CaptureFilter {
   public mutating func process(_ record: CaptureRecord, to writer: RecordWriter) throws(CaptureError) {
     switch record {
     case .packet(let packet):
+      if !engine.isHolding, let reason = engine.predicate.quickVerdict(linkType: packet.linkType, frame: packet.data) {
+        engine.count(reason)
+        if reason.keeps { try writer.write(record) }
+        return
+      }
       switch engine.submit(PacketLayers(linkType: packet.linkType, frame: packet.data)) {
       case .keep: try writer.write(record)
       case .drop: return
@@ -98,6 +103,11 @@ public struct CaptureFilter {
     if engine.isHolding {
       try staging.flush()
       try process(.packet(packet), to: staging.writer)
+      return
+    }
+    if let reason = engine.predicate.quickVerdict(linkType: packet.linkType, frame: packet.data) {
+      engine.count(reason)
+      if reason.keeps { try staging.append(packet.rawRecord) }
       return
     }
     switch engine.submit(PacketLayers(linkType: packet.linkType, frame: packet.data)) {

@@ -9,7 +9,8 @@
 /// resolution, decryption secrets and custom blocks are copied; interface statistics and unknown blocks are left
 /// out (their interface IDs or meaning would not survive the renumbering) and counted in ``skippedBlocks``.
 ///
-/// Classic pcap holds one link type: the header is written at the first packet (nanosecond resolution when that
+/// Classic pcap holds one link type: the header is written at the first packet (nanosecond resolution per
+/// ``pcapNanosecond``, or when that
 /// packet's interface is finer than microseconds), records of the same flavour are copied verbatim, and a packet
 /// of another link type is a ``CaptureError/Code/incompatibleContent`` error.
 public struct MergeWriter {
@@ -40,6 +41,9 @@ public struct MergeWriter {
   public private(set) var skippedBlocks: [String: Int] = [:]
   /// Packets written.
   public private(set) var packetsWritten = 0
+  /// For classic pcap output: nanosecond (true) or microsecond (false) timestamps; nil decides from the first
+  /// packet. Set it from ``CaptureMerge/firstResolutions`` so that no input is rounded down.
+  public var pcapNanosecond: Bool?
 
   var pcapng: PcapNGWriter<FileSink>
   var pcap: PcapWriter<FileSink>?
@@ -231,7 +235,7 @@ public struct MergeWriter {
   /// One packet into the classic pcap output.
   mutating func writePacketPcap(_ p: Packet, input: Int, timestamp: CaptureTimestamp?) throws(CaptureError) {
     if pcap == nil {
-      let nanosecond = p.timestamp.resolution.unitsPerSecond > 1_000_000
+      let nanosecond = pcapNanosecond ?? (p.timestamp.resolution.unitsPerSecond > 1_000_000)
       var w = PcapWriter(sink: sink, nanosecond: nanosecond)
       try w.writeHeader(linkType: p.linkType)
       pcap = w
