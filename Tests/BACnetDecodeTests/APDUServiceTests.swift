@@ -127,3 +127,31 @@ import Testing
     #expect(codes(d) == ["trailing-bytes"] && d.first?.offset == 13)
   }
 }
+
+/// Services kept as generic tag runs still name their object (and property) where their parameters start with it.
+@Suite struct GenericPrimaryObjectTests {
+  func apdu(_ s: String) -> APDU? {
+    let (a, d) = BACnetDecoder.decodeAPDU(hex(s)[...])
+    #expect(d.isEmpty, "\(s): \(d)")
+    guard case .generic? = a?.parameters else {
+      Issue.record("\(s) is not generic")
+      return a
+    }
+    return a
+  }
+  let ai1 = ObjectIdentifier(type: .analogInput, instance: 1)
+
+  @Test("acknowledgeAlarm, add/removeListElement, createObject(-ACK), deleteObject, lifeSafetyOperation")
+  func objects() {
+    #expect(apdu("00 05 01 00 09 18 1c 01000001 29 02")?.primaryObject == ObjectIdentifier(type: .binaryOutput, instance: 1))
+    let add = apdu("00 05 01 08 0c 00000001 19 55 3e 21 01 3f")
+    #expect(add?.primaryObject == ai1 && add?.primaryProperty == .presentValue)
+    #expect(apdu("00 05 01 09 0c 00000001 19 55 3e 21 01 3f")?.primaryObject == ai1)
+    #expect(apdu("00 05 01 0a 0e 1c 00000001 0f")?.primaryObject == ai1)
+    #expect(apdu("00 05 01 0a 0e 09 00 0f")?.primaryObject == nil)   // only an object type: no instance yet
+    #expect(apdu("00 05 01 0b c4 00000001")?.primaryObject == ai1)
+    #expect(apdu("30 01 0a c4 00000001")?.primaryObject == ai1)
+    #expect(apdu("00 05 01 1b 09 01 1b 00 41 42 29 01 3c 05400001")?.primaryObject == ObjectIdentifier(type: ObjectType(rawValue: 21), instance: 1))
+    #expect(apdu("00 05 01 1b 09 01 1b 00 41 42 29 01")?.primaryObject == nil)
+  }
+}

@@ -38,8 +38,11 @@ public struct APDU: Hashable, Sendable {
   public var rejectReason: RejectReason?
   /// Abort reason (Abort-PDU).
   public var abortReason: AbortReason?
-  /// The primary object of the service: the device of an I-Am, the object of ReadProperty, WriteProperty,
-  /// a COV notification (the monitored object), the first object of ReadPropertyMultiple, etc.
+  /// The primary object of the service: the device of an I-Am, the object of ReadProperty(-ACK), WriteProperty,
+  /// ReadRange, a COV notification or subscription (the monitored object), the first object of
+  /// ReadPropertyMultiple(-ACK) and WritePropertyMultiple, the event object of an event notification, the object
+  /// of I-Have, Who-Has (by identifier), AtomicRead/WriteFile (the file), You-Are (the device), and of the generic
+  /// AcknowledgeAlarm, Add/RemoveListElement, CreateObject(-ACK), DeleteObject and LifeSafetyOperation.
   public var primaryObject: ObjectIdentifier?
   /// The primary property of the service (ReadProperty, WriteProperty, first of ReadPropertyMultiple, the first
   /// value of a COV notification, …).
@@ -56,7 +59,7 @@ public struct APDU: Hashable, Sendable {
   /// MOR: more segments follow (Confirmed-Request, ComplexACK).
   public var moreFollows: Bool { (pduType == .confirmedRequest || pduType == .complexACK) && flags & 0x04 != 0 }
   /// True for one segment of a segmented Confirmed-Request or ComplexACK (other than a lone final segment 0):
-  /// ``parameters`` is `.none` and ``serviceData`` holds this segment's octets; join the segments with a
+  /// ``parameters`` is `.noParameters` and ``serviceData`` holds this segment's octets; join the segments with a
   /// ``SegmentReassembler`` to decode the parameters.
   public var needsReassembly: Bool { isSegmented && (moreFollows || (sequenceNumber ?? 0) != 0) }
   /// SA: segmented response accepted (Confirmed-Request).
@@ -94,7 +97,7 @@ public struct APDU: Hashable, Sendable {
   init(pduType: APDUType, flags: UInt8, serviceData: ArraySlice<UInt8>, serviceDataOffset: Int) {
     self.pduType = pduType
     self.flags = flags
-    self.parameters = .none
+    self.parameters = .noParameters
     self.serviceData = serviceData
     self.serviceDataOffset = serviceDataOffset
   }

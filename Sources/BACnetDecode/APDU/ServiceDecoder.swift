@@ -22,11 +22,12 @@ enum ServiceDecoder {
       default:
         return
       }
-      if case .none = a.parameters {
+      if case .noParameters = a.parameters {
         // A service without a typed decoder: keep the tags (decoded on demand), check them now.
         if !a.serviceData.isEmpty {
           a.parameters = .generic(EncodedValues(bytes: a.serviceData, offset: a.serviceDataOffset))
           TagTree.validate(a.serviceData, offset: a.serviceDataOffset, diagnostics: &d)
+          primaryOfGeneric(&a)
         }
       } else {
         try r.expectEnd(a.serviceName ?? "service")
@@ -338,8 +339,36 @@ enum ServiceDecoder {
         return
       }
     }
-    a.parameters = .none
+    a.parameters = .noParameters
     try r.expectEnd("Error-PDU")
+  }
+
+  // MARK: Primary object of services kept generic
+
+  /// The object (and property) that services without a typed decoder are about, read from the head of their
+  /// parameters; nothing is reported when the head does not match (validation already reported malformed tags).
+  static func primaryOfGeneric(_ a: inout APDU) {
+    var r = TagReader(a.serviceData, offset: a.serviceDataOffset)
+    switch (a.pduType, a.serviceChoice ?? 0xFF) {
+    case (.confirmedRequest, 0):  // AcknowledgeAlarm: [0] process id, [1] event object
+      _ = try? r.ctxUnsigned(0, "acknowledging process identifier")
+      a.primaryObject = try? r.ctxObjectIdentifier(1, "event object identifier")
+    case (.confirmedRequest, 8), (.confirmedRequest, 9):  // Add/RemoveListElement: [0] object, [1] property
+      a.primaryObject = try? r.ctxObjectIdentifier(0, "object identifier")
+      if a.primaryObject != nil { a.primaryProperty = try? r.ctxProperty(1) }
+    case (.confirmedRequest, 10):  // CreateObject: [0]{ [0] object type | [1] object identifier }
+      guard (try? r.opening(0, "object specifier")) != nil, r.nextIsContext(1) else { return }
+      a.primaryObject = try? r.ctxObjectIdentifier(1, "object identifier")
+    case (.complexACK, 10), (.confirmedRequest, 11):  // CreateObject-ACK, DeleteObject: the object identifier
+      a.primaryObject = try? r.appObjectIdentifier("object identifier")
+    case (.confirmedRequest, 27):  // LifeSafetyOperation: [0] pid, [1] source, [2] request, [3] object optional
+      _ = try? r.ctxUnsigned(0, "requesting process identifier")
+      _ = try? r.ctxCharacterString(1, "requesting source")
+      _ = try? r.ctxEnumerated(2, "request")
+      if r.nextIsContext(3) { a.primaryObject = try? r.ctxObjectIdentifier(3, "object identifier") }
+    default:
+      break
+    }
   }
 
   // MARK: Shared pieces

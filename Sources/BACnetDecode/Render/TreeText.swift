@@ -221,7 +221,7 @@ extension APDU {
       return
     }
     switch parameters {
-    case .none:
+    case .noParameters:
       break
     case .whoIs(let p):
       if let l = p.lowLimit, let h = p.highLimit { w.line("Device Instance Range: \(l)..\(h)") }
