@@ -1,4 +1,5 @@
-// The analysis path: packet view → link-layer walk → BACnet decode (BACnetPipeline → DecodedPacket).
+// The analysis path: packet view → link-layer walk → BACnet decode (BACnetPipeline → DecodedPacket) → analyzers
+// (SummaryEngine) → report, as `optigo-pcap summarize` runs it.
 //
 // Every iteration processes the same synthetic capture, so `mallocCountTotal` per iteration divided by its packet
 // count is the allocations per packet.
@@ -33,6 +34,21 @@ func decodeAll(_ bytes: [UInt8]) throws -> Int {
   return n
 }
 
+/// What `optigo-pcap summarize` does for one capture in memory, up to the report value (text rendering excluded).
+@inline(never)
+func summarize(_ bytes: [UInt8]) throws -> SummaryReport {
+  var reader = try CaptureReader(bytes: bytes)
+  var facts = CaptureFacts(file: "bench")
+  facts.noteReader(reader)
+  var pipeline = BACnetPipeline()
+  var engine = SummaryEngine()
+  while let p = try reader.nextPacket() {
+    facts.observe(p)
+    engine.consume(pipeline.decode(p))
+  }
+  return engine.report(captures: [facts])
+}
+
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(
     metrics: [.wallClock, .throughput, .mallocCountTotal],
@@ -49,5 +65,18 @@ let benchmarks: @Sendable () -> Void = {
 
   Benchmark("Pipeline MSTP capture") { benchmark in
     for _ in benchmark.scaledIterations { blackHole(try decodeAll(inputs.mstp)) }
+  }
+
+  Benchmark("Summarize BACnet-IP capture") { benchmark in
+    for _ in benchmark.scaledIterations { blackHole(try summarize(inputs.ip)) }
+  }
+
+  Benchmark("Summarize MSTP capture") { benchmark in
+    for _ in benchmark.scaledIterations { blackHole(try summarize(inputs.mstp)) }
+  }
+
+  Benchmark("Summarize report text") { benchmark in
+    let report = try summarize(inputs.ip)
+    for _ in benchmark.scaledIterations { blackHole(report.text) }
   }
 }
