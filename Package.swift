@@ -18,6 +18,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // SHA-256 for content-derived capture names (CLI only: the libraries depend on the toolchain and zlib alone).
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(
@@ -36,12 +38,19 @@ let package = Package(
       dependencies: [
         "PcapKit", "BACnetDecode", "BACnetAnalysis",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
-    .testTarget(name: "OptigoPcapTests", dependencies: ["optigo-pcap", "PcapKit", "BACnetDecode", "BACnetAnalysis"]),
+    .testTarget(
+      name: "OptigoPcapTests",
+      dependencies: [
+        "optigo-pcap", "PcapKit", "BACnetDecode", "BACnetAnalysis",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
   ]
 )

@@ -202,7 +202,7 @@ struct CaptureStats {
       for l in linkTypeOrder { s += String(repeating: " ", count: 21) + "\(l) (\(l.rawValue)) (\(linkTypeCounts[l]!))\n" }
     }
     let resolutions = Array(Set(interfaces.map(\.resolution.description))).sorted()
-    row("Timestamp resolution:", resolutions.isEmpty ? "-" : resolutions.joined(separator: ", "))
+    row("Time resolution:", resolutions.isEmpty ? "-" : resolutions.joined(separator: ", "))
     let snaps = Set(interfaces.map(\.snapLength))
     row("Packet size limit:", snaps.count == 1 ? (snaps.first! == 0 ? "(not set)" : "\(snaps.first!) bytes") : "per interface")
     row("Number of packets:", String(packets))

@@ -19,11 +19,41 @@ struct BACnetListAnnotator: ListAnnotator {
 
   mutating func summary(of packet: Packet) -> String? {
     let d = pipeline.decode(packet)
-    guard let s = d.summary else { return nil }
+    guard let summary = d.summary ?? Self.transportSummary(of: d) else { return nil }
+    let s = Self.endpoints(of: d).map { $0 + "  " + summary } ?? summary
     guard verbose else { return s }
     var text = s
     for line in d.treeText.split(separator: "\n") { text += "\n        " + line }
     return text
+  }
+
+  /// "source → destination" as tshark's Source and Destination columns show them: IP addresses, else Ethernet
+  /// MACs (MS/TP summaries name their MACs themselves).
+  static func endpoints(of d: DecodedPacket) -> String? {
+    let link = d.link
+    if let src = link.sourceIP, let dst = link.destinationIP { return "\(src) → \(dst)" }
+    if d.mstp != nil { return nil }  // the MS/TP summary names source and destination itself
+    if let src = link.sourceMAC, let dst = link.destinationMAC { return "\(src) → \(dst)" }
+    return nil
+  }
+
+  /// For packets that are not BACnet: the transport and ports (`UDP 5353 → 53`), or the network layer.
+  static func transportSummary(of d: DecodedPacket) -> String? {
+    let link = d.link
+    let name: String
+    switch link.transport {
+    case .udp: name = "UDP"
+    case .tcp: name = "TCP"
+    default:
+      switch link.network {
+      case .ipv4: return "IPv4"
+      case .ipv6: return "IPv6"
+      case .llc: return "LLC"
+      default: return nil
+      }
+    }
+    guard let sp = link.sourcePort, let dp = link.destinationPort else { return name }
+    return "\(name) \(sp) → \(dp)"
   }
 
   mutating func addFields(of packet: Packet, to json: inout JSONLine) {

@@ -7,6 +7,13 @@ struct OptigoPcap: ParsableCommand {
     commandName: "optigo-pcap",
     abstract: "Read, filter, merge, anonymize and summarize BACnet packet captures (pcap, pcapng, gzip).",
     version: "0.1.0",
-    subcommands: [List.self, Info.self, Filter.self, Merge.self, Summarize.self]
+    subcommands: [
+      List.self,
+      Info.self,
+      Filter.self,
+      Merge.self,
+      Anonymize.self,
+      Summarize.self,
+    ]
   )
 }

@@ -12,6 +12,7 @@ import Testing
     #expect(lines.count == 25)
     #expect(lines[2].hasSuffix("  BACnet-APDU confirmed-REQ readProperty[5] analog-input,1 present-value"))
     #expect(lines[7].contains("BACnet-APDU error readProperty[7] property unknown-property"))
+    #expect(lines[0].contains(" → "), "source and destination shown like tshark's columns: \(lines[0])")
     #expect(lines[14].contains("BACnet-NPDU Who-Is-Router-To-Network"))
     #expect(lines[15].contains("BACnet-NPDU I-Am-Router-To-Network 5, 6"))
     #expect(lines[16].contains("BVLC Register-Foreign-Device"))

@@ -170,7 +170,7 @@ import Testing
       guard whole.error == nil else { continue }
       let ends = whole.records.map { $0.raw.fileOffset + $0.raw.bytes.count }
       for cut in 0..<bytes.count {
-        let r = readAll(Array(bytes[0..<cut]), maxReadSize: 7)
+        let r = readAll(Array(bytes[0..<cut]), maxReadSize: cut % 8 == 0 ? 7 : 0)
         if ends.contains(cut) && cut > 0 {
           #expect(r.error == nil, "\(name) cut at \(cut): \(String(describing: r.error))")
         } else {

@@ -79,6 +79,19 @@ import Testing
     #expect(thrown?.code == .incompatibleContent && thrown?.offset == 28 + 40 + 36)
   }
 
+  @Test("a packet built in memory writes like one read from a file")
+  func inMemoryPacket() throws {
+    let p = Packet(data: [1, 2, 3][...], timestamp: CaptureTimestamp(seconds: 5, nanoseconds: 7), linkType: .raw,
+                   originalLength: 10)
+    #expect(p.data == [1, 2, 3] && p.capturedLength == 3 && p.options.isEmpty && p.flags == nil)
+    var w = PcapNGWriter(sink: MemorySink())
+    try w.writeSectionHeader()
+    try w.writeInterfaceDescription(linkType: p.linkType, resolution: .nanoseconds)
+    try w.writeEnhancedPacket(interfaceID: 0, timestamp: p.timestamp, data: p.data, originalLength: p.originalLength)
+    let back = try #require(readAll(w.sink.bytes).packets.first)
+    #expect(back.timestamp == p.timestamp && back.data == p.data && back.originalLength == 10 && back.linkType == .raw)
+  }
+
   @Test("FileSink buffers, writes large blocks directly, and reports failures")
   func fileSink() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("pcapkit-sink-\(getpid()).pcapng").path

@@ -1,6 +1,6 @@
 /// Something a ``CaptureReader`` pulls bytes from: a file, a pipe, a decompressor, or live bytes fed by a daemon.
 ///
-/// The reader calls ``read(into:at:count:)`` only when its buffer runs dry, asking for large chunks (4 MiB by
+/// The reader calls ``read(into:at:count:)`` only when its buffer runs dry, asking for large chunks (1 MiB by
 /// default), so a source's cost is per chunk, never per packet.
 public protocol ByteSource {
   /// Reads up to `count` bytes into `buffer[index ..< index + count]` (the range is always valid).

@@ -58,13 +58,4 @@ enum SystemIO {
   }
 
   static func fsync(_ fd: Int32) -> Bool { Glibc.fsync(fd) == 0 }
-
-  /// Moves `count` bytes from `from` to index 0 of `buffer` (memmove; ranges may overlap).
-  static func moveToFront(_ buffer: inout [UInt8], from: Int, count: Int) {
-    precondition(from >= 0 && count >= 0 && from + count <= buffer.count)
-    if count == 0 || from == 0 { return }
-    unsafe buffer.withUnsafeMutableBytes { raw in
-      unsafe _ = memmove(raw.baseAddress!, raw.baseAddress! + from, count)
-    }
-  }
 }

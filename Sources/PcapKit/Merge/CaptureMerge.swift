@@ -392,24 +392,9 @@ public struct CaptureMerge {
 
   /// A packet whose bytes live in their own storage (not the reader's buffer), for read-ahead.
   static func detached(_ p: Packet) -> Packet {
+    // The captured bytes and options are offsets into `rawRecord`, so copying it detaches them all.
     var q = p
-    let raw = Array(p.rawRecord)
-    let base = p.rawRecord.startIndex
-    q.rawRecord = raw[...]
-    if p.data.startIndex >= base, p.data.endIndex <= p.rawRecord.endIndex {
-      q.data = raw[(p.data.startIndex - base)..<(p.data.endIndex - base)]
-    } else {
-      q.data = Array(p.data)[...]
-    }
-    let o = p.options.bytes
-    if o.isEmpty {
-      q.options = .empty
-    } else if o.startIndex >= base, o.endIndex <= p.rawRecord.endIndex {
-      q.options = OptionList(bytes: raw[(o.startIndex - base)..<(o.endIndex - base)], byteOrder: p.options.byteOrder,
-                             baseOffset: p.options.baseOffset)
-    } else {
-      q.options = OptionList(bytes: Array(o)[...], byteOrder: p.options.byteOrder, baseOffset: p.options.baseOffset)
-    }
+    q.rawRecord = Array(p.rawRecord)[...]
     return q
   }
 

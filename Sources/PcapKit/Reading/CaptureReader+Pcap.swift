@@ -55,6 +55,7 @@ extension CaptureReader {
     return .section(shb)
   }
 
+  @inline(__always)
   mutating func nextPcapRecord() throws(CaptureError) -> Packet? {
     let h = pcapHeaderLength
     let o = order
@@ -75,7 +76,7 @@ extension CaptureReader {
                          "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
     }
     let total = h + caplen
-    if total > options.maxBlockSize {
+    if total > min(options.maxBlockSize, Int(UInt32.max) - 32) {
       throw CaptureError(.blockTooLarge, offset: off, "record of \(total) bytes exceeds the \(options.maxBlockSize)-byte cap")
     }
     if end - start < total {
@@ -89,9 +90,9 @@ extension CaptureReader {
     let ts = CaptureTimestamp(ticks: Int128(sec) * ups + Int128(frac), resolution: iface.resolution)
     start = s + total
     return Packet(
-      interfaceID: 0, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, capturedLength: caplen, originalLength: origlen,
-      data: buf[(s + h)..<(s + total)], rawRecord: buf[s..<(s + total)], fileOffset: off, blockType: .pcapRecord,
-      byteOrder: o, sectionIndex: 0, options: .empty,
+      rawRecord: buf[s..<(s + total)], dataStart: s + h, capturedLength: caplen, optionsStart: s + total,
+      optionsEnd: s + total, interfaceID: 0, linkType: iface.linkType, timestamp: ts, hasTimestamp: true,
+      originalLength: origlen, fileOffset: off, blockType: .pcapRecord, byteOrder: o, sectionIndex: 0,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)
   }
 }

@@ -139,14 +139,14 @@ extension CaptureReader {
                          "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
     }
     let optStart = min(dataStart + ((caplen + 3) & ~3), bodyEnd)
-    let opts = try optionList(optStart, bodyEnd, off, o)
+    if optStart < bodyEnd { try OptionList.validate(buf[optStart..<bodyEnd], o, baseOffset: off + (optStart - s)) }
     let ts = iface.offsetSeconds == 0 && iface.resolution.rawValue == 6
       ? CaptureTimestamp(ticks: Int128(units), resolution: iface.resolution)
       : CaptureTimestamp(units: units, resolution: iface.resolution, offsetSeconds: iface.offsetSeconds)
     return Packet(
-      interfaceID: id, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, capturedLength: caplen, originalLength: origlen,
-      data: buf[dataStart..<(dataStart + caplen)], rawRecord: raw.bytes, fileOffset: off, blockType: .enhancedPacket,
-      byteOrder: o, sectionIndex: sectionCount - 1, options: opts,
+      rawRecord: raw.bytes, dataStart: dataStart, capturedLength: caplen, optionsStart: optStart, optionsEnd: bodyEnd,
+      interfaceID: id, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, originalLength: origlen,
+      fileOffset: off, blockType: .enhancedPacket, byteOrder: o, sectionIndex: sectionCount - 1,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)
   }
 
@@ -162,11 +162,10 @@ extension CaptureReader {
                          "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
     }
     return Packet(
-      interfaceID: 0, linkType: iface.linkType, timestamp: CaptureTimestamp(ticks: 0, resolution: iface.resolution), hasTimestamp: false,
-      capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
-      rawRecord: raw.bytes, fileOffset: off, blockType: .simplePacket, byteOrder: o, sectionIndex: sectionCount - 1,
-      options: OptionList(bytes: buf[bodyEnd..<bodyEnd], byteOrder: o, baseOffset: off + bodyEnd - s),
-      exceedsSnapLength: false, legacyDropCount: nil)
+      rawRecord: raw.bytes, dataStart: dataStart, capturedLength: caplen, optionsStart: bodyEnd, optionsEnd: bodyEnd,
+      interfaceID: 0, linkType: iface.linkType, timestamp: CaptureTimestamp(ticks: 0, resolution: iface.resolution),
+      hasTimestamp: false, originalLength: origlen, fileOffset: off, blockType: .simplePacket, byteOrder: o,
+      sectionIndex: sectionCount - 1, exceedsSnapLength: false, legacyDropCount: nil)
   }
 
   /// Obsolete Packet Block: `if_id u16 | drops u16 | ts_high | ts_low | caplen | origlen | data | options`.
@@ -186,13 +185,14 @@ extension CaptureReader {
                          "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
     }
     let optStart = min(dataStart + ((caplen + 3) & ~3), bodyEnd)
-    let opts = try optionList(optStart, bodyEnd, off, o)
+    if optStart < bodyEnd { try OptionList.validate(buf[optStart..<bodyEnd], o, baseOffset: off + (optStart - s)) }
     return Packet(
+      rawRecord: raw.bytes, dataStart: dataStart, capturedLength: caplen, optionsStart: optStart, optionsEnd: bodyEnd,
       interfaceID: id, linkType: iface.linkType,
       timestamp: CaptureTimestamp(units: units, resolution: iface.resolution, offsetSeconds: iface.offsetSeconds),
-      hasTimestamp: true, capturedLength: caplen, originalLength: origlen, data: buf[dataStart..<(dataStart + caplen)],
-      rawRecord: raw.bytes, fileOffset: off, blockType: .packet, byteOrder: o, sectionIndex: sectionCount - 1,
-      options: opts, exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: drops)
+      hasTimestamp: true, originalLength: origlen, fileOffset: off, blockType: .packet, byteOrder: o,
+      sectionIndex: sectionCount - 1, exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength,
+      legacyDropCount: drops)
   }
 
   /// SHB: `magic | major | minor | section length i64 | options`. Starts a new section.

@@ -8,7 +8,7 @@
 /// }
 /// ```
 ///
-/// The reader fills a reusable buffer in large chunks (``ReaderOptions/chunkSize``, 4 MiB) and hands out
+/// The reader fills a reusable buffer in large chunks (``ReaderOptions/chunkSize``, 1 MiB) and hands out
 /// records whose bytes are views into it: no allocation per packet. The per-packet path involves no existential
 /// dispatch: the source is asked for bytes only when the buffer runs dry.
 ///
@@ -44,6 +44,8 @@ public struct CaptureReader {
 
   var source: Source
   var buf: [UInt8]
+  /// The other half of the double buffer (see `refill`).
+  var spare: [UInt8] = []
   var start = 0
   var end = 0
   /// Stream offset of `buf[0]`.
@@ -161,19 +163,24 @@ public struct CaptureReader {
     if sourceAtEnd { return end - start >= n }
     let have = end - start
     if start > 0 {
-      SystemIO.moveToFront(&buf, from: start, count: have)
+      // Double buffering: the packets handed out may still view `buf`, so writing into it would copy all of it
+      // (copy-on-write). Move the unread tail into the spare buffer instead — which nothing views any more in
+      // the usual read-one-packet-at-a-time loop — and keep `buf` as the next spare.
+      if spare.count < buf.count { spare = [UInt8](repeating: 0, count: buf.count) }
+      swap(&buf, &spare)
+      if have > 0 { buf.replaceSubrange(0..<have, with: spare[start..<end]) }
       base += start
       start = 0
       end = have
     }
     if filledBuffer && buf.count < options.chunkSize {
-      buf.append(contentsOf: repeatElement(0, count: min(options.chunkSize, buf.count * 4) - buf.count))
+      buf += [UInt8](repeating: 0, count: min(options.chunkSize, buf.count * 4) - buf.count)
     }
     while end < n {
       if end == buf.count {
         // Grow only as bytes actually arrive (doubling), so a huge length field in a short input costs nothing.
         let target = min(buf.count * 2, max(n, options.chunkSize))
-        buf.append(contentsOf: repeatElement(0, count: max(target, end + 1) - buf.count))
+        buf += [UInt8](repeating: 0, count: max(target, end + 1) - buf.count)
       }
       let k = try readSource(at: end, count: buf.count - end)
       if k <= 0 {

@@ -19,8 +19,11 @@ public struct ReaderOptions: Sendable {
     LinkType(rawValue: 189): 1 << 20,  // USB_LINUX
     LinkType(rawValue: 279): 8 * 65_535,  // EBHSCR
   ]
-  /// Bytes requested from the source per read. Default 4 MiB.
-  public var chunkSize: Int = 4 << 20
+  /// Bytes requested from the source per read once the input proves large (the buffer starts at 16 KiB and
+  /// grows). Default 1 MiB: on a 719 MB pcap, walking every record took 0.21 s of CPU with 1 MiB reads against
+  /// 0.26–0.33 s with 4 MiB (the chunk then stays in the L2 cache between the kernel's copy and the parse);
+  /// a bare `read(2)` loop took 0.11 s.
+  public var chunkSize: Int = 1 << 20
   /// Most diagnostics kept in ``CaptureReader/warnings`` (later ones are only counted).
   public var maxWarnings: Int = 64
 

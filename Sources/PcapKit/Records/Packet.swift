@@ -8,36 +8,93 @@
 ///
 /// EPB options (§4.3.1) are decoded on demand from ``options``.
 public struct Packet: Sendable {
-  /// The interface ID within its section (0 for classic pcap and SPBs).
-  public var interfaceID: Int
-  /// The link-layer type of ``data``.
-  public var linkType: LinkType
-  /// When the packet was captured (interface resolution and offset applied, exactly).
-  public var timestamp: CaptureTimestamp
-  /// False for Simple Packet Blocks, which carry no timestamp (``timestamp`` is then the epoch and means nothing).
-  public var hasTimestamp: Bool
-  /// Bytes captured (``data``'s count).
-  public var capturedLength: Int
-  /// Length of the packet on the wire.
-  public var originalLength: Int
-  /// The captured bytes (a view into the reader's buffer).
-  public var data: ArraySlice<UInt8>
+  // Stored compactly (the packet is returned by value once per record): the captured bytes and the options are
+  // ranges of `rawRecord`, recorded as offsets from its start.
   /// The whole original record or block (a view), for verbatim copies.
   public var rawRecord: ArraySlice<UInt8>
+  /// When the packet was captured (interface resolution and offset applied, exactly).
+  public var timestamp: CaptureTimestamp
+  /// The interface ID within its section (0 for classic pcap and SPBs).
+  public var interfaceID: Int
+  /// Length of the packet on the wire.
+  public var originalLength: Int
   /// Absolute offset of the record in the (decompressed) input.
   public var fileOffset: Int
-  /// ``BlockType/enhancedPacket``, ``BlockType/simplePacket``, ``BlockType/packet`` or ``BlockType/pcapRecord``.
-  public var blockType: BlockType
-  /// The byte order of the record's section or file.
-  public var byteOrder: ByteOrder
   /// Zero-based section index (always 0 for classic pcap).
   public var sectionIndex: Int
-  /// The block's options (empty for classic pcap and SPBs).
-  public var options: OptionList
-  /// True when the captured length exceeds the file's or interface's snap length (the data is kept whole).
-  public var exceedsSnapLength: Bool
+  let dataOffset: UInt32
+  let captured: UInt32
+  let optionsOffset: UInt32
+  let optionsEnd: UInt32
+  /// ``BlockType/enhancedPacket``, ``BlockType/simplePacket``, ``BlockType/packet`` or ``BlockType/pcapRecord``.
+  public var blockType: BlockType
+  /// The link-layer type of ``data``.
+  public var linkType: LinkType
   /// Drop count carried in the obsolete Packet Block's header (nil for other records).
   public var legacyDropCount: UInt16?
+  /// The byte order of the record's section or file.
+  public var byteOrder: ByteOrder
+  /// False for Simple Packet Blocks, which carry no timestamp (``timestamp`` is then the epoch and means nothing).
+  public var hasTimestamp: Bool
+  /// True when the captured length exceeds the file's or interface's snap length (the data is kept whole).
+  public var exceedsSnapLength: Bool
+
+  /// Creates a packet view; `dataStart` and `optionsStart`/`optionsEnd` are indices into `rawRecord`.
+  init(rawRecord: ArraySlice<UInt8>, dataStart: Int, capturedLength: Int, optionsStart: Int, optionsEnd: Int,
+       interfaceID: Int, linkType: LinkType, timestamp: CaptureTimestamp, hasTimestamp: Bool, originalLength: Int,
+       fileOffset: Int, blockType: BlockType, byteOrder: ByteOrder, sectionIndex: Int, exceedsSnapLength: Bool,
+       legacyDropCount: UInt16?) {
+    let base = rawRecord.startIndex
+    self.rawRecord = rawRecord
+    self.dataOffset = UInt32(truncatingIfNeeded: dataStart - base)
+    self.captured = UInt32(truncatingIfNeeded: capturedLength)
+    self.optionsOffset = UInt32(truncatingIfNeeded: optionsStart - base)
+    self.optionsEnd = UInt32(truncatingIfNeeded: optionsEnd - base)
+    self.interfaceID = interfaceID
+    self.linkType = linkType
+    self.timestamp = timestamp
+    self.hasTimestamp = hasTimestamp
+    self.originalLength = originalLength
+    self.fileOffset = fileOffset
+    self.blockType = blockType
+    self.byteOrder = byteOrder
+    self.sectionIndex = sectionIndex
+    self.exceedsSnapLength = exceedsSnapLength
+    self.legacyDropCount = legacyDropCount
+  }
+
+  /// A packet built in memory (for tests, generators, live capture), not read from a file: ``rawRecord`` is then
+  /// the data itself, ``blockType`` is ``BlockType/enhancedPacket`` and there are no options.
+  /// - Parameters:
+  ///   - data: the captured bytes.
+  ///   - timestamp: when it was captured.
+  ///   - linkType: the link-layer type of `data`.
+  ///   - interfaceID: the interface (default 0).
+  ///   - originalLength: the length on the wire (default: `data.count`).
+  public init(data: ArraySlice<UInt8>, timestamp: CaptureTimestamp, linkType: LinkType, interfaceID: Int = 0,
+              originalLength: Int? = nil) {
+    self.init(rawRecord: data, dataStart: data.startIndex, capturedLength: data.count, optionsStart: data.endIndex,
+              optionsEnd: data.endIndex, interfaceID: interfaceID, linkType: linkType, timestamp: timestamp,
+              hasTimestamp: true, originalLength: originalLength ?? data.count, fileOffset: 0,
+              blockType: .enhancedPacket, byteOrder: .host, sectionIndex: 0, exceedsSnapLength: false,
+              legacyDropCount: nil)
+  }
+
+  /// Bytes captured (``data``'s count).
+  public var capturedLength: Int { Int(captured) }
+
+  /// The captured bytes: a view into the reader's buffer (a slice of ``rawRecord``, same indices).
+  public var data: ArraySlice<UInt8> {
+    let s = rawRecord.startIndex + Int(dataOffset)
+    return rawRecord[s..<(s + Int(captured))]
+  }
+
+  /// The block's options (empty for classic pcap and SPBs).
+  public var options: OptionList {
+    let b = rawRecord.startIndex
+    return OptionList(bytes: rawRecord[(b + Int(optionsOffset))..<(b + Int(optionsEnd))], byteOrder: byteOrder,
+                      baseOffset: fileOffset + Int(optionsOffset))
+  }
 
   /// True when the captured length exceeds the original length (kept as found; readers may repair it).
   public var capturedExceedsOriginal: Bool { capturedLength > originalLength }

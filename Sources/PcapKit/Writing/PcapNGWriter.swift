@@ -120,9 +120,10 @@ public struct PcapNGWriter<Sink: ByteSink> {
 
   /// Writes a block verbatim (no checks beyond tracking sections and interfaces).
   ///
-  /// A Section Header Block switches the writer to its byte order and clears the interfaces; an Interface
-  /// Description Block registers an interface (as read, so later ``writeEnhancedPacket`` calls use its resolution).
-  /// Use ``write(_:)`` to copy records read by a ``CaptureReader``, which knows each IDB's decoded values.
+  /// A Section Header Block switches the writer to its byte order and clears the interfaces. Interface
+  /// Description Blocks written this way are not registered for
+  /// ``writeEnhancedPacket(interfaceID:timestamp:data:originalLength:options:)``; use ``write(_:)`` to copy
+  /// records read by a ``CaptureReader``, which registers each IDB with its decoded resolution and offset.
   public mutating func writeRaw(_ block: RawBlock) throws(CaptureError) {
     if block.type == .sectionHeader {
       byteOrder = block.byteOrder

@@ -109,6 +109,15 @@ public struct PcapWriter<Sink: ByteSink> {
   /// Writes bytes verbatim (an original header or record).
   public mutating func writeRaw(_ bytes: ArraySlice<UInt8>) throws(CaptureError) { try sink.write(bytes) }
 
+  /// Writes a classic pcap header or record read by a ``CaptureReader`` verbatim.
+  /// - Throws: ``CaptureError/Code/invalidArgument`` for a pcapng block (use ``write(_:)`` to convert those).
+  public mutating func writeRaw(_ block: RawBlock) throws(CaptureError) {
+    guard block.type == .pcapFileHeader || block.type == .pcapRecord else {
+      throw CaptureError(.invalidArgument, offset: block.fileOffset, "a \(block.type) block cannot be copied into classic pcap verbatim")
+    }
+    try sink.write(block.bytes)
+  }
+
   /// Writes a record read by a ``CaptureReader``: classic pcap of the same flavour is copied verbatim; pcapng is
   /// converted, with losses recorded in ``warnings``.
   /// - Throws: ``CaptureError/Code/incompatibleContent`` when a packet's link type differs from the first
@@ -118,7 +127,7 @@ public struct PcapWriter<Sink: ByteSink> {
     case .section(let shb):
       if let ph = shb.pcapHeader, linkType == nil {
         if ph.format == .pcap(nanosecond: nanosecond, byteOrder: byteOrder, modified: modified) {
-          try writeRaw(shb.raw.bytes)
+          try writeRaw(shb.raw)
           linkType = ph.linkType
           snapLength = ph.snapLength
           copyVerbatim = true
@@ -146,7 +155,7 @@ public struct PcapWriter<Sink: ByteSink> {
                            "packet at byte \(p.fileOffset) has link type \(p.linkType) but the pcap output is \(linkType!): classic pcap holds one link type")
       }
       if copyVerbatim && p.blockType == .pcapRecord && p.rawRecord.count == p.capturedLength + (modified ? 24 : 16) {
-        try writeRaw(p.rawRecord)
+        try writeRaw(p.raw)
         return
       }
       if p.blockType != .pcapRecord {
