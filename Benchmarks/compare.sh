@@ -115,11 +115,24 @@ measure() {
   rss=$(tail -n 1 "$work/rss.txt")
   echo "$(((t1 - t0) / 1000)) $rss" >>"$work/times/$label"
 }
+# measure_direct LABEL CMD… : like measure, without /usr/bin/time (its own exec would dominate a ~5 ms run); the
+# peak RSS of such a job is measured once, separately, into LABEL-rss.
+measure_direct() {
+  local label=$1
+  shift
+  local t0 t1
+  t0=$(date +%s%N)
+  "$@" >/dev/null 2>&1 || echo "compare.sh: failed ($label): $*" >&2
+  t1=$(date +%s%N)
+  echo "$(((t1 - t0) / 1000)) 0" >>"$work/times/$label"
+}
 median_col() { # median_col LABEL COLUMN
   [ -s "$work/times/$1" ] || { echo ""; return; }
   awk -v c="$2" '{ print $c }' "$work/times/$1" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
-max_col() { [ -s "$work/times/$1" ] && awk -v c="$2" 'BEGIN { m = 0 } { if ($c > m) m = $c } END { print m }' "$work/times/$1" || echo ""; }
+max_col() { # max_col LABEL COLUMN (RSS comes from LABEL-rss when the job was timed with measure_direct)
+  if [ "$2" = 2 ] && [ -s "$work/times/$1-rss" ]; then set -- "$1-rss" 2; fi
+  [ -s "$work/times/$1" ] && awk -v c="$2" 'BEGIN { m = 0 } { if ($c > m) m = $c } END { print m }' "$work/times/$1" || echo ""; }
 
 out="$work/out"
 mkdir -p "$out"
@@ -149,10 +162,12 @@ for ((r = 1; r <= runs; r++)); do
       have capinfos && theirs=(info-capinfos capinfos "${capinfos_flags[@]}" "$input")
       ;;
     startup)
-      for _ in 1 2 3 4; do
-        measure startup-ours "$bin" info "$tiny"
-        have capinfos && measure startup-capinfos capinfos "${capinfos_flags[@]}" "$tiny"
+      for _ in 1 2 3 4 5; do
+        measure_direct startup-ours "$bin" info "$tiny"
+        have capinfos && measure_direct startup-capinfos capinfos "${capinfos_flags[@]}" "$tiny"
       done
+      measure startup-ours-rss "$bin" info "$tiny"
+      have capinfos && measure startup-capinfos-rss capinfos "${capinfos_flags[@]}" "$tiny"
       continue
       ;;
     esac
