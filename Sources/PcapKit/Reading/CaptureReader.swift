@@ -57,6 +57,9 @@ public struct CaptureReader {
   var ifaces: [InterfaceInfo] = []
   var order: ByteOrder = .little
   var pcapHeaderLength = 16
+  /// Classic pcap: the file's captured-length cap and record-size cap, hoisted out of the per-record path.
+  var pcapMaxCapturedLength = 0
+  var pcapMaxRecordSize = 0
   var pendingInterface: InterfaceDescription?
 
   /// The caps and buffer size in force.
@@ -240,6 +243,27 @@ public struct CaptureReader {
     }
   }
 
+  /// The next record if it is a packet that can be read directly, else nil having consumed nothing: then call
+  /// ``next()``, which returns that record (a packet, or something else, or nil at the end).
+  ///
+  /// A fast path for loops that handle every record but mostly see packets:
+  /// `if let p = try reader.nextIfPacket() { … } else if let r = try reader.next() { … } else { break }`.
+  /// - Throws: as ``next()``.
+  public mutating func nextIfPacket() throws(CaptureError) -> Packet? {
+    if phase == .pcapRecords {
+      if isFinished { return nil }
+      do {
+        if let p = try nextPcapRecord() { return p }
+        isFinished = true
+        return nil
+      } catch {
+        isFinished = true
+        throw error
+      }
+    }
+    return try nextEnhancedPacketIfAny()
+  }
+
   /// The next packet, skipping every other record (whose effects — new sections, interfaces — still apply).
   /// - Throws: as ``next()``.
   public mutating func nextPacket() throws(CaptureError) -> Packet? {
@@ -253,10 +277,11 @@ public struct CaptureReader {
         throw error
       }
     }
-    while let r = try next() {
+    while true {
+      if let p = try nextEnhancedPacketIfAny() { return p }
+      guard let r = try next() else { return nil }
       if case .packet(let p) = r { return p }
     }
-    return nil
   }
 }
 
