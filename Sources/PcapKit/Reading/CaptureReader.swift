@@ -196,21 +196,6 @@ public struct CaptureReader {
     return end >= n
   }
 
-  @inline(__always) func u16(_ i: Int, _ o: ByteOrder) -> UInt16 {
-    let b0 = UInt16(buf[i]), b1 = UInt16(buf[i + 1])
-    return o == .little ? (b1 << 8 | b0) : (b0 << 8 | b1)
-  }
-
-  @inline(__always) func u32(_ i: Int, _ o: ByteOrder) -> UInt32 {
-    let b0 = UInt32(buf[i]), b1 = UInt32(buf[i + 1]), b2 = UInt32(buf[i + 2]), b3 = UInt32(buf[i + 3])
-    return o == .little ? (b3 << 24 | b2 << 16 | b1 << 8 | b0) : (b0 << 24 | b1 << 16 | b2 << 8 | b3)
-  }
-
-  @inline(__always) func u64(_ i: Int, _ o: ByteOrder) -> UInt64 {
-    let a = UInt64(u32(i, o)), c = UInt64(u32(i + 4, o))
-    return o == .little ? (c << 32 | a) : (a << 32 | c)
-  }
-
   mutating func warn(_ e: CaptureError) {
     warningCount += 1
     if warnings.count < options.maxWarnings { warnings.append(e) }
