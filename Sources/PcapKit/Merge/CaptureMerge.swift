@@ -75,13 +75,15 @@ public struct CaptureMerge {
   /// Input i's next packet (a view into its reader's buffer, or a detached copy with a reorder window).
   var heads: [Packet?]
   var started = false
-  /// Input indices with a head packet, a min-heap on (head time, index); `heapTimes[i]` is input i's head time.
+  /// Input indices with a head packet, a min-heap on (head time, index); `heapTimes[i]` is input i's head time
+  /// (kept only once resolutions are mixed; before that `heapTicks` and `heapResolutionValue` say it).
   var heap: [Int] = []
   var heapTimes: [CaptureTimestamp]
   /// `heapTimes[i].ticks`, compared directly while every head time has the resolution `heapResolution` (raw
   /// `if_tsresol` value; `hasHeapResolution` once set).
   var heapTicks: [Int128]
   var heapResolution: UInt8 = 0
+  var heapResolutionValue = TimestampResolution.microseconds
   var hasHeapResolution = false
   /// Set for good once two head times of different resolutions met: the heap then compares exactly across them.
   var mixedResolutions = false
@@ -135,7 +137,7 @@ public struct CaptureMerge {
     // Open every waiting input that could hold the next packet.
     while nextToOpen < waiting.count {
       let i = waiting[nextToOpen]
-      if let top = heap.first, let first = sources[i].firstTime, first > heapTimes[top] { break }
+      if let top = heap.first, let first = sources[i].firstTime, first > heapTime(top) { break }
       nextToOpen += 1
       try open(i)
       try advance(i)
@@ -437,9 +439,9 @@ public struct CaptureMerge {
 
   mutating func heapPush(_ i: Int) {
     let t = sources[i].headTime!
-    heapTimes[i] = t
     heapTicks[i] = t.ticks
-    noteHeapResolution(t.resolution.rawValue)
+    noteHeapResolution(t.resolution)
+    if mixedResolutions { heapTimes[i] = t }
     heap.append(i)
     var c = heap.count - 1
     while c > 0 {
@@ -451,21 +453,29 @@ public struct CaptureMerge {
   }
 
   @inline(__always)
-  mutating func noteHeapResolution(_ r: UInt8) {
+  mutating func noteHeapResolution(_ r: TimestampResolution) {
     if !hasHeapResolution {
-      heapResolution = r
+      heapResolution = r.rawValue
+      heapResolutionValue = r
       hasHeapResolution = true
-    } else if r != heapResolution {
+    } else if r.rawValue != heapResolution && !mixedResolutions {
+      // From now on compare exactly: give every input already in the heap its full timestamp.
       mixedResolutions = true
+      for j in heap { heapTimes[j] = CaptureTimestamp(ticks: heapTicks[j], resolution: heapResolutionValue) }
     }
+  }
+
+  /// Input i's head time as held by the heap.
+  func heapTime(_ i: Int) -> CaptureTimestamp {
+    mixedResolutions ? heapTimes[i] : CaptureTimestamp(ticks: heapTicks[i], resolution: heapResolutionValue)
   }
 
   /// `heapPush(i)` followed by `heapPop()`, with at most one sift.
   mutating func heapPushPop(_ i: Int) -> Int {
     let t = sources[i].headTime!
-    heapTimes[i] = t
     heapTicks[i] = t.ticks
-    noteHeapResolution(t.resolution.rawValue)
+    noteHeapResolution(t.resolution)
+    if mixedResolutions { heapTimes[i] = t }
     guard let top = heap.first, before(top, i) else { return i }
     heap[0] = i
     siftDown()
