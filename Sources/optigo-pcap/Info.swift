@@ -74,7 +74,8 @@ struct CaptureStats {
   var strictOrder = true
   var linkTypeCounts: [LinkType: Int] = [:]
   var linkTypeOrder: [LinkType] = []
-  var blocks: [String: Int] = [:]
+  var runLinkType = LinkType.ethernet
+  var runLength = 0
   var comments: [String] = []
   var hardware: String?
   var os: String?
@@ -96,9 +97,15 @@ struct CaptureStats {
     format = reader.format
     compressed = reader.isCompressed
     do {
-      while let r = try reader.next() {
+      while true {
+        // Packets come straight from the reader's buffer (no record enum); other records through next().
+        if let p = try reader.nextIfPacket() {
+          records += 1
+          count(p)
+          continue
+        }
+        guard let r = try reader.next() else { break }
         records += 1
-        blocks[r.raw.type.description, default: 0] += 1
         switch r {
         case .section(let s):
           sections += 1
@@ -118,33 +125,53 @@ struct CaptureStats {
           let k = sectionFirstInterface + s.interfaceID
           if k < interfaces.count { interfaces[k].statistics += 1 }
         case .packet(let p):
-          packets += 1
-          dataSize += p.capturedLength
-          if p.exceedsSnapLength { snapExceeded += 1 }
-          let k = sectionFirstInterface + p.interfaceID
-          if k < interfaces.count { interfaces[k].packets += 1 }
-          if linkTypeCounts[p.linkType] == nil { linkTypeOrder.append(p.linkType) }
-          linkTypeCounts[p.linkType, default: 0] += 1
-          origSize += p.originalLength
-          guard p.hasTimestamp else {
-            untimed += 1
-            continue
-          }
-          let t = p.timestamp
-          if let f = first { if t < f { first = t } } else { first = t }
-          if let l = last { if t > l { last = t } } else { last = t }
-          if let prev = previous, t < prev { strictOrder = false }
-          previous = t
+          count(p)
         default: break
         }
       }
+      flushLinkTypeRun()
       bytesRead = reader.offset
       return .complete
     } catch {
+      flushLinkTypeRun()
       bytesRead = reader.offset
       self.error = error
       return ReadOutcome.report(error, file: file, recordsRead: records)
     }
+  }
+
+  /// Adds one packet to the figures.
+  @inline(__always)
+  mutating func count(_ p: Packet) {
+    packets += 1
+    dataSize += p.capturedLength
+    if p.exceedsSnapLength { snapExceeded += 1 }
+    let k = sectionFirstInterface + p.interfaceID
+    if k < interfaces.count { interfaces[k].packets += 1 }
+    // Link types are tallied by runs (almost always one run), not with a dictionary update per packet.
+    if p.linkType != runLinkType || runLength == 0 {
+      flushLinkTypeRun()
+      runLinkType = p.linkType
+    }
+    runLength += 1
+    origSize += p.originalLength
+    guard p.hasTimestamp else {
+      untimed += 1
+      return
+    }
+    let t = p.timestamp
+    if let f = first { if t < f { first = t } } else { first = t }
+    if let l = last { if l < t { last = t } } else { last = t }
+    if let prev = previous, t < prev { strictOrder = false }
+    previous = t
+  }
+
+  /// Moves the current run of one link type into `linkTypeCounts`.
+  mutating func flushLinkTypeRun() {
+    guard runLength > 0 else { return }
+    if linkTypeCounts[runLinkType] == nil { linkTypeOrder.append(runLinkType) }
+    linkTypeCounts[runLinkType, default: 0] += runLength
+    runLength = 0
   }
 
   /// The capture duration in nanoseconds (exact difference, rounded down).

@@ -77,7 +77,7 @@ public struct CaptureFilter {
           try process(record, to: writer)
           if case .interface = record { break }
         }
-        while let packet = try reader.nextPacket() { try fastPath(packet, &staging) }
+        try pcapLoop(&reader, &staging)
       } else {
         while let record = try reader.next() {
           if writer.mode == .verbatim, case .packet(let packet) = record {
@@ -95,6 +95,25 @@ public struct CaptureFilter {
       throw error
     }
     try finish(to: writer)
+  }
+
+  /// The classic pcap verbatim loop: each record is judged in place in the reader's buffer and, when kept, its
+  /// bytes are appended to the staging buffer; a ``Packet`` is built only for frames the quick verdict cannot
+  /// decide or while records are held back.
+  mutating func pcapLoop(_ reader: inout CaptureReader, _ staging: inout Staging) throws(CaptureError) {
+    let h = reader.pcapHeaderLength
+    let ethernet = reader.ifaces.first?.linkType == .ethernet
+    while let (s, caplen) = try reader.nextPcapRecordPosition() {
+      if ethernet && !engine.isHolding {
+        let dataStart = s + h
+        if let reason = engine.predicate.quickEthernet(reader.buf.span.extracting(dataStart..<(dataStart + caplen))) {
+          engine.count(reason)
+          if reason.keeps { try staging.append(reader.buf[s..<(dataStart + caplen)]) }
+          continue
+        }
+      }
+      try fastPath(reader.pcapPacket(at: s, capturedLength: caplen), &staging)
+    }
   }
 
   /// One packet in verbatim mode: kept packets go to the staging buffer unless records are being held.

@@ -75,9 +75,18 @@ public struct CaptureMerge {
   /// Input i's next packet (a view into its reader's buffer, or a detached copy with a reorder window).
   var heads: [Packet?]
   var started = false
-  /// Input indices with a head packet, a min-heap on (head time, index); `heapTimes[i]` is input i's head time.
+  /// Input indices with a head packet, a min-heap on (head time, index); `heapTimes[i]` is input i's head time
+  /// (kept only once resolutions are mixed; before that `heapTicks` and `heapResolutionValue` say it).
   var heap: [Int] = []
   var heapTimes: [CaptureTimestamp]
+  /// `heapTimes[i].ticks`, compared directly while every head time has the resolution `heapResolution` (raw
+  /// `if_tsresol` value; `hasHeapResolution` once set).
+  var heapTicks: [Int128]
+  var heapResolution: UInt8 = 0
+  var heapResolutionValue = TimestampResolution.microseconds
+  var hasHeapResolution = false
+  /// Set for good once two head times of different resolutions met: the heap then compares exactly across them.
+  var mixedResolutions = false
   /// Inputs not opened yet, sorted by first timestamp (then index); `nextToOpen` indexes it.
   var waiting: [Int] = []
   var nextToOpen = 0
@@ -102,6 +111,7 @@ public struct CaptureMerge {
     self.firstResolutions = Array(repeating: nil, count: inputs.count)
     self.heads = Array(repeating: nil, count: inputs.count)
     self.heapTimes = Array(repeating: CaptureTimestamp(nanosecondsSinceEpoch: 0), count: inputs.count)
+    self.heapTicks = Array(repeating: 0, count: inputs.count)
   }
 
   var readerOptions: ReaderOptions {
@@ -127,7 +137,7 @@ public struct CaptureMerge {
     // Open every waiting input that could hold the next packet.
     while nextToOpen < waiting.count {
       let i = waiting[nextToOpen]
-      if let top = heap.first, let first = sources[i].firstTime, first > heapTimes[top] { break }
+      if let top = heap.first, let first = sources[i].firstTime, first > heapTime(top) { break }
       nextToOpen += 1
       try open(i)
       try advance(i)
@@ -154,8 +164,16 @@ public struct CaptureMerge {
       if !options.concatenate && !hasPendingOthers, let last = lastEmitted {
         lastEmitted = nil
         try advance(last)
-        if sources[last].headTime != nil { heapPush(last) }
-        if !hasPendingOthers && nextToOpen >= waiting.count, let top = heapPop() {
+        let hasHead = sources[last].headTime != nil
+        let top: Int?
+        if !hasPendingOthers && nextToOpen >= waiting.count {
+          // Push and pop fused: no heap work at all while one input keeps supplying the earliest packet.
+          top = hasHead ? heapPushPop(last) : heapPop()
+        } else {
+          if hasHead { heapPush(last) }
+          top = nil
+        }
+        if let top {
           guard let time = sources[top].headTime, let packet = heads[top].take() else { continue }
           sources[top].headTime = nil
           lastEmitted = top
@@ -346,6 +364,14 @@ public struct CaptureMerge {
     while true {
       let record: CaptureRecord?
       do {
+        if let p = try readers[i]!.nextEnhancedPacketIfAny() {
+          let time = adjusted(p.timestamp, i)
+          noteRead(time, i)
+          heads[i] = consume p
+          sources[i].headTime = time
+          sources[i].headSection = max(0, sources[i].section)
+          return
+        }
         record = try readers[i]!.next()
       } catch {
         close(i)
@@ -402,12 +428,20 @@ public struct CaptureMerge {
 
   @inline(__always)
   func before(_ a: Int, _ b: Int) -> Bool {
+    if !mixedResolutions {
+      // Every head time so far has the same resolution: the tick counts order them exactly.
+      let ta = heapTicks[a], tb = heapTicks[b]
+      return ta < tb || (ta == tb && a < b)
+    }
     let c = CaptureTimestamp.compare(heapTimes[a], heapTimes[b])
     return c < 0 || (c == 0 && a < b)
   }
 
   mutating func heapPush(_ i: Int) {
-    heapTimes[i] = sources[i].headTime!
+    let t = sources[i].headTime!
+    heapTicks[i] = t.ticks
+    noteHeapResolution(t.resolution)
+    if mixedResolutions { heapTimes[i] = t }
     heap.append(i)
     var c = heap.count - 1
     while c > 0 {
@@ -418,23 +452,62 @@ public struct CaptureMerge {
     }
   }
 
+  @inline(__always)
+  mutating func noteHeapResolution(_ r: TimestampResolution) {
+    if !hasHeapResolution {
+      heapResolution = r.rawValue
+      heapResolutionValue = r
+      hasHeapResolution = true
+    } else if r.rawValue != heapResolution && !mixedResolutions {
+      // From now on compare exactly: give every input already in the heap its full timestamp.
+      mixedResolutions = true
+      for j in heap { heapTimes[j] = CaptureTimestamp(ticks: heapTicks[j], resolution: heapResolutionValue) }
+    }
+  }
+
+  /// Input i's head time as held by the heap.
+  func heapTime(_ i: Int) -> CaptureTimestamp {
+    mixedResolutions ? heapTimes[i] : CaptureTimestamp(ticks: heapTicks[i], resolution: heapResolutionValue)
+  }
+
+  /// `heapPush(i)` followed by `heapPop()`, with at most one sift.
+  mutating func heapPushPop(_ i: Int) -> Int {
+    let t = sources[i].headTime!
+    heapTicks[i] = t.ticks
+    noteHeapResolution(t.resolution)
+    if mixedResolutions { heapTimes[i] = t }
+    guard let top = heap.first, before(top, i) else { return i }
+    heap[0] = i
+    siftDown()
+    return top
+  }
+
   mutating func heapPop() -> Int? {
     guard let top = heap.first else { return nil }
     let last = heap.removeLast()
     if !heap.isEmpty {
       heap[0] = last
-      var p = 0
-      while true {
-        let l = 2 * p + 1, r = l + 1
-        var m = p
-        if l < heap.count && before(heap[l], heap[m]) { m = l }
-        if r < heap.count && before(heap[r], heap[m]) { m = r }
-        if m == p { break }
-        heap.swapAt(p, m)
-        p = m
-      }
+      siftDown()
     }
     return top
+  }
+
+  /// Restores the heap order after `heap[0]` was replaced.
+  @inline(__always)
+  mutating func siftDown() {
+    let n = heap.count
+    let moving = heap[0]
+    var p = 0
+    while true {
+      let l = 2 * p + 1, r = l + 1
+      guard l < n else { break }
+      var m = l
+      if r < n && before(heap[r], heap[l]) { m = r }
+      guard before(heap[m], moving) else { break }
+      heap[p] = heap[m]
+      p = m
+    }
+    heap[p] = moving
   }
 
   // MARK: per-input read-ahead heap, keyed by (time, read sequence)

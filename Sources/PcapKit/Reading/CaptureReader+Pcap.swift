@@ -41,6 +41,8 @@ extension CaptureReader {
       InterfaceInfo(linkType: link, snapLength: Int(header.snapLength), resolution: resolution, offsetSeconds: 0,
                     maxCapturedLength: options.maxCapturedLength(for: link))
     ]
+    pcapMaxCapturedLength = ifaces[0].maxCapturedLength
+    pcapMaxRecordSize = min(options.maxBlockSize, Int(UInt32.max) - 32)
     let shb = SectionHeader(byteOrder: o, majorVersion: major, minorVersion: minor, sectionLength: -1,
                             options: .empty, index: 0, pcapHeader: header, raw: raw)
     let idb = InterfaceDescription(id: 0, linkType: link, snapLength: header.snapLength, timestampResolution: resolution,
@@ -57,8 +59,16 @@ extension CaptureReader {
 
   @inline(__always)
   mutating func nextPcapRecord() throws(CaptureError) -> Packet? {
+    guard let (s, caplen) = try nextPcapRecordPosition() else { return nil }
+    return pcapPacket(at: s, capturedLength: caplen)
+  }
+
+  /// Validates the next classic pcap record and steps over it without building a ``Packet``: returns the index
+  /// of the record in `buf` (header first, data at `+ pcapHeaderLength`) and its captured length, or nil at a
+  /// clean end. The whole record is in `buf` until the next read.
+  @inline(__always)
+  mutating func nextPcapRecordPosition() throws(CaptureError) -> (start: Int, capturedLength: Int)? {
     let h = pcapHeaderLength
-    let o = order
     let off = base + start
     if end - start < h {
       guard try ensure(h) else {
@@ -67,16 +77,14 @@ extension CaptureReader {
                            "record header cut short: \(end - start) of \(h) bytes before the end of the input")
       }
     }
-    let i = start
-    let sec = u32(i, o), frac = u32(i + 4, o)
-    let caplen = Int(u32(i + 8, o)), origlen = Int(u32(i + 12, o))
-    let iface = ifaces[0]
-    if caplen > iface.maxCapturedLength {
+    let caplen = Int(u32(start + 8, order))
+    if caplen > pcapMaxCapturedLength {
+      let iface = ifaces[0]
       throw CaptureError(.capturedLengthTooLarge, offset: off + 8,
                          "captured length \(caplen) exceeds the maximum \(iface.maxCapturedLength) for link type \(iface.linkType)")
     }
     let total = h + caplen
-    if total > min(options.maxBlockSize, Int(UInt32.max) - 32) {
+    if total > pcapMaxRecordSize {
       throw CaptureError(.blockTooLarge, offset: off, "record of \(total) bytes exceeds the \(options.maxBlockSize)-byte cap")
     }
     if end - start < total {
@@ -86,13 +94,25 @@ extension CaptureReader {
       }
     }
     let s = start
-    let ups = Int128(iface.resolution.unitsPerSecond)
-    let ts = CaptureTimestamp(ticks: Int128(sec) * ups + Int128(frac), resolution: iface.resolution)
     start = s + total
+    return (s, caplen)
+  }
+
+  /// The packet view of the classic pcap record at `buf[s]` (already validated by `nextPcapRecordPosition`).
+  @inline(__always)
+  func pcapPacket(at s: Int, capturedLength caplen: Int) -> Packet {
+    let h = pcapHeaderLength
+    let o = order
+    let sec = u32(s, o), frac = u32(s + 4, o)
+    let origlen = Int(u32(s + 12, o))
+    let iface = ifaces[0]
+    let ts = CaptureTimestamp(ticks: Int128(Int64(sec) * Int64(iface.resolution.unitsPerSecond) + Int64(frac)),
+                              resolution: iface.resolution)
+    let total = h + caplen
     return Packet(
       rawRecord: buf[s..<(s + total)], dataStart: s + h, capturedLength: caplen, optionsStart: s + total,
       optionsEnd: s + total, interfaceID: 0, linkType: iface.linkType, timestamp: ts, hasTimestamp: true,
-      originalLength: origlen, fileOffset: off, blockType: .pcapRecord, byteOrder: o, sectionIndex: 0,
+      originalLength: origlen, fileOffset: base + s, blockType: .pcapRecord, byteOrder: o, sectionIndex: 0,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)
   }
 }

@@ -80,7 +80,7 @@ extension CaptureReader {
     let raw = RawBlock(type: type, bytes: buf[s..<(s + padded)], byteOrder: o, fileOffset: off)
     let record: CaptureRecord
     switch type {
-    case .enhancedPacket: record = .packet(try enhancedPacket(s, bodyEnd, off, o, raw))
+    case .enhancedPacket: record = .packet(try enhancedPacket(s, bodyEnd, off, o))
     case .simplePacket: record = .packet(try simplePacket(s, bodyEnd, off, o, raw))
     case .sectionHeader: record = .section(try sectionHeader(s, bodyEnd, off, o, raw))
     case .interfaceDescription: record = .interface(try interfaceDescription(s, bodyEnd, off, o, raw))
@@ -107,6 +107,28 @@ extension CaptureReader {
     return record
   }
 
+  /// When the next record is an Enhanced Packet Block of ordinary shape (length a multiple of 4, within the caps),
+  /// reads it straight into a ``Packet`` — the same checks as ``nextBlock()``, without building a ``RawBlock`` and
+  /// a ``CaptureRecord`` — and returns it; otherwise returns nil having consumed nothing (call ``next()``).
+  @inline(__always)
+  mutating func nextEnhancedPacketIfAny() throws(CaptureError) -> Packet? {
+    guard phase == .pcapng, !isFinished, end - start >= 8 else { return nil }
+    let o = order
+    guard u32(start, o) == 6 else { return nil }  // BlockType.enhancedPacket
+    let len = Int(u32(start + 4, o))
+    guard len >= 32, len <= options.maxBlockSize, len & 3 == 0, end - start >= len else { return nil }
+    let s = start
+    guard Int(u32(s + len - 4, o)) == len else { return nil }
+    do {
+      let p = try enhancedPacket(s, s + len - 4, base + s, o)
+      start = s + len
+      return p
+    } catch {
+      isFinished = true
+      throw error
+    }
+  }
+
   func optionList(_ from: Int, _ to: Int, _ blockOffset: Int, _ o: ByteOrder) throws(CaptureError) -> OptionList {
     let base = blockOffset + (from - start)
     if from >= to { return OptionList(bytes: buf[to..<to], byteOrder: o, baseOffset: base) }
@@ -124,7 +146,8 @@ extension CaptureReader {
   }
 
   /// EPB: `interface_id | ts_high | ts_low | caplen | origlen | data (padded) | options`.
-  mutating func enhancedPacket(_ s: Int, _ bodyEnd: Int, _ off: Int, _ o: ByteOrder, _ raw: RawBlock) throws(CaptureError) -> Packet {
+  @inline(__always)
+  func enhancedPacket(_ s: Int, _ bodyEnd: Int, _ off: Int, _ o: ByteOrder) throws(CaptureError) -> Packet {
     let id = Int(u32(s + 8, o))
     let iface = try interface(id, at: off + 8)
     let units = UInt64(u32(s + 12, o)) << 32 | UInt64(u32(s + 16, o))
@@ -144,7 +167,7 @@ extension CaptureReader {
       ? CaptureTimestamp(ticks: Int128(units), resolution: iface.resolution)
       : CaptureTimestamp(units: units, resolution: iface.resolution, offsetSeconds: iface.offsetSeconds)
     return Packet(
-      rawRecord: raw.bytes, dataStart: dataStart, capturedLength: caplen, optionsStart: optStart, optionsEnd: bodyEnd,
+      rawRecord: buf[s..<(bodyEnd + 4)], dataStart: dataStart, capturedLength: caplen, optionsStart: optStart, optionsEnd: bodyEnd,
       interfaceID: id, linkType: iface.linkType, timestamp: ts, hasTimestamp: true, originalLength: origlen,
       fileOffset: off, blockType: .enhancedPacket, byteOrder: o, sectionIndex: sectionCount - 1,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)

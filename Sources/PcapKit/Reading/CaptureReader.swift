@@ -57,6 +57,9 @@ public struct CaptureReader {
   var ifaces: [InterfaceInfo] = []
   var order: ByteOrder = .little
   var pcapHeaderLength = 16
+  /// Classic pcap: the file's captured-length cap and record-size cap, hoisted out of the per-record path.
+  var pcapMaxCapturedLength = 0
+  var pcapMaxRecordSize = 0
   var pendingInterface: InterfaceDescription?
 
   /// The caps and buffer size in force.
@@ -193,21 +196,6 @@ public struct CaptureReader {
     return end >= n
   }
 
-  @inline(__always) func u16(_ i: Int, _ o: ByteOrder) -> UInt16 {
-    let b0 = UInt16(buf[i]), b1 = UInt16(buf[i + 1])
-    return o == .little ? (b1 << 8 | b0) : (b0 << 8 | b1)
-  }
-
-  @inline(__always) func u32(_ i: Int, _ o: ByteOrder) -> UInt32 {
-    let b0 = UInt32(buf[i]), b1 = UInt32(buf[i + 1]), b2 = UInt32(buf[i + 2]), b3 = UInt32(buf[i + 3])
-    return o == .little ? (b3 << 24 | b2 << 16 | b1 << 8 | b0) : (b0 << 24 | b1 << 16 | b2 << 8 | b3)
-  }
-
-  @inline(__always) func u64(_ i: Int, _ o: ByteOrder) -> UInt64 {
-    let a = UInt64(u32(i, o)), c = UInt64(u32(i + 4, o))
-    return o == .little ? (c << 32 | a) : (a << 32 | c)
-  }
-
   mutating func warn(_ e: CaptureError) {
     warningCount += 1
     if warnings.count < options.maxWarnings { warnings.append(e) }
@@ -240,6 +228,27 @@ public struct CaptureReader {
     }
   }
 
+  /// The next record if it is a packet that can be read directly, else nil having consumed nothing: then call
+  /// ``next()``, which returns that record (a packet, or something else, or nil at the end).
+  ///
+  /// A fast path for loops that handle every record but mostly see packets:
+  /// `if let p = try reader.nextIfPacket() { … } else if let r = try reader.next() { … } else { break }`.
+  /// - Throws: as ``next()``.
+  public mutating func nextIfPacket() throws(CaptureError) -> Packet? {
+    if phase == .pcapRecords {
+      if isFinished { return nil }
+      do {
+        if let p = try nextPcapRecord() { return p }
+        isFinished = true
+        return nil
+      } catch {
+        isFinished = true
+        throw error
+      }
+    }
+    return try nextEnhancedPacketIfAny()
+  }
+
   /// The next packet, skipping every other record (whose effects — new sections, interfaces — still apply).
   /// - Throws: as ``next()``.
   public mutating func nextPacket() throws(CaptureError) -> Packet? {
@@ -253,10 +262,11 @@ public struct CaptureReader {
         throw error
       }
     }
-    while let r = try next() {
+    while true {
+      if let p = try nextEnhancedPacketIfAny() { return p }
+      guard let r = try next() else { return nil }
       if case .packet(let p) = r { return p }
     }
-    return nil
   }
 }
 

@@ -104,11 +104,16 @@ public struct CaptureTimestamp: Hashable, Comparable, Sendable, CustomStringConv
   }
 
   /// Exact comparison across resolutions.
-  public static func < (a: CaptureTimestamp, b: CaptureTimestamp) -> Bool { compare(a, b) < 0 }
+  @inlinable
+  public static func < (a: CaptureTimestamp, b: CaptureTimestamp) -> Bool {
+    if a.resolution.rawValue == b.resolution.rawValue { return a.ticks < b.ticks }
+    return compare(a, b) < 0
+  }
 
   /// Exact equality across resolutions.
+  @inlinable
   public static func == (a: CaptureTimestamp, b: CaptureTimestamp) -> Bool {
-    if a.resolution == b.resolution { return a.ticks == b.ticks }
+    if a.resolution.rawValue == b.resolution.rawValue { return a.ticks == b.ticks }
     return compare(a, b) == 0
   }
 
