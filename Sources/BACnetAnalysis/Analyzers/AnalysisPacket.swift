@@ -62,7 +62,10 @@ public struct AnalysisPacket: Sendable {
     let layers = d.link.layers
     network = layers.network
     transport = layers.transport
-    truncated = layers.stop == .truncated || layers.payloadTruncated
+    // A first IP fragment declares a UDP length beyond its own payload: that is fragmentation, not truncation. Only
+    // a fragment that will not be reassembled (possibly because it was cut short) counts its payload shortfall.
+    let fragmentShortfallIsTruncation = d.fragment == nil || d.fragment == .notReassembled
+    truncated = layers.stop == .truncated || (layers.payloadTruncated && fragmentShortfallIsTruncation)
     if d.carrier == .mstp, let f = d.mstp?.frame {
       let s = f.source, t = f.destination
       linkSource = .mstp(s)
