@@ -66,7 +66,7 @@ public struct AnalysisPacket: Sendable {
     // a fragment that will not be reassembled (possibly because it was cut short) counts its payload shortfall.
     let fragmentShortfallIsTruncation = d.fragment == nil || d.fragment == .notReassembled
     truncated = layers.stop == .truncated || (layers.payloadTruncated && fragmentShortfallIsTruncation)
-    if d.carrier == .mstp, let f = d.mstp?.frame {
+    if d.carrier == .mstp, let f = d.mstpBox?.value.frame {
       let s = f.source, t = f.destination
       linkSource = .mstp(s)
       linkDestination = .mstp(t)
@@ -84,7 +84,7 @@ public struct AnalysisPacket: Sendable {
         linkSource = .bip(ipv4: s, port: sp)
         linkDestination = .bip(ipv4: t, port: dp)
       }
-      if let b = d.message?.bvlc, b.isIPv6 {
+      if let b = d.messageBox?.value.bvlc, b.isIPv6 {
         linkSource = b.sourceVMAC.map { AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64($0)) }
         linkDestination = b.destinationVMAC.map { AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64($0)) }
       }
