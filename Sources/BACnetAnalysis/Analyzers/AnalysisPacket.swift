@@ -57,7 +57,7 @@ public struct AnalysisPacket: Sendable {
 
   /// The analyzers' view of a pipeline result: integer address keys for the link and host addresses.
   public init(_ d: borrowing DecodedPacket) {
-    self.init(frame: d.frameNumber, timeNs: Int64(clamping: d.timestamp.nanosecondsSinceEpoch), hasTime: d.hasTimestamp,
+    self.init(frame: d.frameNumber, timeNs: Int64(clamping: d.timestamp.nanosecondsFast), hasTime: d.hasTimestamp,
               linkType: d.linkType, wireLength: d.originalLength)
     let layers = d.link.layers
     network = layers.network
