@@ -94,7 +94,13 @@ public struct BACnetPipeline {
     var d = DecodedPacket(
       frameNumber: frameNumber, interfaceID: interfaceID, timestamp: timestamp, hasTimestamp: hasTimestamp,
       linkType: linkType, capturedLength: data.count, originalLength: originalLength ?? data.count, link: link)
-    let layers = link.layers
+    fill(&d, data: data)
+    return d
+  }
+
+  /// Everything after the link-layer walk, written into `d` in place (one packet value per packet, never copied).
+  mutating func fill(_ d: inout DecodedPacket, data: ArraySlice<UInt8>) {
+    let layers = d.link.layers
     let base = data.startIndex
     switch layers.stop {
     case .truncated:
@@ -119,48 +125,48 @@ public struct BACnetPipeline {
       d.mstp = m
       appendDecoderDiagnostics(m.diagnostics, to: &d)
       joinSegments(&d, key: mstpKey(m))
-      return d
+      return
     case .llc:
-      guard let llc = layers.llc, llc.isBACnet, layers.stop == .complete else { return d }
+      guard let llc = layers.llc, llc.isBACnet, layers.stop == .complete else { return }
       let m = BACnetDecoder.decodeNPDU(data[layers.payload])
       d.carrier = .ethernetLLC
       d.bacnetOffset = layers.payload.lowerBound - base
       d.message = m
       appendPayloadTruncation(layers, &d)
       appendDecoderDiagnostics(m.diagnostics, to: &d)
-      joinSegments(&d, key: linkKey(link))
-      return d
+      joinSegments(&d, key: linkKey(d.link))
+      return
     default:
       break
     }
 
-    guard layers.transport == .udp || (layers.fragment != nil && layers.ipProtocol == .udp) else { return d }
+    guard layers.transport == .udp || (layers.fragment != nil && layers.ipProtocol == .udp) else { return }
     if let info = layers.fragment {
-      return fragment(info, layers: layers, data: data, into: d)
+      fragment(info, layers: layers, data: data, into: &d)
+      return
     }
-    guard layers.stop == .complete, let sp = layers.sourcePort, let dp = layers.destinationPort else { return d }
+    guard layers.stop == .complete, let sp = layers.sourcePort, let dp = layers.destinationPort else { return }
     let payload = data[layers.payload]
     if configuration.ports.matches(source: sp, destination: dp) {
       d.carrier = .udpPort
     } else if configuration.heuristic && BVLCHeuristic.looksLikeBVLC(payload) {
       d.carrier = .udpHeuristic
     } else {
-      return d
+      return
     }
     let m = BACnetDecoder.decodeBVLL(payload)
     d.bacnetOffset = layers.payload.lowerBound - base
     d.message = m
     appendPayloadTruncation(layers, &d)
     appendDecoderDiagnostics(m.diagnostics, to: &d)
-    joinSegments(&d, key: ipKey(link, sp, dp))
-    return d
+    joinSegments(&d, key: ipKey(d.link, sp, dp))
+    return
   }
 
   // MARK: - IP fragments
 
   mutating func fragment(_ info: FragmentInfo, layers: PacketLayers, data: ArraySlice<UInt8>,
-                         into start: DecodedPacket) -> DecodedPacket {
-    var d = start
+                         into d: inout DecodedPacket) {
     let base = data.startIndex
     // The part of the IP payload this fragment carries: from the UDP header (first fragment) or the data start.
     let from = info.isFirst ? (layers.transportIndex ?? layers.payload.lowerBound) : layers.payload.lowerBound
@@ -168,8 +174,9 @@ public struct BACnetPipeline {
     guard configuration.reassembleIPFragments, Self.ipDatagramCaptured(layers, data),
           let src = layers.source, let dst = layers.destination
     else {
-      return unreassembled(info, layers: layers, data: data, reason: configuration.reassembleIPFragments
-                           ? "the fragment was not captured whole" : "IP reassembly is off", into: d)
+      unreassembled(info, layers: layers, data: data, reason: configuration.reassembleIPFragments
+                    ? "the fragment was not captured whole" : "IP reassembly is off", into: &d)
+      return
     }
     let key = IPReassembler.Key(source: src, destination: dst, proto: 17, identification: info.identification)
     switch ipReassembler.add(key, info, bytes, now: d.frameNumber) {
@@ -178,12 +185,13 @@ public struct BACnetPipeline {
       d.diagnostics.append(.init(code: .ipFragmentHeld, offset: from - base,
                                  message: "IP fragment at offset \(info.offset) (id \(info.identification)) held for reassembly",
                                  layer: .reassembly))
-      return d
+      return
     case .rejected(let why):
-      return unreassembled(info, layers: layers, data: data, reason: why, into: d)
+      unreassembled(info, layers: layers, data: data, reason: why, into: &d)
+      return
     case .complete(let whole, let count):
       d.fragment = .reassembled(fragments: count)
-      guard whole.count >= 8 else { return d }
+      guard whole.count >= 8 else { return }
       let sp = UInt16(whole[0]) << 8 | UInt16(whole[1])
       let dp = UInt16(whole[2]) << 8 | UInt16(whole[3])
       d.link.layers.sourcePort = sp
@@ -197,7 +205,7 @@ public struct BACnetPipeline {
       } else if configuration.heuristic && BVLCHeuristic.looksLikeBVLC(payload) {
         d.carrier = .udpHeuristic
       } else {
-        return d
+        return
       }
       d.diagnostics.append(.init(code: .ipReassembled, offset: 0,
                                  message: "IP datagram reassembled from \(count) fragments (\(whole.count) bytes); offsets count from its UDP payload",
@@ -206,14 +214,13 @@ public struct BACnetPipeline {
       d.message = m
       d.diagnostics.append(contentsOf: m.diagnostics)
       joinSegments(&d, key: ipKey(d.link, sp, dp))
-      return d
+      return
     }
   }
 
   /// A fragment that will not be reassembled: reported; a first fragment on a BACnet port is decoded as far as it goes.
   func unreassembled(_ info: FragmentInfo, layers: PacketLayers, data: ArraySlice<UInt8>, reason: String,
-                     into start: DecodedPacket) -> DecodedPacket {
-    var d = start
+                     into d: inout DecodedPacket) {
     let base = data.startIndex
     d.fragment = .notReassembled
     d.diagnostics.append(.init(code: .ipFragmentNotReassembled, offset: (layers.networkIndex ?? base) - base,
@@ -221,13 +228,13 @@ public struct BACnetPipeline {
                                layer: .reassembly))
     guard info.isFirst, layers.stop == .complete, let sp = layers.sourcePort, let dp = layers.destinationPort,
           configuration.ports.matches(source: sp, destination: dp)
-    else { return d }
+    else { return }
     let m = BACnetDecoder.decodeBVLL(data[layers.payload])
     d.carrier = .udpPort
     d.bacnetOffset = layers.payload.lowerBound - base
     d.message = m
     appendDecoderDiagnostics(m.diagnostics, to: &d)
-    return d
+    return
   }
 
   /// True when every byte the IPv4 total length / IPv6 payload length declares was captured (a first fragment's UDP
