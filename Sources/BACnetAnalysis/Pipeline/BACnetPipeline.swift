@@ -128,12 +128,12 @@ public struct BACnetPipeline {
       return
     case .llc:
       guard let llc = layers.llc, llc.isBACnet, layers.stop == .complete else { return }
-      let m = BACnetDecoder.decodeNPDU(data[layers.payload])
+      let box = DecodeBox(BACnetDecoder.decodeNPDU(data[layers.payload]))
       d.carrier = .ethernetLLC
       d.bacnetOffset = layers.payload.lowerBound - base
-      d.message = m
+      d.messageBox = box
       appendPayloadTruncation(layers, &d)
-      appendDecoderDiagnostics(m.diagnostics, to: &d)
+      appendDecoderDiagnostics(box.value.diagnostics, to: &d)
       joinSegments(&d, key: linkKey(d.link))
       return
     default:
@@ -154,11 +154,12 @@ public struct BACnetPipeline {
     } else {
       return
     }
-    let m = BACnetDecoder.decodeBVLL(payload)
+    // Decoded straight into its box: the message is never copied.
+    let box = DecodeBox(BACnetDecoder.decodeBVLL(payload))
     d.bacnetOffset = layers.payload.lowerBound - base
-    d.message = m
+    d.messageBox = box
     appendPayloadTruncation(layers, &d)
-    appendDecoderDiagnostics(m.diagnostics, to: &d)
+    appendDecoderDiagnostics(box.value.diagnostics, to: &d)
     joinSegments(&d, key: ipKey(d.link, sp, dp))
     return
   }
