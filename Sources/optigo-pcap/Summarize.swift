@@ -73,11 +73,16 @@ struct Summarize: ParsableCommand {
       }
     }
     if json {
+      // Streamed in 64 KiB pieces: the JSON of a large capture runs to megabytes, and holding it as one string
+      // (plus the string's growth copies) would dominate peak memory.
+      var text = ChunkedText(out: out)
       if reports.count == 1 && (merged || files.count == 1) {
-        out.line(reports[0].json.json)
+        reports[0].json.write(to: &text)
       } else {
-        out.line(ReportValue.array(reports.map(\.json)).json)
+        ReportValue.array(reports.map(\.json)).write(to: &text)
       }
+      text.write("\n")
+      text.finish()
     } else {
       for (i, r) in reports.enumerated() {
         if i > 0 { out.line("") }
@@ -139,5 +144,30 @@ struct Summarize: ParsableCommand {
       if records == 0 { return (nil, outcome) }
     }
     return (engine.report(captures: facts), outcome)
+  }
+}
+
+/// A text stream that collects pieces and hands them to an ``OutputStream`` in chunks of about 64 KiB.
+struct ChunkedText: TextOutputStream {
+  let out: OutputStream
+  var buffer = ""
+
+  init(out: OutputStream) {
+    self.out = out
+    buffer.reserveCapacity(1 << 16)
+  }
+
+  mutating func write(_ piece: String) {
+    buffer += piece
+    if buffer.utf8.count >= 1 << 16 {
+      out.write(buffer)
+      buffer.removeAll(keepingCapacity: true)
+    }
+  }
+
+  /// Writes out what is still collected.
+  mutating func finish() {
+    out.write(buffer)
+    buffer.removeAll(keepingCapacity: true)
   }
 }

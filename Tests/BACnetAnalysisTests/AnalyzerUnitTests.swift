@@ -141,4 +141,20 @@ struct AnalyzerUnitTests {
     #expect(t.json == .array((0..<5).map { i in .object([("name", .string("row\(i)")), ("n", .int(Int64(i * 100)))]) }))
     #expect(ReportValue.string("a\"b\n").json == "\"a\\\"b\\n\"")
   }
+
+  /// The multiplication fast path gives exactly the general conversion, for every decimal and some binary
+  /// resolutions, negative times included.
+  @Test func fastNanosecondsEqualGeneral() throws {
+    var rng = SplitMix64(seed: 7)
+    for raw: UInt8 in Array(0...12) + [0x80 | 10, 0x80 | 20, 0x80 | 30] {
+      let r = try TimestampResolution(ifTsresol: raw)
+      for _ in 0..<200 {
+        let ticks = Int128(Int64(bitPattern: rng.next())) / Int128(rng.next() % 1000 + 1)
+        let t = CaptureTimestamp(ticks: ticks, resolution: r)
+        #expect(t.nanosecondsFast == t.nanosecondsSinceEpoch, "raw \(raw) ticks \(ticks)")
+      }
+      let extreme = CaptureTimestamp(ticks: Int128.max / 10_000_000_000, resolution: r)
+      #expect(extreme.nanosecondsFast == extreme.nanosecondsSinceEpoch)
+    }
+  }
 }

@@ -1,4 +1,5 @@
 import Testing
+import PcapKit
 @testable import BACnetAnalysis
 
 /// One fixture per finding (Fixtures/analysis, made by gen_analysis_fixtures.py): the summary must state exactly
@@ -148,5 +149,29 @@ struct FindingFixtureTests {
     // The request over MS/TP is paired too: 300 ms.
     let byService = try #require(r.section("requests")?.tables.first { $0.key == "by_service" })
     #expect(SummarySupport.rows(byService).first?["max_ms"] == .double(300))
+  }
+
+  /// A first IP fragment held for reassembly (frame 24 of the sample, completed at frame 25) declares a UDP length
+  /// beyond its own bytes; that is fragmentation, not a truncated frame.
+  @Test func heldFragmentIsNotTruncated() throws {
+    let path = SummarySupport.packageRoot.appendingPathComponent("Fixtures/bacnet-ip/sample.pcap").path
+    let r = SummarySupport.summarize(path)
+    let f = try #require(r.finding("decode.truncated"))
+    #expect(!f.frames.contains(24))
+    #expect(f.status == .ok, "\(f.message) \(f.frames)")
+    // Frame 24 itself: its walk says the payload is short, but as a held fragment it is not truncated; the same
+    // frame, had it not been reassembled, would count.
+    var reader = try CaptureReader(path: path)
+    var pipeline = BACnetPipeline()
+    var frame24: DecodedPacket?
+    while let p = try reader.nextPacket() {
+      let d = pipeline.decode(p)
+      if d.frameNumber == 24 { frame24 = d }
+    }
+    var d = try #require(frame24)
+    #expect(d.fragment == .held && d.link.layers.payloadTruncated)
+    #expect(!AnalysisPacket(d).truncated)
+    d.fragment = .notReassembled
+    #expect(AnalysisPacket(d).truncated)
   }
 }

@@ -57,13 +57,16 @@ public struct AnalysisPacket: Sendable {
 
   /// The analyzers' view of a pipeline result: integer address keys for the link and host addresses.
   public init(_ d: borrowing DecodedPacket) {
-    self.init(frame: d.frameNumber, timeNs: Int64(clamping: d.timestamp.nanosecondsSinceEpoch), hasTime: d.hasTimestamp,
+    self.init(frame: d.frameNumber, timeNs: Int64(clamping: d.timestamp.nanosecondsFast), hasTime: d.hasTimestamp,
               linkType: d.linkType, wireLength: d.originalLength)
     let layers = d.link.layers
     network = layers.network
     transport = layers.transport
-    truncated = layers.stop == .truncated || layers.payloadTruncated
-    if d.carrier == .mstp, let f = d.mstp?.frame {
+    // A first IP fragment declares a UDP length beyond its own payload: that is fragmentation, not truncation. Only
+    // a fragment that will not be reassembled (possibly because it was cut short) counts its payload shortfall.
+    let fragmentShortfallIsTruncation = d.fragment == nil || d.fragment == .notReassembled
+    truncated = layers.stop == .truncated || (layers.payloadTruncated && fragmentShortfallIsTruncation)
+    if d.carrier == .mstp, let f = d.mstpBox?.value.frame {
       let s = f.source, t = f.destination
       linkSource = .mstp(s)
       linkDestination = .mstp(t)
@@ -81,7 +84,7 @@ public struct AnalysisPacket: Sendable {
         linkSource = .bip(ipv4: s, port: sp)
         linkDestination = .bip(ipv4: t, port: dp)
       }
-      if let b = d.message?.bvlc, b.isIPv6 {
+      if let b = d.messageBox?.value.bvlc, b.isIPv6 {
         linkSource = b.sourceVMAC.map { AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64($0)) }
         linkDestination = b.destinationVMAC.map { AddressKey(kind: .vmac, network: 0, length: 3, mac: UInt64($0)) }
       }

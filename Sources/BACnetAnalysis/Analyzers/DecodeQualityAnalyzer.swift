@@ -55,7 +55,7 @@ struct DecodeQualityAnalyzer {
       }
       if let t = c.messageType, t >= 0x80 { proprietary.note(p.frame) }
     }
-    if dp.carrier == .mstp, dp.mstp?.frame?.frameType.isProprietary == true { proprietary.note(p.frame) }
+    if dp.carrier == .mstp, dp.mstpBox?.value.frame?.frameType.isProprietary == true { proprietary.note(p.frame) }
   }
 
   func section() -> ReportSection {

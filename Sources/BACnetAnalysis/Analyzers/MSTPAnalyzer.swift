@@ -71,7 +71,7 @@ struct MSTPAnalyzer {
   }
 
   mutating func consume(_ p: AnalysisPacket, _ d: DecodedPacket) {
-    guard let f = d.mstp?.frame else { return }
+    guard let f = d.mstpBox?.value.frame else { return }
     if counts.isEmpty { allocate() }
     frames += 1
     let t = p.timeNs

@@ -55,7 +55,8 @@ struct MessageContext {
 
   /// Reads the message of `d` (nil when the packet carries none). Each layer is copied out of the decode once.
   init?(_ p: borrowing AnalysisPacket, _ d: borrowing DecodedPacket) {
-    guard let m = d.message else { return nil }
+    guard let box = d.messageBox else { return nil }
+    let m = box.value
     var src = p.linkSource
     var linkBroadcast = false
     if let b = m.bvlc {

@@ -71,7 +71,7 @@ struct NetworkAnalyzer {
     // Everything but Original-Unicast/Broadcast-NPDU is rare: only then is the BVLC copied out.
     if c.bvlcType != 0, !(c.bvlcType == 0x81 && (c.bvlcFunction == 0x0A || c.bvlcFunction == 0x0B)),
        !(c.bvlcType == 0x82 && (c.bvlcFunction == 0x01 || c.bvlcFunction == 0x02)),
-       let b = dp.message?.bvlc, let link = p.linkSource {
+       let b = dp.messageBox?.value.bvlc, let link = p.linkSource {
       if b.type == 0x81 {
         switch b.function {
         case 0x04:
@@ -106,7 +106,7 @@ struct NetworkAnalyzer {
       if !routers[via]!.routed.contains(net), routers[via]!.routed.count < 256 { routers[via]!.routed.append(net) }
     }
     if let h = c.hopCount, h < hopWarn { lowHop.note(p.frame) }
-    guard c.messageType != nil, let nm = dp.message?.networkMessage, let link = p.linkSource else { return }
+    guard c.messageType != nil, let nm = dp.messageBox?.value.networkMessage, let link = p.linkSource else { return }
     switch nm.type {
     case .whoIsRouterToNetwork: whoIsRouter += 1
     case .iAmRouterToNetwork:

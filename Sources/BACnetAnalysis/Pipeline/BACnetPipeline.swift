@@ -17,8 +17,9 @@ public import PcapKit
 /// ``Configuration``) and decoded on the packet that completes them, and segmented APDUs are joined into
 /// ``DecodedPacket/reassembledAPDU``. Use one pipeline per capture stream (``reset()`` between files).
 ///
-/// The pipeline itself allocates nothing per packet on the common path (a BACnet/IP packet that is neither a
-/// fragment nor a segment); what BACnetDecode allocates for the values it returns is the only heap traffic.
+/// On the common path (a packet that is neither a fragment nor a segment) the pipeline allocates nothing for a
+/// non-BACnet packet and one small box for a BACnet packet's decode (which keeps ``DecodedPacket`` a few hundred
+/// bytes to move); besides that, what BACnetDecode allocates for the values it returns is the only heap traffic.
 ///
 /// ```swift
 /// var pipeline = BACnetPipeline(configuration: .init(heuristic: true))
@@ -93,7 +94,13 @@ public struct BACnetPipeline {
     var d = DecodedPacket(
       frameNumber: frameNumber, interfaceID: interfaceID, timestamp: timestamp, hasTimestamp: hasTimestamp,
       linkType: linkType, capturedLength: data.count, originalLength: originalLength ?? data.count, link: link)
-    let layers = link.layers
+    fill(&d, data: data)
+    return d
+  }
+
+  /// Everything after the link-layer walk, written into `d` in place (one packet value per packet, never copied).
+  mutating func fill(_ d: inout DecodedPacket, data: ArraySlice<UInt8>) {
+    let layers = d.link.layers
     let base = data.startIndex
     switch layers.stop {
     case .truncated:
@@ -118,48 +125,49 @@ public struct BACnetPipeline {
       d.mstp = m
       appendDecoderDiagnostics(m.diagnostics, to: &d)
       joinSegments(&d, key: mstpKey(m))
-      return d
+      return
     case .llc:
-      guard let llc = layers.llc, llc.isBACnet, layers.stop == .complete else { return d }
-      let m = BACnetDecoder.decodeNPDU(data[layers.payload])
+      guard let llc = layers.llc, llc.isBACnet, layers.stop == .complete else { return }
+      let box = DecodeBox(BACnetDecoder.decodeNPDU(data[layers.payload]))
       d.carrier = .ethernetLLC
       d.bacnetOffset = layers.payload.lowerBound - base
-      d.message = m
+      d.messageBox = box
       appendPayloadTruncation(layers, &d)
-      appendDecoderDiagnostics(m.diagnostics, to: &d)
-      joinSegments(&d, key: linkKey(link))
-      return d
+      appendDecoderDiagnostics(box.value.diagnostics, to: &d)
+      joinSegments(&d, key: linkKey(d.link))
+      return
     default:
       break
     }
 
-    guard layers.transport == .udp || (layers.fragment != nil && layers.ipProtocol == .udp) else { return d }
+    guard layers.transport == .udp || (layers.fragment != nil && layers.ipProtocol == .udp) else { return }
     if let info = layers.fragment {
-      return fragment(info, layers: layers, data: data, into: d)
+      fragment(info, layers: layers, data: data, into: &d)
+      return
     }
-    guard layers.stop == .complete, let sp = layers.sourcePort, let dp = layers.destinationPort else { return d }
+    guard layers.stop == .complete, let sp = layers.sourcePort, let dp = layers.destinationPort else { return }
     let payload = data[layers.payload]
     if configuration.ports.matches(source: sp, destination: dp) {
       d.carrier = .udpPort
     } else if configuration.heuristic && BVLCHeuristic.looksLikeBVLC(payload) {
       d.carrier = .udpHeuristic
     } else {
-      return d
+      return
     }
-    let m = BACnetDecoder.decodeBVLL(payload)
+    // Decoded straight into its box: the message is never copied.
+    let box = DecodeBox(BACnetDecoder.decodeBVLL(payload))
     d.bacnetOffset = layers.payload.lowerBound - base
-    d.message = m
+    d.messageBox = box
     appendPayloadTruncation(layers, &d)
-    appendDecoderDiagnostics(m.diagnostics, to: &d)
-    joinSegments(&d, key: ipKey(link, sp, dp))
-    return d
+    appendDecoderDiagnostics(box.value.diagnostics, to: &d)
+    joinSegments(&d, key: ipKey(d.link, sp, dp))
+    return
   }
 
   // MARK: - IP fragments
 
   mutating func fragment(_ info: FragmentInfo, layers: PacketLayers, data: ArraySlice<UInt8>,
-                         into start: DecodedPacket) -> DecodedPacket {
-    var d = start
+                         into d: inout DecodedPacket) {
     let base = data.startIndex
     // The part of the IP payload this fragment carries: from the UDP header (first fragment) or the data start.
     let from = info.isFirst ? (layers.transportIndex ?? layers.payload.lowerBound) : layers.payload.lowerBound
@@ -167,8 +175,9 @@ public struct BACnetPipeline {
     guard configuration.reassembleIPFragments, Self.ipDatagramCaptured(layers, data),
           let src = layers.source, let dst = layers.destination
     else {
-      return unreassembled(info, layers: layers, data: data, reason: configuration.reassembleIPFragments
-                           ? "the fragment was not captured whole" : "IP reassembly is off", into: d)
+      unreassembled(info, layers: layers, data: data, reason: configuration.reassembleIPFragments
+                    ? "the fragment was not captured whole" : "IP reassembly is off", into: &d)
+      return
     }
     let key = IPReassembler.Key(source: src, destination: dst, proto: 17, identification: info.identification)
     switch ipReassembler.add(key, info, bytes, now: d.frameNumber) {
@@ -177,12 +186,13 @@ public struct BACnetPipeline {
       d.diagnostics.append(.init(code: .ipFragmentHeld, offset: from - base,
                                  message: "IP fragment at offset \(info.offset) (id \(info.identification)) held for reassembly",
                                  layer: .reassembly))
-      return d
+      return
     case .rejected(let why):
-      return unreassembled(info, layers: layers, data: data, reason: why, into: d)
+      unreassembled(info, layers: layers, data: data, reason: why, into: &d)
+      return
     case .complete(let whole, let count):
       d.fragment = .reassembled(fragments: count)
-      guard whole.count >= 8 else { return d }
+      guard whole.count >= 8 else { return }
       let sp = UInt16(whole[0]) << 8 | UInt16(whole[1])
       let dp = UInt16(whole[2]) << 8 | UInt16(whole[3])
       d.link.layers.sourcePort = sp
@@ -196,7 +206,7 @@ public struct BACnetPipeline {
       } else if configuration.heuristic && BVLCHeuristic.looksLikeBVLC(payload) {
         d.carrier = .udpHeuristic
       } else {
-        return d
+        return
       }
       d.diagnostics.append(.init(code: .ipReassembled, offset: 0,
                                  message: "IP datagram reassembled from \(count) fragments (\(whole.count) bytes); offsets count from its UDP payload",
@@ -205,14 +215,13 @@ public struct BACnetPipeline {
       d.message = m
       d.diagnostics.append(contentsOf: m.diagnostics)
       joinSegments(&d, key: ipKey(d.link, sp, dp))
-      return d
+      return
     }
   }
 
   /// A fragment that will not be reassembled: reported; a first fragment on a BACnet port is decoded as far as it goes.
   func unreassembled(_ info: FragmentInfo, layers: PacketLayers, data: ArraySlice<UInt8>, reason: String,
-                     into start: DecodedPacket) -> DecodedPacket {
-    var d = start
+                     into d: inout DecodedPacket) {
     let base = data.startIndex
     d.fragment = .notReassembled
     d.diagnostics.append(.init(code: .ipFragmentNotReassembled, offset: (layers.networkIndex ?? base) - base,
@@ -220,13 +229,13 @@ public struct BACnetPipeline {
                                layer: .reassembly))
     guard info.isFirst, layers.stop == .complete, let sp = layers.sourcePort, let dp = layers.destinationPort,
           configuration.ports.matches(source: sp, destination: dp)
-    else { return d }
+    else { return }
     let m = BACnetDecoder.decodeBVLL(data[layers.payload])
     d.carrier = .udpPort
     d.bacnetOffset = layers.payload.lowerBound - base
     d.message = m
     appendDecoderDiagnostics(m.diagnostics, to: &d)
-    return d
+    return
   }
 
   /// True when every byte the IPv4 total length / IPv6 payload length declares was captured (a first fragment's UDP
@@ -275,9 +284,9 @@ public struct BACnetPipeline {
   }
 
   mutating func joinSegments(_ d: inout DecodedPacket, key: ConversationKey) {
-    guard configuration.reassembleSegments, let a = d.message?.apdu, a.isSegmented else { return }
+    guard configuration.reassembleSegments, let a = d.messageBox?.value.apdu, a.isSegmented else { return }
     var k = key
-    k.add(npdu: d.message?.npdu)
+    k.add(npdu: d.messageBox?.value.npdu)
     switch segments.add(a, from: k) {
     case .notSegmented, .duplicate:
       break

@@ -47,12 +47,27 @@ public struct DecodedPacket: Sendable {
   /// datagram. Add it to a BACnet diagnostic offset to point into the frame (``diagnostics`` already does).
   public var bacnetOffset: Int?
   /// The BVLC/NPDU/APDU decode (for MS/TP data frames, the carried NPDU/APDU); nil when there is none.
-  public var message: BACnetMessage?
+  public var message: BACnetMessage? {
+    get { messageBox?.value }
+    set { messageBox = newValue.map(DecodeBox.init) }
+  }
   /// The MS/TP frame decode for LINKTYPE 165 records.
-  public var mstp: MSTPDecode?
+  public var mstp: MSTPDecode? {
+    get { mstpBox?.value }
+    set { mstpBox = newValue.map(DecodeBox.init) }
+  }
   /// When this packet's APDU is the last segment of a segmented message whose earlier segments were all seen:
   /// the whole message, decoded (its service data is the joined segments).
-  public var reassembledAPDU: APDU?
+  public var reassembledAPDU: APDU? {
+    get { reassembledBox?.value }
+    set { reassembledBox = newValue.map(DecodeBox.init) }
+  }
+
+  // The decodes are held out of line: they are large (about 1.2 KB together) and the packet value is moved
+  // several times per packet on its way from the pipeline to the analyzers; a box makes each move a pointer copy.
+  var messageBox: DecodeBox<BACnetMessage>?
+  var mstpBox: DecodeBox<MSTPDecode>?
+  var reassembledBox: DecodeBox<APDU>?
   /// Set when the packet is an IP fragment.
   public var fragment: FragmentState?
   /// Every diagnostic for the packet, offsets counted from the first captured byte (or from the reassembled UDP
@@ -77,9 +92,9 @@ public struct DecodedPacket: Sendable {
     self.link = link
     self.carrier = carrier
     self.bacnetOffset = bacnetOffset
-    self.message = message
-    self.mstp = mstp
-    self.reassembledAPDU = reassembledAPDU
+    self.messageBox = message.map(DecodeBox.init)
+    self.mstpBox = mstp.map(DecodeBox.init)
+    self.reassembledBox = reassembledAPDU.map(DecodeBox.init)
     self.fragment = fragment
     self.diagnostics = diagnostics
   }
@@ -148,4 +163,10 @@ public struct DecodedPacket: Sendable {
     }
     return s
   }
+}
+
+/// An immutable heap box for a large decode, so that ``DecodedPacket`` stays small to move.
+final class DecodeBox<Value: Sendable>: Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }

@@ -72,7 +72,7 @@ public struct CaptureFacts: Sendable {
       untimedPackets += 1
       return
     }
-    let t = p.timestamp.nanosecondsSinceEpoch
+    let t = p.timestamp.nanosecondsFast
     if firstTimeNs == nil || t < firstTimeNs! { firstTimeNs = t }
     if lastTimeNs == nil || t > lastTimeNs! { lastTimeNs = t }
     if let prev = previous, t < prev { strictTimeOrder = false }

@@ -69,34 +69,40 @@ public indirect enum ReportValue: Hashable, Sendable {
 
   /// Appends the JSON text of this value.
   public func write(into s: inout String) {
+    write(to: &s)
+  }
+
+  /// Writes the JSON text of this value to a stream, piece by piece (a large report need not be held as one
+  /// string: the CLI streams it to standard output).
+  public func write<Target: TextOutputStream>(to s: inout Target) {
     switch self {
-    case .null: s += "null"
-    case .bool(let v): s += v ? "true" : "false"
-    case .int(let v): s += String(v)
+    case .null: s.write("null")
+    case .bool(let v): s.write(v ? "true" : "false")
+    case .int(let v): s.write(String(v))
     case .double(let v):
-      if !v.isFinite { s += "null" } else if v == v.rounded(), abs(v) < 1e15 { s += String(Int64(v)) } else { s += String(v) }
+      if !v.isFinite { s.write("null") } else if v == v.rounded(), abs(v) < 1e15 { s.write(String(Int64(v))) } else { s.write(String(v)) }
     case .string(let v): Self.quote(v, into: &s)
     case .array(let v):
-      s += "["
+      s.write("[")
       for (i, x) in v.enumerated() {
-        if i > 0 { s += "," }
-        x.write(into: &s)
+        if i > 0 { s.write(",") }
+        x.write(to: &s)
       }
-      s += "]"
+      s.write("]")
     case .object(let kv):
-      s += "{"
+      s.write("{")
       for (i, (k, x)) in kv.enumerated() {
-        if i > 0 { s += "," }
+        if i > 0 { s.write(",") }
         Self.quote(k, into: &s)
-        s += ":"
-        x.write(into: &s)
+        s.write(":")
+        x.write(to: &s)
       }
-      s += "}"
+      s.write("}")
     }
   }
 
-  static func quote(_ v: String, into s: inout String) {
-    s += "\""
+  static func quote<Target: TextOutputStream>(_ v: String, into out: inout Target) {
+    var s = "\""
     for u in v.unicodeScalars {
       switch u {
       case "\"": s += "\\\""
@@ -114,6 +120,7 @@ public indirect enum ReportValue: Hashable, Sendable {
       }
     }
     s += "\""
+    out.write(s)
   }
 
   /// Text for a terminal table cell.
