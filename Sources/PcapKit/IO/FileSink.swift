@@ -52,7 +52,7 @@ public final class FileSink: ByteSink {
   deinit {
     if fd >= 0 {
       try? flush()
-      if ownsDescriptor { SystemIO.close(fd) }
+      if ownsDescriptor { _ = Syscalls.closeFile(fd) }
     }
   }
 
@@ -94,14 +94,14 @@ public final class FileSink: ByteSink {
   /// Forces written data to stable storage (`fsync(2)`), after flushing.
   public func synchronize() throws(CaptureError) {
     try flush()
-    if !SystemIO.fsync(fd) { throw CaptureError(.ioError, offset: nil, "fsync of \(path) failed") }
+    if Syscalls.syncFile(fd) != 0 { throw CaptureError(.ioError, offset: nil, "fsync of \(path) failed") }
   }
 
   /// Flushes and closes the descriptor (if owned). Further writes fail.
   public func close() throws(CaptureError) {
     guard fd >= 0 else { return }
     defer {
-      if ownsDescriptor { SystemIO.close(fd) }
+      if ownsDescriptor { _ = Syscalls.closeFile(fd) }
       fd = -1
     }
     try flush()

@@ -31,7 +31,7 @@ public final class FileSource: ByteSource {
     path = "fd \(fileDescriptor)"
   }
 
-  deinit { if ownsDescriptor { SystemIO.close(fd) } }
+  deinit { if ownsDescriptor { _ = Syscalls.closeFile(fd) } }
 
   /// Reads with `read(2)`, retrying on `EINTR`.
   public func read(into buffer: inout [UInt8], at index: Int, count: Int) throws(CaptureError) -> Int {

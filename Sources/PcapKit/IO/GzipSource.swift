@@ -1,13 +1,11 @@
-// zlib's z_stream keeps a pointer back to itself and pointers into our buffers, so this file holds the
-// `unsafe` needed to drive it: the stream lives in one allocation owned by the source, and buffer pointers are
-// handed to zlib only for the duration of one `inflate` call.
-internal import CZlib
+// Gzip decompression as a ByteSource: buffering and member handling in safe Swift; the zlib stream itself is a
+// ``ZlibStream`` (Internals/Zlib.swift).
 
 /// A ``ByteSource`` that inflates gzip (or zlib) data read from another source, member after member, with
 /// bounded memory (a 256 KiB input buffer plus zlib's 32 KiB window).
 ///
 /// ``CaptureReader`` wraps its source in one automatically when the input starts with the gzip magic `1F 8B`.
-@safe public final class GzipSource: ByteSource {
+public final class GzipSource: ByteSource {
   var inner: any ByteSource
   var input: [UInt8]
   var inStart = 0
@@ -15,7 +13,7 @@ internal import CZlib
   var innerAtEnd = false
   var streamEnded = false
   var finished = false
-  let stream: UnsafeMutablePointer<z_stream>
+  let stream: ZlibStream
   /// Compressed bytes consumed so far (for messages).
   public private(set) var compressedOffset = 0
 
@@ -27,18 +25,10 @@ internal import CZlib
     self.input = [UInt8](repeating: 0, count: max(256 << 10, prefix.count))
     input.replaceSubrange(0..<prefix.count, with: prefix)
     inEnd = prefix.count
-    unsafe stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-    unsafe stream.initialize(to: z_stream())
-    let rc = unsafe inflateInit2_(stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
-    if rc != Z_OK {
-      unsafe stream.deallocate()
-      throw CaptureError(.badCompressedData, offset: nil, "zlib initialisation failed (\(rc))")
+    stream = ZlibStream(.inflateGzipOrZlib)
+    if !stream.isReady {
+      throw CaptureError(.badCompressedData, offset: nil, "zlib initialisation failed (\(stream.initCode))")
     }
-  }
-
-  deinit {
-    unsafe _ = inflateEnd(stream)
-    unsafe stream.deallocate()
   }
 
   func refillInput() throws(CaptureError) {
@@ -65,39 +55,26 @@ internal import CZlib
           if innerAtEnd { finished = true; return 0 }
           continue
         }
-        unsafe _ = inflateReset(stream)
+        stream.reset()
         streamEnded = false
       }
-      let availIn = inEnd - inStart
-      var produced = 0
-      var consumed = 0
-      let rc: Int32 = unsafe input.withUnsafeMutableBytes { inRaw in
-        unsafe buffer.withUnsafeMutableBytes { outRaw in
-          unsafe stream.pointee.next_in = inRaw.baseAddress!.assumingMemoryBound(to: Bytef.self) + inStart
-          unsafe stream.pointee.avail_in = UInt32(availIn)
-          unsafe stream.pointee.next_out = outRaw.baseAddress!.assumingMemoryBound(to: Bytef.self) + index
-          unsafe stream.pointee.avail_out = UInt32(min(count, Int(UInt32.max)))
-          let rc = unsafe inflate(stream, Z_NO_FLUSH)
-          consumed = availIn - Int(unsafe stream.pointee.avail_in)
-          produced = min(count, Int(UInt32.max)) - Int(unsafe stream.pointee.avail_out)
-          unsafe stream.pointee.next_in = nil
-          unsafe stream.pointee.next_out = nil
-          return rc
-        }
-      }
+      let step = stream.step(
+        input: &input, from: inStart, count: inEnd - inStart, output: &buffer, at: index, count: count)
+      let consumed = step.consumed
+      let produced = step.produced
       inStart += consumed
       compressedOffset += consumed
-      switch rc {
-      case Z_STREAM_END:
+      switch step.status {
+      case .streamEnd:
         streamEnded = true
         if produced > 0 { return produced }
-      case Z_OK:
+      case .ok:
         if produced > 0 { return produced }
-      case Z_BUF_ERROR:
+      case .bufferError:
         if produced > 0 { return produced }
         if innerAtEnd && inStart == inEnd { finished = true; return 0 }  // stream cut short
-      default:
-        let text = unsafe stream.pointee.msg.map { unsafe String(cString: $0) } ?? "error \(rc)"
+      case .failed(let rc):
+        let text = stream.message ?? "error \(rc)"
         throw CaptureError(.badCompressedData, offset: nil,
                            "gzip data corrupt near compressed byte \(compressedOffset): \(text)")
       }

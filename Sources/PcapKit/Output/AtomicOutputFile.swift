@@ -54,7 +54,7 @@ public final class AtomicOutputFile {
     var lastError: Int32 = 0
     for _ in 0..<16 {
       let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-      let candidate = directory + "/." + name + ".tmp-\(OutputSystemCalls.processID())-" + suffix
+      let candidate = directory + "/." + name + ".tmp-\(Syscalls.processID())-" + suffix
       let created = OutputSystemCalls.createExclusive(candidate)
       if created.fd >= 0 {
         temporaryPath = candidate
@@ -66,7 +66,7 @@ public final class AtomicOutputFile {
     }
     throw CaptureError(
       .ioError, offset: nil,
-      "cannot create a temporary file in \(directory) for \(path): \(OutputSystemCalls.errorText(lastError))")
+      "cannot create a temporary file in \(directory) for \(path): \(Syscalls.errorText(lastError))")
   }
 
   deinit { discard() }
@@ -95,7 +95,7 @@ public final class AtomicOutputFile {
     }
     if let e = OutputSystemCalls.rename(temporaryPath, path) {
       discard()
-      throw CaptureError(.ioError, offset: nil, "cannot rename into \(path): \(OutputSystemCalls.errorText(e))")
+      throw CaptureError(.ioError, offset: nil, "cannot rename into \(path): \(Syscalls.errorText(e))")
     }
     self.temporaryPath = nil
     isCommitted = true
@@ -107,7 +107,7 @@ public final class AtomicOutputFile {
   public func discard() {
     guard let temporaryPath else { return }
     try? sink.close()
-    OutputSystemCalls.unlink(temporaryPath)
+    _ = Syscalls.removeFile(temporaryPath)
     self.temporaryPath = nil
   }
 

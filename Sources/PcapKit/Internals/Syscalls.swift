@@ -1,6 +1,6 @@
-// The only file of the archive engine that talks to the C library. Every call that passes a pointer is marked
-// `unsafe` here, so the rest of Archive/ is safe Swift: buffers are Swift arrays whose bounds are checked before
-// each call, descriptors are plain integers owned by `PosixFileSystem`.
+// The only file of PcapKit that talks to the C library (POSIX calls; zlib lives in Zlib.swift). Every call that
+// passes a pointer is marked `unsafe` here, so IO/, Output/ and Archive/ are safe Swift: buffers are Swift arrays
+// whose bounds are checked before each call, descriptors are plain integers owned by their callers.
 #if canImport(Glibc)
   internal import Glibc
 #elseif canImport(Musl)
@@ -17,7 +17,8 @@ struct RawStatus {
   var mode: UInt32
 }
 
-/// Thin wrappers over the system calls used by ``PosixFileSystem``; each returns -1 / nil and leaves `errno` set on failure.
+/// Thin wrappers over the system calls used by ``FileSource``, ``FileSink``, ``AtomicOutputFile`` and
+/// ``PosixFileSystem``; each returns -1 / nil and leaves `errno` set on failure.
 enum Syscalls {
   static var lastErrno: Int32 { errno }
 
@@ -29,6 +30,14 @@ enum Syscalls {
   static func lstatus(_ path: String) -> RawStatus? {
     var st = stat()
     guard unsafe lstat(path, &st) == 0 else { return nil }
+    return RawStatus(
+      device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode))
+  }
+
+  /// `stat(2)`: like ``lstatus(_:)`` but follows symbolic links.
+  static func status(_ path: String) -> RawStatus? {
+    var st = stat()
+    guard unsafe stat(path, &st) == 0 else { return nil }
     return RawStatus(
       device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode))
   }
@@ -48,8 +57,16 @@ enum Syscalls {
 
   /// Reads up to `buffer.count` bytes into the start of `buffer`, retrying on EINTR.
   static func readFile(_ fd: Int32, into buffer: inout [UInt8]) -> Int {
+    readFile(fd, into: &buffer, at: 0, count: buffer.count)
+  }
+
+  /// Reads up to `count` bytes into `buffer[index...]`, retrying on EINTR; -1 with errno set on failure.
+  static func readFile(_ fd: Int32, into buffer: inout [UInt8], at index: Int, count: Int) -> Int {
+    precondition(index >= 0 && count >= 0 && index + count <= buffer.count)
     while true {
-      let n = unsafe buffer.withUnsafeMutableBytes { raw in unsafe read(fd, raw.baseAddress, raw.count) }
+      let n = unsafe buffer.withUnsafeMutableBytes { raw in
+        unsafe read(fd, raw.baseAddress.map { unsafe $0 + index }, count)
+      }
       if n < 0 && errno == EINTR { continue }
       return n
     }
@@ -152,9 +169,15 @@ enum Syscalls {
     return unsafe String(validatingCString: cwd)
   }
 
+  /// The process id, to make temporary names unlikely to collide.
+  static func processID() -> Int32 { getpid() }
+
+  static let plainReadFlags = O_RDONLY
+  static let createTruncateFlags = O_WRONLY | O_CREAT | O_TRUNC
+  static let createNewFlags = O_WRONLY | O_CREAT | O_EXCL
   static let readOnlyFlags = O_RDONLY | O_NOFOLLOW
   static let directoryFlags = O_RDONLY | O_DIRECTORY
-  static let createExclusiveFlags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
+  static let createExclusiveFlags = createNewFlags | O_NOFOLLOW
   static let appendFlags = O_WRONLY | O_APPEND | O_NOFOLLOW
   static let readWriteFlags = O_RDWR | O_NOFOLLOW
   static let typeMask = UInt32(S_IFMT)
