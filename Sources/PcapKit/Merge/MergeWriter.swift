@@ -1,0 +1,221 @@
+/// Writes the records of a ``CaptureMerge`` as one pcapng section (one output interface per input interface) or
+/// as classic pcap.
+///
+/// pcapng: a Section Header Block is written first; each input Interface Description Block is copied (verbatim
+/// when its byte order is the output's, re-encoded otherwise) and given the next output interface ID — or, with
+/// `mergeIdenticalInterfaces`, the ID of an earlier identical one. An Enhanced Packet Block in the output's byte
+/// order whose input has no time offset is copied verbatim with only its interface ID rewritten, so timestamps,
+/// flags and comments are preserved exactly; other packets are re-encoded from their exact timestamp. Name
+/// resolution, decryption secrets and custom blocks are copied; interface statistics and unknown blocks are left
+/// out (their interface IDs or meaning would not survive the renumbering) and counted in ``skippedBlocks``.
+///
+/// Classic pcap holds one link type: the header is written at the first packet (nanosecond resolution when that
+/// packet's interface is finer than microseconds), records of the same flavour are copied verbatim, and a packet
+/// of another link type is a ``CaptureError/Code/incompatibleContent`` error.
+public final class MergeWriter {
+  /// The output format.
+  public enum Format: Hashable, Sendable {
+    /// pcapng (the default for merges).
+    case pcapng
+    /// Classic pcap.
+    case pcap
+  }
+
+  struct Signature: Hashable {
+    var linkType: UInt16
+    var snapLength: UInt32
+    var resolution: UInt8
+    var offset: Int64
+    var byteOrder: ByteOrder
+    var options: [UInt8]
+  }
+
+  /// The sink written to.
+  public let sink: FileSink
+  /// The output format.
+  public let format: Format
+  /// Whether identical interfaces share one output interface.
+  public let mergeIdenticalInterfaces: Bool
+  /// Blocks left out, by kind (e.g. `"interface statistics": 2`).
+  public private(set) var skippedBlocks: [String: Int] = [:]
+  /// Packets written.
+  public private(set) var packetsWritten = 0
+
+  var pcapng: PcapNGWriter<FileSink>
+  var pcap: PcapWriter<FileSink>?
+  var pcapLinkType: LinkType?
+  var firstLinkType: LinkType?
+  var started = false
+  /// Per input: section number → input interface ID → output interface ID.
+  var interfaceMaps: [[Int: [Int]]]
+  var signatures: [Signature: Int] = [:]
+  var timeShifted: [Bool]
+  var idBytes: [UInt8] = [0, 0, 0, 0]
+
+  /// Creates a writer.
+  /// - Parameters:
+  ///   - sink: where the bytes go (typically ``AtomicOutputFile/sink``).
+  ///   - format: pcapng or classic pcap.
+  ///   - inputs: the merge's inputs (their time offsets decide which packets can be copied verbatim).
+  ///   - mergeIdenticalInterfaces: share one output interface among identical input interfaces.
+  public init(sink: FileSink, format: Format = .pcapng, inputs: [MergeInput], mergeIdenticalInterfaces: Bool = false) {
+    self.sink = sink
+    self.format = format
+    self.mergeIdenticalInterfaces = mergeIdenticalInterfaces
+    self.pcapng = PcapNGWriter(sink: sink)
+    self.interfaceMaps = Array(repeating: [:], count: inputs.count)
+    self.timeShifted = inputs.map { $0.timeOffsetNanoseconds != 0 }
+  }
+
+  /// Interfaces written to the pcapng output.
+  public var interfacesWritten: Int { pcapng.interfaces.count }
+
+  /// Writes one merged record.
+  /// - Throws: ``CaptureError/Code/ioError`` from the sink; ``CaptureError/Code/incompatibleContent`` for a second
+  ///   link type in pcap output; ``CaptureError/Code/invalidArgument`` for a packet whose interface was never
+  ///   described or a timestamp the output cannot represent.
+  public func write(_ merged: MergedRecord) throws(CaptureError) {
+    switch format {
+    case .pcapng: try writePcapNG(merged)
+    case .pcap: try writePcap(merged)
+    }
+  }
+
+  /// Finishes the output: an empty merge still gets a valid header. Flushes the sink.
+  public func finish() throws(CaptureError) {
+    switch format {
+    case .pcapng:
+      if !started {
+        started = true
+        try pcapng.writeSectionHeader()
+      }
+    case .pcap:
+      if pcap == nil {
+        var w = PcapWriter(sink: sink)
+        try w.writeHeader(linkType: firstLinkType ?? .ethernet)
+        pcap = w
+      }
+    }
+    try sink.flush()
+  }
+
+  func skip(_ what: String) { skippedBlocks[what, default: 0] += 1 }
+
+  // MARK: pcapng
+
+  func writePcapNG(_ merged: MergedRecord) throws(CaptureError) {
+    if !started {
+      started = true
+      try pcapng.writeSectionHeader()
+    }
+    switch merged.record {
+    case .section:
+      return
+    case .interface(let idb):
+      let outputID: Int
+      let signature = mergeIdenticalInterfaces ? Signature(idb) : nil
+      if let signature, let existing = signatures[signature] {
+        outputID = existing
+      } else {
+        try pcapng.write(merged.record)
+        outputID = pcapng.interfaces.count - 1
+        if let signature { signatures[signature] = outputID }
+      }
+      var table = interfaceMaps[merged.input][merged.section] ?? []
+      while table.count <= idb.id { table.append(-1) }
+      table[idb.id] = outputID
+      interfaceMaps[merged.input][merged.section] = table
+    case .packet(let p):
+      guard let table = interfaceMaps[merged.input][merged.section], p.interfaceID < table.count,
+        table[p.interfaceID] >= 0
+      else {
+        throw CaptureError(.invalidArgument, offset: p.fileOffset, "packet of an interface that was never described")
+      }
+      let outputID = table[p.interfaceID]
+      packetsWritten += 1
+      if p.blockType == .enhancedPacket && p.byteOrder == pcapng.byteOrder && !timeShifted[merged.input] {
+        let raw = p.rawRecord
+        if outputID == p.interfaceID {
+          try sink.write(raw)
+        } else {
+          let id = UInt32(outputID)
+          if pcapng.byteOrder == .little {
+            idBytes[0] = UInt8(truncatingIfNeeded: id); idBytes[1] = UInt8(truncatingIfNeeded: id >> 8)
+            idBytes[2] = UInt8(truncatingIfNeeded: id >> 16); idBytes[3] = UInt8(truncatingIfNeeded: id >> 24)
+          } else {
+            idBytes[3] = UInt8(truncatingIfNeeded: id); idBytes[2] = UInt8(truncatingIfNeeded: id >> 8)
+            idBytes[1] = UInt8(truncatingIfNeeded: id >> 16); idBytes[0] = UInt8(truncatingIfNeeded: id >> 24)
+          }
+          try sink.write(raw[raw.startIndex..<(raw.startIndex + 8)])
+          try sink.write(idBytes[...])
+          try sink.write(raw[(raw.startIndex + 12)...])
+        }
+        return
+      }
+      var options: [PcapNGOption] = []
+      if p.blockType == .enhancedPacket || p.blockType == .packet {
+        for o in p.options {
+          if p.byteOrder == pcapng.byteOrder || o.code == .comment { options.append(o) } else { skip("byte-swapped packet options") }
+        }
+      }
+      try pcapng.writeEnhancedPacket(
+        interfaceID: outputID, timestamp: merged.timestamp ?? p.timestamp, data: p.data,
+        originalLength: p.originalLength, options: options)
+    case .nameResolution, .decryptionSecrets, .custom:
+      try pcapng.write(merged.record)
+    case .statistics:
+      skip("interface statistics")
+    case .other:
+      skip("unknown blocks")
+    }
+  }
+
+  // MARK: pcap
+
+  func writePcap(_ merged: MergedRecord) throws(CaptureError) {
+    switch merged.record {
+    case .interface(let idb):
+      if firstLinkType == nil { firstLinkType = idb.linkType }
+    case .packet(let p):
+      if pcap == nil {
+        let nanosecond = p.timestamp.resolution.unitsPerSecond > 1_000_000
+        var w = PcapWriter(sink: sink, nanosecond: nanosecond)
+        try w.writeHeader(linkType: p.linkType)
+        pcap = w
+        pcapLinkType = p.linkType
+      }
+      guard p.linkType == pcapLinkType else {
+        throw CaptureError(
+          .incompatibleContent, offset: p.fileOffset,
+          "input \(merged.input + 1) has link type \(p.linkType) but the pcap output is \(pcapLinkType!): classic pcap holds one link type (write pcapng instead)")
+      }
+      packetsWritten += 1
+      let ns = pcap!.nanosecond
+      if p.blockType == .pcapRecord && !timeShifted[merged.input] && p.byteOrder == pcap!.byteOrder
+        && p.rawRecord.count == 16 + p.data.count
+        && p.timestamp.resolution == (ns ? TimestampResolution.nanoseconds : .microseconds)
+      {
+        try sink.write(p.rawRecord)
+        return
+      }
+      try pcap!.writePacket(timestamp: merged.timestamp ?? p.timestamp, data: p.data, originalLength: p.originalLength)
+    case .section, .statistics, .nameResolution, .decryptionSecrets, .custom, .other:
+      if case .section = merged.record { return }
+      skip("pcapng blocks (pcap output)")
+    }
+  }
+}
+
+extension MergeWriter.Signature {
+  init(_ idb: InterfaceDescription) {
+    linkType = idb.linkType.rawValue
+    snapLength = idb.snapLength
+    resolution = idb.timestampResolution.rawValue
+    offset = idb.timestampOffset
+    byteOrder = idb.raw.byteOrder
+    options = idb.isSynthesized ? [] : Array(idb.options.bytes)
+  }
+}
+
+@available(*, unavailable)
+extension MergeWriter: Sendable {}

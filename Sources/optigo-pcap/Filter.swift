@@ -1,0 +1,150 @@
+import ArgumentParser
+import PcapKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Output format choice shared by `filter` and `merge` (`-F pcap|pcapng`).
+enum CaptureOutputFormat: String, ExpressibleByArgument, CaseIterable {
+  case pcap
+  case pcapng
+}
+
+extension TransportSelection: ExpressibleByArgument {
+  public init?(argument: String) { self.init(argument) }
+  public static var allValueStrings: [String] { ["udp", "tcp", "any"] }
+}
+
+/// Small helpers shared by the `filter` and `merge` subcommands.
+enum CaptureCommandSupport {
+  /// Writes one line to standard error.
+  static func printError(_ line: String) {
+    var bytes = Array(line.utf8)
+    bytes.append(10)
+    var done = 0
+    while done < bytes.count {
+      let n = bytes[done...].withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+      if n <= 0 { return }
+      done += n
+    }
+  }
+
+  /// Opens a capture for reading, mapping failures to exit status 66.
+  static func openReader(_ path: String, command: String, options: ReaderOptions = .init()) throws -> CaptureReader {
+    do {
+      return try CaptureReader(path: path, options: options)
+    } catch {
+      printError("optigo-pcap \(command): \(path == "-" ? "standard input" : path): \(error)")
+      throw ExitStatus.unreadableInput
+    }
+  }
+
+  /// Creates the atomic output, mapping failures to exit status 64 (output is an input) or 73.
+  static func openOutput(_ path: String, inputs: [String], command: String) throws -> AtomicOutputFile {
+    do {
+      return try AtomicOutputFile(path: path, inputs: inputs)
+    } catch {
+      printError("optigo-pcap \(command): \(error)")
+      throw error.code == .outputIsInput ? ExitStatus.usage : ExitStatus.outputFailure
+    }
+  }
+}
+
+/// `optigo-pcap filter`: keep BACnet/IP (and other selected ports) from a capture, losslessly.
+struct Filter: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Keep the packets on BACnet/IP ports (UDP 47808-47823 by default) and write them to a new capture.",
+    discussion: """
+      Packets whose UDP (or TCP, with --proto) source or destination port is in the set are kept, also behind \
+      VLAN tags, in IPv6 and in Linux cooked / raw IP / loopback captures; later IPv4/IPv6 fragments of a kept \
+      datagram are kept too. Section headers, interfaces, name resolution and statistics blocks are kept; packet \
+      bytes, timestamps and comments are copied exactly. The output appears only when complete (temporary file \
+      renamed into place). A one-line account goes to standard error.
+      """
+  )
+
+  @Argument(help: "Input capture (pcap, pcapng, optionally gzip-compressed); - reads standard input.")
+  var input: String?
+
+  @Option(name: .customShort("r"), help: "Input capture (alternative to the positional argument).")
+  var readFile: String?
+
+  @Option(name: [.customShort("w"), .customLong("write")], help: "Output file; - writes standard output.")
+  var output: String
+
+  @Option(help: "Ports to keep instead of the default 47808-47823, e.g. 47808-47823,1234.")
+  var ports: String?
+
+  @Option(name: .customLong("add-ports"), help: "Ports to add to the set (repeatable), e.g. 4000-4010.")
+  var addPorts: [String] = []
+
+  @Option(name: .customLong("proto"), help: "Transport to match: udp, tcp or any.")
+  var transport: TransportSelection = .udp
+
+  @Flag(name: .customLong("keep-non-ip"), help: "Also keep frames without IP (ARP, BACnet/Ethernet LLC, MS/TP).")
+  var keepNonIP = false
+
+  @Option(name: .customShort("F"), help: "Output format: pcap or pcapng (default: the input's format).")
+  var format: CaptureOutputFormat?
+
+  @Option(name: .customLong("fragment-window"), help: "Packets held back waiting for a first IP fragment.")
+  var fragmentWindow = 1024
+
+  /// The input path from either spelling.
+  var inputPath: String { readFile ?? input ?? "-" }
+
+  /// The port set from `--ports` and `--add-ports`.
+  func portSet() throws(CaptureError) -> PortSet {
+    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
+    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
+    return set
+  }
+
+  func validate() throws {
+    if input != nil && readFile != nil { throw ValidationError("give the input either as an argument or with -r, not both") }
+    if fragmentWindow < 1 { throw ValidationError("--fragment-window must be at least 1") }
+    do { _ = try portSet() } catch { throw ValidationError(error.message) }
+  }
+
+  func run() throws {
+    let predicate = PortFilter(ports: try portSet(), transport: transport, keepNonIP: keepNonIP)
+    var reader = try CaptureCommandSupport.openReader(inputPath, command: "filter")
+    let out = try CaptureCommandSupport.openOutput(output, inputs: [inputPath], command: "filter")
+    let mode: RecordWriter.Mode
+    switch (format, reader.format) {
+    case (nil, _): mode = .verbatim
+    case (.pcap?, .pcap): mode = .verbatim
+    case (.pcapng?, .pcapng): mode = .verbatim
+    case (.pcap?, _): mode = .pcap
+    case (.pcapng?, _): mode = .pcapng
+    }
+    let writer = RecordWriter(sink: out.sink, mode: mode)
+    var filter = CaptureFilter(predicate: predicate, fragmentWindow: fragmentWindow)
+    var readError: CaptureError?
+    do {
+      try filter.run(reader: &reader, to: writer)
+    } catch {
+      if writer.failure != nil {
+        out.discard()
+        CaptureCommandSupport.printError("optigo-pcap filter: \(error)")
+        throw ExitStatus.outputFailure
+      }
+      readError = error
+    }
+    for warning in writer.warnings { CaptureCommandSupport.printError("optigo-pcap filter: warning: \(warning)") }
+    CaptureCommandSupport.printError("optigo-pcap filter: \(filter.account)")
+    if let readError {
+      out.discard()
+      CaptureCommandSupport.printError(
+        "optigo-pcap filter: \(inputPath == "-" ? "standard input" : inputPath): \(readError); output not written")
+      throw ExitStatus.damagedInput
+    }
+    do {
+      try out.commit()
+    } catch {
+      CaptureCommandSupport.printError("optigo-pcap filter: \(error)")
+      throw ExitStatus.outputFailure
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import ArgumentParser
+import PcapKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `optigo-pcap merge`: merge captures into one timeline (or concatenate them).
+struct Merge: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Merge captures chronologically (or concatenate them) into one capture.",
+    discussion: """
+      Packets are ordered by their exact timestamps; equal timestamps keep the order of the inputs. Inputs may \
+      mix pcap and pcapng and link types; the output is pcapng with one interface per input interface (-F pcap \
+      when every packet has the same link type). Each input is read once, streaming; inputs are opened only when \
+      the merged timeline reaches them. The output appears only when complete.
+      """
+  )
+
+  @Argument(help: "Input captures (pcap, pcapng, optionally gzip-compressed); - reads standard input.")
+  var inputs: [String]
+
+  @Option(name: [.customShort("w"), .customLong("write")], help: "Output file; - writes standard output.")
+  var output: String
+
+  @Flag(name: [.customShort("a"), .customLong("append")], help: "Concatenate the inputs in the order given.")
+  var concatenate = false
+
+  @Option(name: .customLong("time-offset"), help: ArgumentHelp(
+    "Shift one input's timestamps by SECONDS (repeatable), e.g. --time-offset b.pcap=-2.5.", valueName: "IN=SECONDS"))
+  var timeOffsets: [String] = []
+
+  @Flag(name: .customLong("merge-identical-interfaces"), help: "Give identical input interfaces one output interface.")
+  var mergeIdenticalInterfaces = false
+
+  @Option(name: .customLong("reorder-window"), help: "Packets read ahead per input to repair inputs that are out of time order.")
+  var reorderWindow = 0
+
+  @Option(name: .customShort("F"), help: "Output format: pcapng (default) or pcap.")
+  var format: CaptureOutputFormat = .pcapng
+
+  /// The inputs with their time offsets.
+  func mergeInputs() throws -> [MergeInput] {
+    var result = inputs.map { MergeInput(path: $0) }
+    for spec in timeOffsets {
+      guard let eq = spec.lastIndex(of: "=") else {
+        throw ValidationError("--time-offset \(spec): expected IN=SECONDS")
+      }
+      let path = String(spec[..<eq]), secondsText = String(spec[spec.index(after: eq)...])
+      guard let nanoseconds = MergeInput.parseSeconds(secondsText) else {
+        throw ValidationError("--time-offset \(spec): \"\(secondsText)\" is not a number of seconds (e.g. -2.5)")
+      }
+      let matches = result.indices.filter { result[$0].path == path }
+      guard !matches.isEmpty else { throw ValidationError("--time-offset \(spec): \(path) is not one of the inputs") }
+      for i in matches { result[i].timeOffsetNanoseconds = nanoseconds }
+    }
+    return result
+  }
+
+  func validate() throws {
+    if inputs.isEmpty { throw ValidationError("give at least one input capture") }
+    if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
+    if reorderWindow < 0 { throw ValidationError("--reorder-window must be 0 or more") }
+    _ = try mergeInputs()
+  }
+
+  func run() throws {
+    raiseDescriptorLimit()
+    let mergeInputs = try mergeInputs()
+    var options = MergeOptions()
+    options.concatenate = concatenate
+    options.mergeIdenticalInterfaces = mergeIdenticalInterfaces
+    options.reorderWindow = reorderWindow
+    let out = try CaptureCommandSupport.openOutput(output, inputs: inputs, command: "merge")
+    let merge = CaptureMerge(inputs: mergeInputs, options: options)
+    let writer = MergeWriter(
+      sink: out.sink, format: format == .pcap ? .pcap : .pcapng, inputs: mergeInputs,
+      mergeIdenticalInterfaces: mergeIdenticalInterfaces)
+    var inputFailed = false
+    do throws(CaptureError) {
+      while true {
+        let record: MergedRecord?
+        do {
+          record = try merge.next()
+        } catch {
+          inputFailed = true
+          throw error
+        }
+        guard let record else { break }
+        try writer.write(record)
+      }
+      try writer.finish()
+    } catch {
+      out.discard()
+      CaptureCommandSupport.printError("optigo-pcap merge: \(error); output not written")
+      if !inputFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }
+      let unreadable: [CaptureError.Code] = [.ioError, .badMagic, .unsupportedVersion, .missingSectionHeader]
+      throw unreadable.contains(error.code) && (error.offset ?? 0) < 32 ? ExitStatus.unreadableInput : ExitStatus.damagedInput
+    }
+    let report = merge.report
+    for i in mergeInputs.indices where report.disorderedPackets[i] > 0 {
+      let late = report.latePackets[i]
+      CaptureCommandSupport.printError(
+        "optigo-pcap merge: warning: \(mergeInputs[i].path) is not in time order (\(report.disorderedPackets[i]) packets earlier than their predecessor); "
+          + (late > 0 ? "\(late) written out of order (raise --reorder-window)" : "repaired by the reorder window"))
+    }
+    for (what, count) in writer.skippedBlocks.sorted(by: { $0.key < $1.key }) {
+      CaptureCommandSupport.printError("optigo-pcap merge: note: left out \(count) \(what)")
+    }
+    do {
+      try out.commit()
+    } catch {
+      CaptureCommandSupport.printError("optigo-pcap merge: \(error)")
+      throw ExitStatus.outputFailure
+    }
+  }
+
+  /// Lets the merge keep many inputs open: the soft descriptor limit is raised to the hard one.
+  func raiseDescriptorLimit() {
+    var limit = rlimit()
+    if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+      limit.rlim_cur = limit.rlim_max
+      _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+    }
+  }
+}

@@ -1,0 +1,115 @@
+import Testing
+@testable import PcapKit
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite struct AtomicOutputFileTests {
+  /// A fresh directory under /tmp for one test.
+  func scratch() -> String {
+    let dir = "/tmp/optigo-atomic-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    mkdir(dir, 0o755)
+    return dir
+  }
+
+  func contents(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var buf = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }
+      if n <= 0 { break }
+      out += buf[0..<n]
+    }
+    return out
+  }
+
+  func write(_ path: String, _ bytes: [UInt8]) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, bytes.count) }
+    close(fd)
+  }
+
+  func entries(_ dir: String) -> [String] {
+    guard let d = opendir(dir) else { return [] }
+    defer { closedir(d) }
+    var names: [String] = []
+    while let e = readdir(d) {
+      let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names.sorted()
+  }
+
+  @Test("commit renames the temporary file over the target; nothing else is left behind")
+  func commit() throws {
+    let dir = scratch()
+    write(dir + "/out.pcap", [9, 9])
+    let out = try AtomicOutputFile(path: dir + "/out.pcap")
+    let temp = try #require(out.temporaryPath)
+    #expect(temp.hasPrefix(dir + "/.out.pcap.tmp-"))
+    try out.sink.write([1, 2, 3][...])
+    #expect(contents(dir + "/out.pcap") == [9, 9])  // target untouched until commit
+    try out.commit()
+    #expect(contents(dir + "/out.pcap") == [1, 2, 3])
+    #expect(entries(dir) == ["out.pcap"])
+    #expect(out.isCommitted && out.temporaryPath == nil)
+  }
+
+  @Test("dropping or discarding without commit removes the temporary file and leaves the target untouched")
+  func discard() throws {
+    let dir = scratch()
+    write(dir + "/out.pcap", [9, 9])
+    do {
+      let out = try AtomicOutputFile(path: dir + "/out.pcap")
+      try out.sink.write([UInt8](repeating: 1, count: 100_000)[...])
+      try out.sink.flush()
+      #expect(entries(dir).count == 2)
+    }
+    #expect(entries(dir) == ["out.pcap"])
+    #expect(contents(dir + "/out.pcap") == [9, 9])
+    let second = try AtomicOutputFile(path: dir + "/new.pcap")
+    second.discard()
+    #expect(entries(dir) == ["out.pcap"])
+    #expect(throws: CaptureError.self) { try second.commit() }
+  }
+
+  @Test("an output that is an input is refused: same path, another spelling, a hard link, a symbolic link")
+  func refusesInput() throws {
+    let dir = scratch()
+    write(dir + "/in.pcap", [1])
+    link(dir + "/in.pcap", dir + "/hard.pcap")
+    symlink(dir + "/in.pcap", dir + "/soft.pcap")
+    for output in [dir + "/in.pcap", dir + "/./in.pcap", dir + "//in.pcap", dir + "/hard.pcap", dir + "/soft.pcap"] {
+      let e = #expect(throws: CaptureError.self) { try AtomicOutputFile(path: output, inputs: ["-", dir + "/in.pcap"]) }
+      #expect(e?.code == .outputIsInput)
+    }
+    #expect(contents(dir + "/in.pcap") == [1])
+    #expect(entries(dir) == ["hard.pcap", "in.pcap", "soft.pcap"])
+    // A different file with the same content is fine.
+    write(dir + "/copy.pcap", [1])
+    let ok = try AtomicOutputFile(path: dir + "/copy.pcap", inputs: [dir + "/in.pcap"])
+    ok.discard()
+    #expect(AtomicOutputFile.sameFile(dir + "/in.pcap", dir + "/hard.pcap"))
+    #expect(!AtomicOutputFile.sameFile(dir + "/in.pcap", dir + "/copy.pcap"))
+  }
+
+  @Test("a directory target, or a missing directory, is an I/O error")
+  func badTargets() {
+    let dir = scratch()
+    let e1 = #expect(throws: CaptureError.self) { try AtomicOutputFile(path: dir) }
+    #expect(e1?.code == .ioError)
+    let e2 = #expect(throws: CaptureError.self) { try AtomicOutputFile(path: dir + "/missing/out.pcap") }
+    #expect(e2?.code == .ioError)
+    #expect(entries(dir).isEmpty)
+  }
+
+  @Test("path splitting")
+  func split() {
+    #expect(AtomicOutputFile.split("a.pcap") == (".", "a.pcap"))
+    #expect(AtomicOutputFile.split("/a.pcap") == ("/", "a.pcap"))
+    #expect(AtomicOutputFile.split("x/y/a.pcap") == ("x/y", "a.pcap"))
+  }
+}
