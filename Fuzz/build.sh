@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds one libFuzzer target: Fuzz/build.sh TARGET  (TARGET = a file name under Fuzz/Targets without .swift)
+#
+# The library modules the target needs are compiled from their sources with coverage instrumentation
+# (-sanitize=fuzzer) and AddressSanitizer, so the fuzzer sees the parser code itself. Output:
+# Fuzz/.build/<sanitizers>/<TARGET>  (ignored by git). Set FUZZ_SANITIZERS=fuzzer to build without ASan (faster, fewer checks).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+target="${1:?usage: Fuzz/build.sh TARGET (one of: $(ls "$here/Targets" | sed 's/\.swift$//' | tr '\n' ' '))}"
+src="$here/Targets/$target.swift"
+[ -f "$src" ] || { echo "no such target: $src" >&2; exit 64; }
+san="${FUZZ_SANITIZERS:-fuzzer,address}"
+out="$here/.build/$san"
+mkdir -p "$out/modules"
+common=(-sanitize="$san" -O -g -package-name optigo_pcap -parse-as-library -strict-memory-safety
+        -enable-upcoming-feature InternalImportsByDefault -I "$out/modules" -I "$root/Sources/CZlib")
+
+# Modules a target needs, from its `import` lines (plus their own dependencies).
+needs=$(grep -Eo '^(@testable )?import (WireBytes|PcapKit|BACnetDecode|BACnetAnalysis)' "$src" | awk '{print $NF}' | sort -u)
+mods=(WireBytes)
+case " $needs " in *PcapKit*|*BACnetAnalysis*) mods+=(PcapKit) ;; esac
+case " $needs " in *BACnetDecode*|*BACnetAnalysis*) mods+=(BACnetDecode) ;; esac
+case " $needs " in *BACnetAnalysis*) mods+=(BACnetAnalysis) ;; esac
+
+objs=()
+for m in "${mods[@]}"; do
+  files=$(find "$root/Sources/$m" -name '*.swift' | sort)
+  obj="$out/$m.o"
+  # Rebuild a module only when one of its sources is newer than its object.
+  if [ ! -f "$obj" ] || [ -n "$(find "$root/Sources/$m" -name '*.swift' -newer "$obj")" ]; then
+    echo "compiling $m" >&2
+    # shellcheck disable=SC2086
+    swiftc "${common[@]}" -module-name "$m" -emit-module -emit-module-path "$out/modules/$m.swiftmodule" \
+      -wmo -c $files -o "$obj" 2> >(grep -v "Cannot export local symbol" >&2)
+  fi
+  objs+=("$obj")
+done
+echo "linking $target" >&2
+swiftc "${common[@]}" -module-name "Fuzz_$target" "$src" "${objs[@]}" -lz -o "$out/$target" \
+  2> >(grep -v "Cannot export local symbol" >&2)
+echo "$out/$target"

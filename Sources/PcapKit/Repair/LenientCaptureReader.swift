@@ -1,0 +1,294 @@
+/// Reads a damaged capture as far as it can be trusted: where a strict ``CaptureReader`` would stop at the first
+/// error, this reader records the damage as a ``DamagedRegion`` and resynchronises on the next plausible record.
+///
+/// ```swift
+/// var reader = try LenientCaptureReader(path: "cut-by-power-loss.pcapng")
+/// while let record = try reader.next() { … }           // every intact record, in file order
+/// for region in reader.damage { print(region) }        // "skipped 212 bytes at 4096: trailer-mismatch …"
+/// ```
+///
+/// **What counts as plausible.**
+/// * pcapng: a known block type whose 4-aligned total length lies between the type's minimum and the caps and
+///   whose trailing length agrees; a packet or statistics block must name an interface that exists, a section
+///   header must carry a valid byte-order magic and major version 1. A block whose framing is intact but whose
+///   content is bad (an option overrun, an unknown interface) is skipped exactly; otherwise the reader scans
+///   forward in 4-byte steps.
+/// * pcap: records are not aligned, so the scan moves byte by byte and accepts a header whose fraction is below
+///   one second, whose captured length fits the snapshot length (or the largest seen) and does not exceed the
+///   original length, whose timestamp is within ``resyncWindowSeconds`` of the last good record, and which is
+///   followed by a header that fits it too (or by the end of the input). Records read in sequence are checked the
+///   same way against their neighbours, so a zeroed region or a corrupted length that still parses is caught
+///   (``CaptureError/Code/implausibleRecord``) instead of being handed out as garbage packets.
+/// * A pcap file header with an impossible version or reserved link-type bits, and a pcapng section header with an
+///   unsupported version, are patched in the buffer (``DamagedRegion/Action/patched``) and read on.
+///
+/// **Bounds.** Memory stays within about twice ``ReaderOptions/maxBlockSize`` plus ``ReaderOptions/chunkSize``;
+/// the work is linear in the input: each candidate position costs a constant number of field reads
+/// (``scanSteps`` counts them), and every recovery moves the read position forward.
+///
+/// Only I/O failures are thrown; a gzip stream whose compressed data is corrupt ends the reading with a final
+/// region. Not `Sendable`; records are views into the reader's buffer, valid until the next call.
+public struct LenientCaptureReader {
+  var reader: CaptureReader
+  var lastSeconds: Int64?
+  var maxCapturedSeen = 0
+  var patchedOffsets: Set<Int> = []
+
+  /// A resynchronisation candidate's timestamp must lie within this many seconds of the last good record's.
+  public static let resyncWindowSeconds: Int64 = 86_400
+  /// A record read in sequence whose timestamp jumps further than this from its predecessor's is implausible.
+  public static let sequenceWindowSeconds: Int64 = 30 * 86_400
+
+  /// Damage found so far, in file order (at most ``maxRecordedRegions``; ``damageCount`` counts all).
+  public private(set) var damage: [DamagedRegion] = []
+  /// How many damaged regions were found, including those not kept in ``damage``.
+  public private(set) var damageCount = 0
+  /// Total bytes skipped (patched bytes are not counted).
+  public private(set) var skippedBytes = 0
+  /// Candidate positions examined while resynchronising: a work counter (it never exceeds the input size).
+  public private(set) var scanSteps = 0
+  /// Most regions kept in ``damage``.
+  public var maxRecordedRegions = 10_000
+
+  /// Opens a capture file (`"-"` is standard input).
+  /// - Throws: what ``CaptureReader/init(path:options:)`` throws: the input cannot be opened, or its first bytes
+  ///   are not a capture (nothing can be salvaged without knowing the format).
+  public init(path: String, options: ReaderOptions = .init()) throws(CaptureError) {
+    reader = try CaptureReader(path: path, options: options)
+  }
+
+  /// Reads a capture from any byte source.
+  public init(source: some ByteSource, options: ReaderOptions = .init()) throws(CaptureError) {
+    reader = try CaptureReader(source: source, options: options)
+  }
+
+  /// Reads a capture held in memory.
+  public init(bytes: [UInt8], options: ReaderOptions = .init()) throws(CaptureError) {
+    reader = try CaptureReader(bytes: bytes, options: options)
+  }
+
+  /// The capture format, detected from the first bytes.
+  public var format: CaptureFormat { reader.format }
+  /// True when the input was gzip-compressed.
+  public var isCompressed: Bool { reader.isCompressed }
+  /// The current section's header.
+  public var section: SectionHeader? { reader.section }
+  /// The current section's interfaces.
+  public var interfaces: [InterfaceDescription] { reader.interfaces }
+  /// Absolute offset of the next record.
+  public var offset: Int { reader.offset }
+  /// True once the end of the input was reached.
+  public var isFinished: Bool { reader.isFinished }
+  /// Non-fatal diagnostics of the underlying reader.
+  public var warnings: [CaptureError] { reader.warnings }
+
+  /// The next intact record in file order, or nil at the end of the input.
+  /// - Throws: only I/O failures (``CaptureError/Code/ioError``); damage is recorded in ``damage``.
+  public mutating func next() throws(CaptureError) -> CaptureRecord? {
+    while !reader.isFinished {
+      let at = reader.offset
+      if reader.phase == .pcapRecords, let problem = try pcapSequenceProblem() {
+        try scan(from: at, step: 1, reason: problem)
+        continue
+      }
+      do {
+        guard let r = try reader.next() else { return nil }
+        if case .packet(let p) = r, p.blockType == .pcapRecord {
+          lastSeconds = Int64(p.rawRecord.count >= 4 ? reader.u32(p.rawRecord.startIndex, reader.order) : 0)
+          maxCapturedSeen = max(maxCapturedSeen, p.capturedLength)
+        }
+        return r
+      } catch {
+        try recover(at: at, error)
+      }
+    }
+    return nil
+  }
+
+  /// The next intact packet, skipping other records (whose effects still apply).
+  /// - Throws: as ``next()``.
+  public mutating func nextPacket() throws(CaptureError) -> Packet? {
+    while let r = try next() {
+      if case .packet(let p) = r { return p }
+    }
+    return nil
+  }
+
+  // MARK: Recovery
+
+  mutating func note(_ region: DamagedRegion) {
+    damageCount += 1
+    if region.action == .skipped { skippedBytes += region.length }
+    if damage.count < maxRecordedRegions { damage.append(region) }
+  }
+
+  mutating func recover(at: Int, _ error: CaptureError) throws(CaptureError) {
+    switch error.code {
+    case .ioError:
+      throw error
+    case .badCompressedData:
+      note(DamagedRegion(offset: at, length: max(0, reader.base + reader.end - at), reason: error))
+      reader.isFinished = true
+      return
+    default:
+      break
+    }
+    if try patch(at: at, error) { return }
+    switch reader.phase {
+    case .pcapHeader, .pcapInterface:
+      try skipRest(from: at, reason: error)
+    case .pcapRecords:
+      try scan(from: at, step: 1, reason: error)
+    case .pcapng:
+      if error.code != .truncated, let len = try reader.intactBlockLength() {
+        note(DamagedRegion(offset: at, length: len, reason: error))
+        _ = try reader.discard(upTo: at + len)
+        reader.isFinished = false
+        return
+      }
+      if try reader.scanEnsure(12), reader.isSectionHeaderMagic(at: reader.start),
+         let bo = reader.sectionByteOrder(at: reader.start + 8) {
+        reader.order = bo  // a damaged section header still tells the byte order of what follows
+      }
+      try scan(from: at, step: 4, reason: error)
+    }
+  }
+
+  /// Rewrites an impossible version (or reserved link-type bits) in a file or section header, once per offset.
+  mutating func patch(at: Int, _ error: CaptureError) throws(CaptureError) -> Bool {
+    guard let fieldOffset = error.offset, !patchedOffsets.contains(fieldOffset), patchedOffsets.count < 1024 else {
+      return false
+    }
+    let s = reader.start
+    switch (reader.phase, error.code) {
+    case (.pcapHeader, .unsupportedVersion):
+      guard try reader.ensure(24), case .pcap(_, let o, _) = reader.format else { return false }
+      put16(2, at: s + 4, o)
+      put16(4, at: s + 6, o)
+      patchedOffsets.insert(fieldOffset)
+      note(DamagedRegion(offset: at + 4, length: 4, reason: error, action: .patched))
+    case (.pcapHeader, .reservedLinkTypeBits):
+      guard try reader.ensure(24), case .pcap(_, let o, _) = reader.format else { return false }
+      let word = reader.u32(s + 20, o) & ~0x0BFF_0000
+      put16(UInt16(word >> 16), at: s + 20 + (o == .little ? 2 : 0), o)
+      patchedOffsets.insert(fieldOffset)
+      note(DamagedRegion(offset: at + 20, length: 4, reason: error, action: .patched))
+    case (.pcapng, .unsupportedVersion):
+      guard try reader.ensure(16), reader.isSectionHeaderMagic(at: s),
+            let o = reader.sectionByteOrder(at: s + 8) else { return false }
+      put16(1, at: s + 12, o)
+      put16(0, at: s + 14, o)
+      patchedOffsets.insert(fieldOffset)
+      note(DamagedRegion(offset: at + 12, length: 4, reason: error, action: .patched))
+    default:
+      return false
+    }
+    reader.isFinished = false
+    return true
+  }
+
+  mutating func put16(_ v: UInt16, at i: Int, _ o: ByteOrder) {
+    let hi = UInt8(v >> 8), lo = UInt8(v & 0xFF)
+    reader.buf[i] = o == .little ? lo : hi
+    reader.buf[i + 1] = o == .little ? hi : lo
+  }
+
+  /// Everything from `from` to the end of the input is damage.
+  mutating func skipRest(from: Int, reason: CaptureError) throws(CaptureError) {
+    let endOffset = try reader.discardRest()
+    if endOffset > from { note(DamagedRegion(offset: from, length: endOffset - from, reason: reason)) }
+    reader.isFinished = true
+  }
+
+  /// Looks for the next plausible record after the damage at `from`, in steps of `step` bytes.
+  mutating func scan(from: Int, step: Int, reason: CaptureError) throws(CaptureError) {
+    var p = from + step
+    while true {
+      guard try reader.discard(upTo: p) else { return try skipRest(from: from, reason: reason) }
+      scanSteps += 1
+      let verdict = reader.phase == .pcapng ? try reader.pcapngCandidate() : try pcapCandidate()
+      switch verdict {
+      case .plausible:
+        note(DamagedRegion(offset: from, length: p - from, reason: reason))
+        reader.isFinished = false
+        return
+      case .implausible:
+        p += step
+      case .endOfInput:
+        return try skipRest(from: from, reason: reason)
+      }
+    }
+  }
+
+  // MARK: pcap plausibility
+
+  struct RecordHeader {
+    var seconds: Int64
+    var fraction: UInt64
+    var capturedLength: Int
+    var originalLength: Int
+  }
+
+  func header(at i: Int) -> RecordHeader {
+    let o = reader.order
+    return RecordHeader(seconds: Int64(reader.u32(i, o)), fraction: UInt64(reader.u32(i + 4, o)),
+                        capturedLength: Int(reader.u32(i + 8, o)), originalLength: Int(reader.u32(i + 12, o)))
+  }
+
+  /// The strict test a resynchronisation candidate must pass on its own.
+  func fits(_ h: RecordHeader, after seconds: Int64?) -> Bool {
+    let iface = reader.ifaces[0]
+    let snap = iface.snapLength > 0 && iface.snapLength < iface.maxCapturedLength ? iface.snapLength : iface.maxCapturedLength
+    let limit = min(max(snap, maxCapturedSeen), iface.maxCapturedLength)
+    guard h.fraction < iface.resolution.unitsPerSecond, h.capturedLength <= limit, h.originalLength >= h.capturedLength,
+          h.originalLength > 0, h.originalLength <= 1 << 24 else { return false }
+    if let seconds, abs(h.seconds - seconds) > Self.resyncWindowSeconds { return false }
+    return true
+  }
+
+  /// The looser test a header read in sequence must pass.
+  func followsInSequence(_ h: RecordHeader, after seconds: Int64?) -> Bool {
+    guard h.capturedLength != 0 || h.originalLength != 0,
+          h.capturedLength <= reader.ifaces[0].maxCapturedLength else { return false }
+    if let seconds, abs(h.seconds - seconds) > Self.sequenceWindowSeconds { return false }
+    return true
+  }
+
+  /// Why the pcap record at the read position must not be trusted, or nil if it fits its neighbours (or the
+  /// strict reader will report the problem itself: truncation, a length over the caps).
+  mutating func pcapSequenceProblem() throws(CaptureError) -> CaptureError? {
+    let h = reader.pcapHeaderLength
+    guard try reader.ensure(h) else { return nil }
+    let at = reader.offset
+    let c = header(at: reader.start)
+    guard c.capturedLength <= reader.ifaces[0].maxCapturedLength else { return nil }
+    if c.capturedLength == 0 && c.originalLength == 0 {
+      return CaptureError(.implausibleRecord, offset: at, "zero-length record (captured and original length 0)")
+    }
+    if let last = lastSeconds, abs(c.seconds - last) > Self.sequenceWindowSeconds {
+      return CaptureError(.implausibleRecord, offset: at,
+                          "timestamp \(c.seconds) s is \(abs(c.seconds - last)) s away from the previous record's \(last) s")
+    }
+    let next = h + c.capturedLength
+    guard try reader.ensure(next + h) else { return nil }
+    let n = header(at: reader.start + next)
+    if followsInSequence(n, after: c.seconds) || fits(c, after: lastSeconds) { return nil }
+    return CaptureError(.implausibleRecord, offset: at,
+                        "record of captured length \(c.capturedLength) is followed by an implausible header at byte \(at + next)")
+  }
+
+  /// Whether a pcap record that fits its neighbours starts at the read position.
+  mutating func pcapCandidate() throws(CaptureError) -> Plausibility {
+    let h = reader.pcapHeaderLength
+    guard try reader.scanEnsure(h) else { return .endOfInput }
+    let c = header(at: reader.start)
+    guard fits(c, after: lastSeconds) else { return .implausible }
+    let next = h + c.capturedLength
+    guard try reader.scanEnsure(next) else { return .implausible }
+    guard try reader.scanEnsure(next + h) else { return .plausible }  // ends at (or just before) the end of the input
+    return fits(header(at: reader.start + next), after: c.seconds) ? .plausible : .implausible
+  }
+}
+
+@available(*, unavailable)
+extension LenientCaptureReader: Sendable {}
