@@ -72,8 +72,8 @@ struct Merge: ParsableCommand {
     options.mergeIdenticalInterfaces = mergeIdenticalInterfaces
     options.reorderWindow = reorderWindow
     let out = try CaptureCommandSupport.openOutput(output, inputs: inputs, command: "merge")
-    let merge = CaptureMerge(inputs: mergeInputs, options: options)
-    let writer = MergeWriter(
+    var merge = CaptureMerge(inputs: mergeInputs, options: options)
+    var writer = MergeWriter(
       sink: out.sink, format: format == .pcap ? .pcap : .pcapng, inputs: mergeInputs,
       mergeIdenticalInterfaces: mergeIdenticalInterfaces)
     var inputFailed = false

@@ -184,3 +184,46 @@ import Testing
     #expect(t.deliberate["mstp-bad-crc32k-payload"] == 1)
   }
 }
+
+/// Object and property spelling: where tshark's Info column names the service's object and property
+/// (ReadProperty, its ACK, WriteProperty, ReadRange, I-Am, COV notifications), ours must read the same.
+@Suite struct TsharkInfoSpellingTests {
+  @Test("object and property names match tshark's Info column",
+        .enabled(if: which("tshark") != nil, "tshark is not installed"))
+  func spelling() throws {
+    let shared = sharedRoot.appendingPathComponent("captures/bacnet").path
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: shared) else {
+      print("note: \(shared) is absent; skipped")
+      return
+    }
+    var checked = 0
+    var failures: [String] = []
+    for file in names.filter({ $0.hasSuffix(".pcap") }).sorted().map({ "\(shared)/\($0)" }) {
+      var args = ["-r", file, "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Info"]
+      for port in 47809...47823 { args += ["-d", "udp.port==\(port),bvlc"] }
+      var info: [Int: String] = [:]
+      for line in try run(which("tshark")!, args).split(separator: "\n") {
+        let c = line.split(separator: "\t", maxSplits: 1)
+        if c.count == 2, let n = Int(c[0]) { info[n] = String(c[1]) }
+      }
+      guard let cap = TestCapture(path: file) else { continue }
+      for (i, rec) in cap.records.enumerated() {
+        guard case .udp(let bytes, _, _, _) = cap.payload(rec), let a = BACnetDecoder.decodeBVLL(bytes[...]).apdu,
+              let obj = a.primaryObject, let text = info[i + 1] else { continue }
+        let unconfirmed = a.unconfirmedService.map { [0, 2].contains($0.rawValue) } ?? false
+        let confirmed = a.confirmedService.map { [1, 12, 15, 26].contains($0.rawValue) } ?? false
+        guard (unconfirmed && a.pduType == .unconfirmedRequest) || (confirmed && (a.pduType == .confirmedRequest || a.pduType == .complexACK)),
+              !a.needsReassembly else { continue }
+        checked += 1
+        var wanted = [obj.description]
+        if let p = a.primaryProperty, a.unconfirmedService == nil, a.confirmedService?.rawValue != 1 { wanted.append(p.name) }
+        for w in wanted where !text.contains(w) {
+          if failures.count < 20 { failures.append("\(file.split(separator: "/").last!)#\(i + 1): '\(w)' not in '\(text)'") }
+        }
+      }
+    }
+    print("Info spelling: \(checked) packets checked, \(failures.count) failures")
+    #expect(checked > 1000)
+    #expect(failures.isEmpty, "\(failures)")
+  }
+}

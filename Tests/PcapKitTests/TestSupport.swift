@@ -100,7 +100,7 @@ struct NG {
   func idb(link: UInt16 = 1, snap: UInt32 = 0, _ options: [UInt8] = []) -> [UInt8] {
     block(1, u16(link) + u16(0) + u32(snap) + options)
   }
-  func epb(_ iface: UInt32 = 0, ts: UInt64 = 0, _ data: [UInt8], orig: UInt32? = nil, caplen: UInt32? = nil,
+  func epb(iface: UInt32 = 0, ts: UInt64 = 0, _ data: [UInt8], orig: UInt32? = nil, caplen: UInt32? = nil,
            _ options: [UInt8] = []) -> [UInt8] {
     block(6, u32(iface) + u32(UInt32(ts >> 32)) + u32(UInt32(ts & 0xFFFF_FFFF)) + u32(caplen ?? UInt32(data.count))
             + u32(orig ?? UInt32(data.count)) + padded(data) + options)

@@ -55,6 +55,10 @@ public struct APDU: Hashable, Sendable {
   public var isSegmented: Bool { (pduType == .confirmedRequest || pduType == .complexACK) && flags & 0x08 != 0 }
   /// MOR: more segments follow (Confirmed-Request, ComplexACK).
   public var moreFollows: Bool { (pduType == .confirmedRequest || pduType == .complexACK) && flags & 0x04 != 0 }
+  /// True for one segment of a segmented Confirmed-Request or ComplexACK (other than a lone final segment 0):
+  /// ``parameters`` is `.none` and ``serviceData`` holds this segment's octets; join the segments with a
+  /// ``SegmentReassembler`` to decode the parameters.
+  public var needsReassembly: Bool { isSegmented && (moreFollows || (sequenceNumber ?? 0) != 0) }
   /// SA: segmented response accepted (Confirmed-Request).
   public var segmentedResponseAccepted: Bool { pduType == .confirmedRequest && flags & 0x02 != 0 }
   /// NAK (SegmentACK).
@@ -176,12 +180,9 @@ extension APDU {
     }
     a.serviceData = c.rest
     a.serviceDataOffset = c.offset
-    if a.isSegmented && (a.moreFollows || (a.sequenceNumber ?? 0) != 0) {
-      // A segment: its parameters can only be decoded once all segments are joined (SegmentReassembler).
-      d.append(BACnetDiagnostic(code: .apduSegment, offset: start,
-                                message: "segment \(a.sequenceNumber ?? 0) of a segmented \(a.serviceName ?? "message"); parameters are decoded after reassembly",
-                                layer: .apdu))
-      a.parameters = .generic(EncodedValues(bytes: a.serviceData, offset: a.serviceDataOffset))
+    if a.needsReassembly {
+      // One segment of a larger message: its parameters can only be decoded once all segments are joined
+      // (SegmentReassembler). Not a fault, so no diagnostic; the segment's octets stay in serviceData.
       return a
     }
     ServiceDecoder.decodeParameters(&a, diagnostics: &d)

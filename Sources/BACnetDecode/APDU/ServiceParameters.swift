@@ -337,6 +337,9 @@ public struct DeviceIdentityRequest: Hashable, Sendable {
 }
 
 /// The decoded parameters of an APDU.
+///
+/// The large, less frequent payloads are `indirect` (boxed) so that the enum, and every ``APDU``, stays small to
+/// copy on the common paths (I-Am, ReadProperty, WriteProperty …).
 public enum ServiceParameters: Hashable, Sendable {
   /// No parameters (SimpleACK, SegmentACK, Reject, Abort, or a service without parameters).
   case none
@@ -345,9 +348,9 @@ public enum ServiceParameters: Hashable, Sendable {
   /// I-Am.
   case iAm(IAmRequest)
   /// Who-Has.
-  case whoHas(WhoHasRequest)
+  indirect case whoHas(WhoHasRequest)
   /// I-Have.
-  case iHave(IHaveRequest)
+  indirect case iHave(IHaveRequest)
   /// ReadProperty request.
   case readProperty(ReadPropertyRequest)
   /// ReadProperty-ACK.
@@ -365,7 +368,7 @@ public enum ServiceParameters: Hashable, Sendable {
   /// COV notification (confirmed or unconfirmed).
   case covNotification(COVNotification)
   /// Event notification (confirmed or unconfirmed).
-  case eventNotification(EventNotification)
+  indirect case eventNotification(EventNotification)
   /// TimeSynchronization or UTCTimeSynchronization.
   case timeSynchronization(TimeSynchronizationRequest)
   /// DeviceCommunicationControl.
@@ -375,7 +378,7 @@ public enum ServiceParameters: Hashable, Sendable {
   /// ReadRange request.
   case readRange(ReadRangeRequest)
   /// ReadRange-ACK.
-  case readRangeACK(ReadRangeACK)
+  indirect case readRangeACK(ReadRangeACK)
   /// AtomicReadFile request.
   case atomicReadFile(AtomicReadFileRequest)
   /// AtomicReadFile-ACK.
@@ -385,7 +388,7 @@ public enum ServiceParameters: Hashable, Sendable {
   /// AtomicWriteFile-ACK.
   case atomicWriteFileACK(AtomicWriteFileACK)
   /// Who-Am-I or You-Are.
-  case deviceIdentity(DeviceIdentityRequest)
+  indirect case deviceIdentity(DeviceIdentityRequest)
   /// Any other service, or parameters that did not follow the layout: the tags, decoded on demand.
   case generic(EncodedValues)
 }

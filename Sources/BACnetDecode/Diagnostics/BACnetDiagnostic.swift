@@ -44,8 +44,6 @@ public struct BACnetDiagnostic: Hashable, Sendable, CustomStringConvertible {
     public static let apduUnknownType = Code(rawValue: "apdu-unknown-type")
     /// A reserved bit in an APDU header octet is set.
     public static let apduReservedBits = Code(rawValue: "apdu-reserved-bits")
-    /// The message is one segment of a larger one; its parameters are decoded only after reassembly.
-    public static let apduSegment = Code(rawValue: "apdu-segment")
     /// A tag header is malformed (an extended tag number or length runs past the end).
     public static let tagMalformed = Code(rawValue: "tag-malformed")
     /// A tag's length runs past the end of its buffer.

@@ -97,9 +97,10 @@ extension MSTPFrame {
     var d: [BACnetDiagnostic] = []
     var c = ByteCursor(bytes)
     var hasPreamble = false
-    if bytes.count >= 2, bytes[bytes.startIndex] == 0x55, bytes[bytes.startIndex + 1] == 0xFF {
+    if bytes.first == 0x55, bytes.count == 1 || bytes[bytes.startIndex + 1] == 0xFF {
+      // The preamble (or, in 1-octet records of older mstpcap versions, its first octet).
       hasPreamble = true
-      _ = try? c.skip(2)
+      _ = try? c.skip(min(2, bytes.count))
     } else if bytes.count >= 6, MSTPChecksums.headerCRC(bytes.prefix(5)) == bytes[bytes.startIndex + 5] {
       hasPreamble = false  // a preamble-less record whose header CRC checks at offset 0
     } else {

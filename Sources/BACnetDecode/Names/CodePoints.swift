@@ -139,10 +139,10 @@ public struct ObjectType: RawRepresentable, Hashable, Sendable, CustomStringConv
   public static let file = Self(rawValue: 10)
   /// trend-log (20).
   public static let trendLog = Self(rawValue: 20)
-  /// Wireshark's name (`analog-input`, `device`, …); values 128–1023 are `proprietary-N`, others `reserved-N`.
+  /// Wireshark's name (`analog-input`, `device`, …); unnamed values read `(N) Vendor Proprietary Value` from 128,
+  /// `(N) Reserved for Use by ASHRAE` below, as Wireshark writes them.
   public var name: String {
-    if let n = WiresharkNames.objectTypes[UInt32(rawValue)] { return n }
-    return rawValue >= 128 ? "proprietary-\(rawValue)" : "reserved-\(rawValue)"
+    WiresharkNames.split(WiresharkNames.objectTypes, UInt32(rawValue), proprietaryFrom: 128)
   }
   /// The name.
   public var description: String { name }
@@ -178,10 +178,10 @@ public struct PropertyIdentifier: RawRepresentable, Hashable, Sendable, CustomSt
   public static let vendorName = Self(rawValue: 121)
   /// log-buffer (131).
   public static let logBuffer = Self(rawValue: 131)
-  /// Wireshark's name (`present-value`, …); values 512 and above are `proprietary-N`, others `reserved-N`.
+  /// Wireshark's name (`present-value`, …); unnamed values read `(N) Vendor Proprietary Value` from 512,
+  /// `(N) Reserved for Use by ASHRAE` below.
   public var name: String {
-    if let n = WiresharkNames.propertyIdentifiers[rawValue] { return n }
-    return rawValue >= 512 ? "proprietary-\(rawValue)" : "reserved-\(rawValue)"
+    WiresharkNames.split(WiresharkNames.propertyIdentifiers, rawValue, proprietaryFrom: 512)
   }
   /// The name (the property's own `description` static is the property "description").
   public var description: String { name }
@@ -209,9 +209,9 @@ public struct ErrorClass: RawRepresentable, Hashable, Sendable, CustomStringConv
   public static let vt = Self(rawValue: 6)
   /// communication (7).
   public static let communication = Self(rawValue: 7)
-  /// Wireshark's name, or `proprietary-N` (64 and up) / `reserved-N`.
+  /// Wireshark's name; unnamed values read `(N) Vendor Proprietary Value` from 64, `(N) Reserved for Use by ASHRAE` below.
   public var name: String {
-    WiresharkNames.errorClasses[rawValue] ?? (rawValue >= 64 ? "proprietary-\(rawValue)" : "reserved-\(rawValue)")
+    WiresharkNames.split(WiresharkNames.errorClasses, rawValue, proprietaryFrom: 64)
   }
   /// The name.
   public var description: String { name }
@@ -231,9 +231,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
   public static let unknownProperty = Self(rawValue: 32)
   /// write-access-denied (40).
   public static let writeAccessDenied = Self(rawValue: 40)
-  /// Wireshark's name, or `proprietary-N` (256 and up) / `reserved-N`.
+  /// Wireshark's name; unnamed values read `(N) Vendor Proprietary Value` from 256, `(N) Reserved for Use by ASHRAE` below.
   public var name: String {
-    WiresharkNames.errorCodes[rawValue] ?? (rawValue >= 256 ? "proprietary-\(rawValue)" : "reserved-\(rawValue)")
+    WiresharkNames.split(WiresharkNames.errorCodes, rawValue, proprietaryFrom: 256)
   }
   /// The name.
   public var description: String { name }
@@ -247,9 +247,9 @@ public struct RejectReason: RawRepresentable, Hashable, Sendable, CustomStringCo
   public init(rawValue: UInt8) { self.rawValue = rawValue }
   /// unrecognized-service (9).
   public static let unrecognizedService = Self(rawValue: 9)
-  /// Wireshark's name, or `proprietary-N` (64 and up) / `reserved-N`.
+  /// Wireshark's name; unnamed values read `(N) Vendor Proprietary Value` from 64, `(N) Reserved for Use by ASHRAE` below.
   public var name: String {
-    WiresharkNames.rejectReasons[UInt32(rawValue)] ?? (rawValue >= 64 ? "proprietary-\(rawValue)" : "reserved-\(rawValue)")
+    WiresharkNames.split(WiresharkNames.rejectReasons, UInt32(rawValue), proprietaryFrom: 64)
   }
   /// The name.
   public var description: String { name }
@@ -263,9 +263,9 @@ public struct AbortReason: RawRepresentable, Hashable, Sendable, CustomStringCon
   public init(rawValue: UInt8) { self.rawValue = rawValue }
   /// segmentation-not-supported (4).
   public static let segmentationNotSupported = Self(rawValue: 4)
-  /// Wireshark's name, or `proprietary-N` (64 and up) / `reserved-N`.
+  /// Wireshark's name; unnamed values read `(N) Vendor Proprietary Value` from 64, `(N) Reserved for Use by ASHRAE` below.
   public var name: String {
-    WiresharkNames.abortReasons[UInt32(rawValue)] ?? (rawValue >= 64 ? "proprietary-\(rawValue)" : "reserved-\(rawValue)")
+    WiresharkNames.split(WiresharkNames.abortReasons, UInt32(rawValue), proprietaryFrom: 64)
   }
   /// The name.
   public var description: String { name }
@@ -293,8 +293,9 @@ public struct EngineeringUnits: RawRepresentable, Hashable, Sendable, CustomStri
   public static let degreesCelsius = Self(rawValue: 62)
   /// No Units (95).
   public static let noUnits = Self(rawValue: 95)
-  /// Wireshark's name (`Degrees Celsius`, `kilo-btus`, …), or `unknown-unit-N`.
-  public var name: String { WiresharkNames.engineeringUnits[rawValue] ?? "unknown-unit-\(rawValue)" }
+  /// Wireshark's name (`Degrees Celsius`, `kilo-btus`, …); unnamed values read `(N) Vendor Proprietary Value`
+  /// from 256, `(N) Reserved for Use by ASHRAE` below.
+  public var name: String { WiresharkNames.split(WiresharkNames.engineeringUnits, rawValue, proprietaryFrom: 256) }
   /// The name.
   public var description: String { name }
 }
@@ -333,8 +334,8 @@ public struct EventType: RawRepresentable, Hashable, Sendable, CustomStringConve
   public var rawValue: UInt32
   /// Creates an event type.
   public init(rawValue: UInt32) { self.rawValue = rawValue }
-  /// Wireshark's name, or `unknown-N`.
-  public var name: String { WiresharkNames.eventTypes[rawValue] ?? "unknown-\(rawValue)" }
+  /// Wireshark's name; unnamed values read `(N) Vendor Proprietary Value` from 64.
+  public var name: String { WiresharkNames.split(WiresharkNames.eventTypes, rawValue, proprietaryFrom: 64) }
   /// The name.
   public var description: String { name }
 }
@@ -345,8 +346,8 @@ public struct EventState: RawRepresentable, Hashable, Sendable, CustomStringConv
   public var rawValue: UInt32
   /// Creates an event state.
   public init(rawValue: UInt32) { self.rawValue = rawValue }
-  /// Wireshark's name, or `unknown-N`.
-  public var name: String { WiresharkNames.eventStates[rawValue] ?? "unknown-\(rawValue)" }
+  /// Wireshark's name; unnamed values read `(N) Vendor Proprietary Value` from 64.
+  public var name: String { WiresharkNames.split(WiresharkNames.eventStates, rawValue, proprietaryFrom: 64) }
   /// The name.
   public var description: String { name }
 }

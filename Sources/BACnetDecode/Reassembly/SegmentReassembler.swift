@@ -70,6 +70,9 @@ public struct SegmentReassembler<Peer: Hashable & Sendable>: Sendable {
         return .complete(Self.finish(apdu, data: Array(apdu.serviceData)), [])
           .withDiagnostics()
       }
+      if let p = pending[key], p.first.serviceData.elementsEqual(apdu.serviceData) {
+        return .duplicate  // the first segment again (a retransmission)
+      }
       if pending[key] == nil && pending.count >= maxPending, let oldest = pending.min(by: { $0.value.age < $1.value.age }) {
         pending[oldest.key] = nil
       }

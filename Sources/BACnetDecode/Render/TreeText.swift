@@ -195,6 +195,10 @@ extension APDU {
 
   func renderParameters(into w: inout TreeWriter) {
     func ref(_ p: PropertyIdentifier, _ i: UInt32?) -> String { p.name + (i.map { "[\($0)]" } ?? "") }
+    if needsReassembly {
+      w.line("Segment Data: \(serviceData.count) octet(s) (decoded after reassembly)")
+      return
+    }
     switch parameters {
     case .none:
       break

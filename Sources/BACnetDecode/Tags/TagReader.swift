@@ -149,16 +149,15 @@ struct TagReader {
     try opening(n, what)
     let start = c.index
     let startOffset = c.offset
-    try skipUntilClosing(n, depth: 1)
+    let close = try skipUntilClosing(n, depth: 1)
     // c is now just past the closing tag; the content ends at the closing tag's first octet.
-    let end = c.index - closingLength(n)
+    let end = c.index - close.headerLength
     return EncodedValues(bytes: c.bytes[start..<end], offset: startOffset)
   }
 
-  private func closingLength(_ n: UInt8) -> Int { n >= 15 ? 2 : 1 }
-
-  /// Skips tags up to and including the closing tag `n`, with the depth cap.
-  mutating func skipUntilClosing(_ n: UInt8, depth: Int) throws(DecodeFailure) {
+  /// Skips tags up to and including the closing tag `n`, with the depth cap; returns the closing tag.
+  @discardableResult
+  mutating func skipUntilClosing(_ n: UInt8, depth: Int) throws(DecodeFailure) -> TagHeader {
     while true {
       guard !c.isAtEnd else { throw DecodeFailure(.tagMissingClosing, c.offset, "opening tag [\(n)] is never closed") }
       let h = try TagHeader.read(&c)
@@ -167,7 +166,7 @@ struct TagReader {
         guard h.number == n else {
           throw DecodeFailure(.tagUnmatchedClosing, h.offset, "closing tag [\(h.number)] inside [\(n)]")
         }
-        return
+        return h
       case .opening:
         guard depth < BACnetDecoder.maxNestingDepth else {
           throw DecodeFailure(.tagDepthExceeded, h.offset, "constructed values nest deeper than \(BACnetDecoder.maxNestingDepth)")

@@ -57,16 +57,84 @@ public struct CaptureFilter {
 
   /// Filters every record of `reader` into `writer`, then calls ``finish(to:)``.
   ///
+  /// In ``RecordWriter/Mode/verbatim`` mode kept packets are gathered in a 1 MiB staging buffer and handed to the
+  /// sink in large writes (output order is unchanged: the buffer is flushed before any other record is written).
+  ///
   /// - Throws: the reader's ``CaptureError`` for damaged input (everything before the damage has been written,
   ///   held records included) or the writer's.
   public mutating func run(reader: inout CaptureReader, to writer: RecordWriter) throws(CaptureError) {
+    var staging = Staging(writer: writer)
     do {
-      while let record = try reader.next() { try process(record, to: writer) }
+      if case .pcap = reader.format, writer.mode == .verbatim {
+        // Header and synthesised interface, then a loop over packets only (no record enum per packet).
+        while let record = try reader.next() {
+          try staging.flush()
+          try process(record, to: writer)
+          if case .interface = record { break }
+        }
+        while let packet = try reader.nextPacket() { try fastPath(packet, &staging) }
+      } else {
+        while let record = try reader.next() {
+          if writer.mode == .verbatim, case .packet(let packet) = record {
+            try fastPath(packet, &staging)
+          } else {
+            try staging.flush()
+            try process(record, to: writer)
+          }
+        }
+      }
+      try staging.flush()
     } catch {
+      try? staging.flush()
       try? finish(to: writer)
       throw error
     }
     try finish(to: writer)
+  }
+
+  /// One packet in verbatim mode: kept packets go to the staging buffer unless records are being held.
+  @inline(__always)
+  mutating func fastPath(_ packet: Packet, _ staging: inout Staging) throws(CaptureError) {
+    if engine.isHolding {
+      try staging.flush()
+      try process(.packet(packet), to: staging.writer)
+      return
+    }
+    switch engine.submit(PacketLayers(linkType: packet.linkType, frame: packet.data)) {
+    case .keep: try staging.append(packet.rawRecord)
+    case .drop: return
+    case .hold:
+      try staging.flush()
+      engine.hold(.packet(packet), byteCount: packet.rawRecord.count)
+    }
+  }
+
+  /// Kept records' bytes waiting to be written in one large write.
+  struct Staging {
+    let writer: RecordWriter
+    var bytes: [UInt8] = []
+    var count = 0
+    static let limit = 1 << 20
+
+    init(writer: RecordWriter) {
+      self.writer = writer
+      bytes.reserveCapacity(Staging.limit + 65_536)
+    }
+
+    @inline(__always)
+    mutating func append(_ record: ArraySlice<UInt8>) throws(CaptureError) {
+      bytes.append(contentsOf: record)
+      count += 1
+      if bytes.count >= Staging.limit { try flush() }
+    }
+
+    mutating func flush() throws(CaptureError) {
+      guard !bytes.isEmpty else { return }
+      let n = count
+      count = 0
+      defer { bytes.removeAll(keepingCapacity: true) }
+      try writer.writeRaw(bytes[...], records: n)
+    }
   }
 }
 

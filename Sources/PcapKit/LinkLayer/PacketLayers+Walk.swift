@@ -1,16 +1,17 @@
-// The header walk behind `PacketLayers.init(linkType:frame:)`. Every read is preceded by a length check against
+// The header walk behind `PacketLayers.init(linkType:frame:)`, over a `Span` (bounds-checked, no reference
+// counting). Every read is preceded by a length check against
 // `end`, the current layer's end index (captured end, trimmed by declared lengths), so no read can trap.
 
 @inline(__always)
-func be16(_ b: ArraySlice<UInt8>, _ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
+func be16(_ b: Span<UInt8>, _ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
 
 @inline(__always)
-func be32(_ b: ArraySlice<UInt8>, _ i: Int) -> UInt32 {
+func be32(_ b: Span<UInt8>, _ i: Int) -> UInt32 {
   UInt32(b[i]) << 24 | UInt32(b[i + 1]) << 16 | UInt32(b[i + 2]) << 8 | UInt32(b[i + 3])
 }
 
 @inline(__always)
-func be64(_ b: ArraySlice<UInt8>, _ i: Int) -> UInt64 { UInt64(be32(b, i)) << 32 | UInt64(be32(b, i + 4)) }
+func be64(_ b: Span<UInt8>, _ i: Int) -> UInt64 { UInt64(be32(b, i)) << 32 | UInt64(be32(b, i + 4)) }
 
 extension PacketLayers {
   @inline(__always)
@@ -20,8 +21,9 @@ extension PacketLayers {
     payload = min(index, end)..<end
   }
 
-  mutating func walk(_ b: ArraySlice<UInt8>) {
-    let start = b.startIndex, end = b.endIndex
+  /// Walks `b` with positions relative to its first byte (the initializer shifts them to slice indices).
+  mutating func walk(_ b: Span<UInt8>) {
+    let start = 0, end = b.count
     switch linkType.rawValue {
     case 1:  // Ethernet
       guard end - start >= 14 else { return halt(.truncated, at: start, end: end) }
@@ -61,7 +63,7 @@ extension PacketLayers {
   }
 
   /// Linux cooked protocol field: an EtherType, or 0x0004 for an 802.2 LLC frame.
-  mutating func cookedProtocol(_ proto: UInt16, _ b: ArraySlice<UInt8>, _ i: Int, _ end: Int) {
+  mutating func cookedProtocol(_ proto: UInt16, _ b: Span<UInt8>, _ i: Int, _ end: Int) {
     if proto == 0x0004 {
       llcFrame(b, i, end)
     } else if proto < 0x0600 {
@@ -73,7 +75,7 @@ extension PacketLayers {
   }
 
   /// Follows VLAN tags from `type` (read just before `i`), then dispatches on the final EtherType or 802.3 length.
-  mutating func etherTypeChain(_ firstType: UInt16, _ b: ArraySlice<UInt8>, _ start: Int, _ end: Int) {
+  mutating func etherTypeChain(_ firstType: UInt16, _ b: Span<UInt8>, _ start: Int, _ end: Int) {
     var type = firstType
     var i = start
     while EtherType(rawValue: type).isVLANTag {
@@ -90,7 +92,7 @@ extension PacketLayers {
     }
   }
 
-  mutating func dispatch(_ type: EtherType, _ b: ArraySlice<UInt8>, _ i: Int, _ end: Int) {
+  mutating func dispatch(_ type: EtherType, _ b: Span<UInt8>, _ i: Int, _ end: Int) {
     etherType = type
     switch type {
     case .ipv4: ipv4(b, i, end)
@@ -102,7 +104,7 @@ extension PacketLayers {
   }
 
   /// IEEE 802.2 LLC (and SNAP) at `i`.
-  mutating func llcFrame(_ b: ArraySlice<UInt8>, _ i: Int, _ end: Int, declaredEnd: Int? = nil) {
+  mutating func llcFrame(_ b: Span<UInt8>, _ i: Int, _ end: Int, declaredEnd: Int? = nil) {
     guard end - i >= 3 else { return halt(.truncated, at: i, end: end) }
     if b[i] == 0xFF && b[i + 1] == 0xFF {  // Novell "raw 802.3": IPX without LLC
       network = .other
@@ -148,7 +150,7 @@ extension PacketLayers {
   // |                       Source Address                          |
   // |                    Destination Address                        |
   // |                    Options                    |    Padding    |   (RFC 791 section 3.1)
-  mutating func ipv4(_ b: ArraySlice<UInt8>, _ i: Int, _ end: Int) {
+  mutating func ipv4(_ b: Span<UInt8>, _ i: Int, _ end: Int) {
     network = .ipv4
     guard end - i >= 20 else { return halt(.truncated, at: i, end: end) }
     let vihl = b[i]
@@ -178,7 +180,7 @@ extension PacketLayers {
 
   // Fixed header (RFC 8200 section 3): version(4) class(8) flow(20) | payload length(16) next(8) hop limit(8) |
   // source(128) | destination(128); then extension headers, each starting with next header(8) and length(8).
-  mutating func ipv6(_ b: ArraySlice<UInt8>, _ i: Int, _ end: Int) {
+  mutating func ipv6(_ b: Span<UInt8>, _ i: Int, _ end: Int) {
     network = .ipv6
     guard end - i >= 40 else { return halt(.truncated, at: i, end: end) }
     guard b[i] >> 4 == 6 else { return halt(.malformed, at: i, end: end) }
@@ -231,7 +233,7 @@ extension PacketLayers {
 
   //  UDP (RFC 768): source port(16) destination port(16) length(16) checksum(16)
   //  TCP (RFC 9293): source port(16) destination port(16) sequence(32) ack(32) data offset(4) … (20..60 bytes)
-  mutating func transportLayer(_ proto: IPProtocol, _ b: ArraySlice<UInt8>, _ i: Int, _ end: Int) {
+  mutating func transportLayer(_ proto: IPProtocol, _ b: Span<UInt8>, _ i: Int, _ end: Int) {
     ipProtocol = proto
     switch proto {
     case .udp, .tcp:

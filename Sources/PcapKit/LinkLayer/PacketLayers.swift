@@ -71,8 +71,15 @@ public struct PacketLayers: Hashable, Sendable {
   ///   - frame: the captured bytes; not copied, and positions in the result are indices of this slice.
   public init(linkType: LinkType, frame: ArraySlice<UInt8>) {
     self.linkType = linkType
-    self.stopIndex = frame.startIndex
-    self.payload = frame.startIndex..<frame.endIndex
-    walk(frame)
+    self.stopIndex = 0
+    self.payload = 0..<frame.count
+    walk(frame.span)
+    let base = frame.startIndex
+    if base != 0 {
+      stopIndex += base
+      payload = (payload.lowerBound + base)..<(payload.upperBound + base)
+      if let n = networkIndex { networkIndex = n + base }
+      if let t = transportIndex { transportIndex = t + base }
+    }
   }
 }

@@ -28,30 +28,32 @@ public struct MergedRecord {
 /// * With ``MergeOptions/concatenate`` the inputs are simply delivered one after another.
 ///
 /// ```swift
-/// let merge = CaptureMerge(inputs: [MergeInput(path: "a.pcapng"), MergeInput(path: "b.pcap")])
-/// let writer = try MergeWriter(sink: FileSink(path: "ab.pcapng"), format: .pcapng)
+/// var merge = CaptureMerge(inputs: [MergeInput(path: "a.pcapng"), MergeInput(path: "b.pcap")])
+/// var writer = MergeWriter(sink: try FileSink(path: "ab.pcapng"), format: .pcapng, inputs: merge.inputs)
 /// while let record = try merge.next() { try writer.write(record) }
+/// try writer.finish()
 /// ```
-public final class CaptureMerge {
-  final class Source {
-    let index: Int
+public struct CaptureMerge {
+  typealias Ahead = (time: CaptureTimestamp, sequence: Int, section: Int, packet: Packet)
+
+  struct Source {
     let input: MergeInput
-    var reader: CaptureReader?
     var opened = false
     var exhausted = false
+    /// True while `readers[i]` holds an open reader (checked instead of comparing the optional reader with nil,
+    /// which would copy it).
+    var isReading = false
+    /// Section number of the records being read (incremented at each section record).
+    var section = -1
     var firstTime: CaptureTimestamp?
-    var head: Packet?
     var headTime: CaptureTimestamp?
     var headSection = 0
     var lastReadTime: CaptureTimestamp?
     var readSequence = 0
     /// Read-ahead packets (detached copies), a min-heap on (time, sequence), when a reorder window is set.
-    var ahead: [(time: CaptureTimestamp, sequence: Int, section: Int, packet: Packet)] = []
+    var ahead: [Ahead] = []
 
-    init(index: Int, input: MergeInput) {
-      self.index = index
-      self.input = input
-    }
+    init(input: MergeInput) { self.input = input }
   }
 
   /// The inputs, in the order given.
@@ -62,8 +64,14 @@ public final class CaptureMerge {
   public private(set) var report: MergeReport
 
   var sources: [Source]
+  /// Input i's reader while it is open (kept apart from `sources` so it is always mutated in place).
+  var readers: [CaptureReader?]
+  /// Input i's next packet (a view into its reader's buffer, or a detached copy with a reorder window).
+  var heads: [Packet?]
   var started = false
+  /// Input indices with a head packet, a min-heap on (head time, index); `heapTimes[i]` is input i's head time.
   var heap: [Int] = []
+  var heapTimes: [CaptureTimestamp]
   /// Inputs not opened yet, sorted by first timestamp (then index); `nextToOpen` indexes it.
   var waiting: [Int] = []
   var nextToOpen = 0
@@ -82,7 +90,10 @@ public final class CaptureMerge {
     self.inputs = inputs
     self.options = options
     self.report = MergeReport(inputs: inputs.count)
-    self.sources = inputs.indices.map { Source(index: $0, input: inputs[$0]) }
+    self.sources = inputs.map { Source(input: $0) }
+    self.readers = Array(repeating: nil, count: inputs.count)
+    self.heads = Array(repeating: nil, count: inputs.count)
+    self.heapTimes = Array(repeating: CaptureTimestamp(nanosecondsSinceEpoch: 0), count: inputs.count)
   }
 
   var readerOptions: ReaderOptions {
@@ -95,51 +106,50 @@ public final class CaptureMerge {
   /// The next record, or nil when every input is exhausted.
   /// - Throws: the ``CaptureError`` of an input that cannot be opened or is damaged; the error's message names the
   ///   input. Records before the damage have been delivered.
-  public func next() throws(CaptureError) -> MergedRecord? {
+  public mutating func next() throws(CaptureError) -> MergedRecord? {
     if !started { try start() }
-    if let r = popOther() { return r }
+    if hasPendingOthers { return popOther() }
     if options.concatenate { return try nextConcatenated() }
     if let last = lastEmitted {
       lastEmitted = nil
-      try advance(sources[last])
+      try advance(last)
       if sources[last].headTime != nil { heapPush(last) }
-      if let r = popOther() { return r }
+      if hasPendingOthers { return popOther() }
     }
     // Open every waiting input that could hold the next packet.
     while nextToOpen < waiting.count {
-      let s = sources[waiting[nextToOpen]]
-      if let top = heap.first, let first = s.firstTime, let topTime = sources[top].headTime, first > topTime { break }
+      let i = waiting[nextToOpen]
+      if let top = heap.first, let first = sources[i].firstTime, first > heapTimes[top] { break }
       nextToOpen += 1
-      try open(s)
-      try advance(s)
-      if s.headTime != nil { heapPush(s.index) }
+      try open(i)
+      try advance(i)
+      if sources[i].headTime != nil { heapPush(i) }
     }
-    if let r = popOther() { return r }
+    if hasPendingOthers { return popOther() }
     guard let top = heapPop() else { return nil }
-    return emit(sources[top])
+    return emit(top)
   }
 
-  func emit(_ s: Source) -> MergedRecord? {
-    guard let packet = s.head, let time = s.headTime else { return nil }
-    s.head = nil
-    s.headTime = nil
-    lastEmitted = s.index
-    report.packets[s.index] += 1
-    if let last = lastEmittedTime, time < last { report.latePackets[s.index] += 1 } else { lastEmittedTime = time }
-    return MergedRecord(input: s.index, record: .packet(packet), section: s.headSection, timestamp: time)
+  mutating func emit(_ i: Int) -> MergedRecord? {
+    guard let time = sources[i].headTime, let packet = heads[i].take() else { return nil }
+    sources[i].headTime = nil
+    lastEmitted = i
+    report.packets[i] += 1
+    if let last = lastEmittedTime, time < last { report.latePackets[i] += 1 } else { lastEmittedTime = time }
+    return MergedRecord(input: i, record: .packet(packet), section: sources[i].headSection, timestamp: time)
   }
 
-  func nextConcatenated() throws(CaptureError) -> MergedRecord? {
+  mutating func nextConcatenated() throws(CaptureError) -> MergedRecord? {
     while concatenateIndex < sources.count {
-      let s = sources[concatenateIndex]
-      if !s.opened { try open(s) }
-      if lastEmitted == s.index || s.head == nil {
+      let i = concatenateIndex
+      if !sources[i].opened { try open(i) }
+      if lastEmitted == i || heads[i] == nil {
         lastEmitted = nil
-        try advance(s)
+        try advance(i)
         if let r = popOther() { return r }
       }
-      if s.head != nil {
-        let r = emit(s)
+      if heads[i] != nil {
+        let r = emit(i)
         lastEmittedTime = nil  // concatenation makes no ordering claim
         return r
       }
@@ -148,7 +158,10 @@ public final class CaptureMerge {
     return nil
   }
 
-  func popOther() -> MergedRecord? {
+  @inline(__always)
+  var hasPendingOthers: Bool { pendingHead < pendingOthers.count }
+
+  mutating func popOther() -> MergedRecord? {
     guard pendingHead < pendingOthers.count else { return nil }
     let r = pendingOthers[pendingHead]
     pendingHead += 1
@@ -160,31 +173,33 @@ public final class CaptureMerge {
   }
 
   /// First pass: each input's first packet timestamp, one file open at a time (standard input is opened for good).
-  func start() throws(CaptureError) {
+  mutating func start() throws(CaptureError) {
     started = true
     if options.concatenate { return }
     var order: [Int] = []
-    for s in sources {
-      if s.input.path == "-" {
-        try open(s)
-        try advance(s)
-        if s.headTime != nil { heapPush(s.index) }
+    var scanOptions = readerOptions
+    scanOptions.chunkSize = 64 << 10
+    for i in sources.indices {
+      if sources[i].input.path == "-" {
+        try open(i)
+        try advance(i)
+        if sources[i].headTime != nil { heapPush(i) }
         continue
       }
-      var reader = try openReader(s)
+      var reader = try openReader(i, scanOptions)
       let first: Packet?
       do {
         first = try reader.nextPacket()
       } catch {
-        throw named(error, s)
+        throw named(error, i)
       }
       if let first {
-        s.firstTime = adjusted(first.timestamp, s)
-        order.append(s.index)
+        sources[i].firstTime = adjusted(first.timestamp, i)
+        order.append(i)
       } else {
         // No packets: still deliver its section and interface records, in input order.
-        try open(s)
-        try advance(s)
+        try open(i)
+        try advance(i)
       }
     }
     order.sort { a, b in
@@ -194,89 +209,95 @@ public final class CaptureMerge {
     waiting = order
   }
 
-  func openReader(_ s: Source) throws(CaptureError) -> CaptureReader {
+  func openReader(_ i: Int, _ readerOptions: ReaderOptions) throws(CaptureError) -> CaptureReader {
     do {
-      return try CaptureReader(path: s.input.path, options: readerOptions)
+      return try CaptureReader(path: sources[i].input.path, options: readerOptions)
     } catch {
-      throw named(error, s)
+      throw named(error, i)
     }
   }
 
-  func open(_ s: Source) throws(CaptureError) {
-    s.reader = try openReader(s)
-    s.opened = true
+  mutating func open(_ i: Int) throws(CaptureError) {
+    readers[i] = try openReader(i, readerOptions)
+    sources[i].opened = true
+    sources[i].isReading = true
     openCount += 1
     report.maxOpenInputs = max(report.maxOpenInputs, openCount)
   }
 
-  func close(_ s: Source) {
-    if s.reader != nil { openCount -= 1 }
-    s.reader = nil
-    s.exhausted = true
+  mutating func close(_ i: Int) {
+    if sources[i].isReading { openCount -= 1 }
+    sources[i].isReading = false
+    readers[i] = nil
+    sources[i].exhausted = true
   }
 
-  func named(_ error: CaptureError, _ s: Source) -> CaptureError {
+  func named(_ error: CaptureError, _ i: Int) -> CaptureError {
     var e = error
-    e.message = "\(s.input.path == "-" ? "standard input" : s.input.path): \(error.message)"
+    let path = sources[i].input.path
+    e.message = "\(path == "-" ? "standard input" : path): \(error.message)"
     return e
   }
 
   @inline(__always)
-  func adjusted(_ t: CaptureTimestamp, _ s: Source) -> CaptureTimestamp {
-    s.input.timeOffsetNanoseconds == 0 ? t : t.adding(nanoseconds: s.input.timeOffsetNanoseconds)
+  func adjusted(_ t: CaptureTimestamp, _ i: Int) -> CaptureTimestamp {
+    let offset = inputs[i].timeOffsetNanoseconds
+    return offset == 0 ? t : t.adding(nanoseconds: offset)
   }
 
-  /// Reads the input's next packet into `head` (delivering other records on the way to `pendingOthers`).
-  func advance(_ s: Source) throws(CaptureError) {
-    s.head = nil
-    s.headTime = nil
+  /// Reads input i's next packet into its head (delivering other records on the way to `pendingOthers`).
+  mutating func advance(_ i: Int) throws(CaptureError) {
+    heads[i] = nil
+    sources[i].headTime = nil
     let window = options.concatenate ? 0 : options.reorderWindow
     if window == 0 {
-      guard let (packet, section) = try readPacket(s) else { return }
-      let time = adjusted(packet.timestamp, s)
-      noteRead(time, s)
-      s.head = packet
-      s.headTime = time
-      s.headSection = section
+      guard let (packet, section) = try readPacket(i) else { return }
+      let time = adjusted(packet.timestamp, i)
+      noteRead(time, i)
+      heads[i] = packet
+      sources[i].headTime = time
+      sources[i].headSection = section
       return
     }
-    while s.ahead.count < window, let (packet, section) = try readPacket(s) {
-      let time = adjusted(packet.timestamp, s)
-      noteRead(time, s)
-      aheadPush(s, (time, s.readSequence, section, CaptureMerge.detached(packet)))
-      s.readSequence += 1
+    while sources[i].ahead.count < window, let (packet, section) = try readPacket(i) {
+      let time = adjusted(packet.timestamp, i)
+      noteRead(time, i)
+      aheadPush(i, (time, sources[i].readSequence, section, CaptureMerge.detached(packet)))
+      sources[i].readSequence += 1
     }
-    guard let first = aheadPop(s) else { return }
-    s.head = first.packet
-    s.headTime = first.time
-    s.headSection = first.section
+    guard let first = aheadPop(i) else { return }
+    heads[i] = first.packet
+    sources[i].headTime = first.time
+    sources[i].headSection = first.section
   }
 
-  func noteRead(_ time: CaptureTimestamp, _ s: Source) {
-    if let last = s.lastReadTime, time < last {
-      report.disorderedPackets[s.index] += 1
+  mutating func noteRead(_ time: CaptureTimestamp, _ i: Int) {
+    if let last = sources[i].lastReadTime, time < last {
+      report.disorderedPackets[i] += 1
     } else {
-      s.lastReadTime = time
+      sources[i].lastReadTime = time
     }
   }
 
-  func readPacket(_ s: Source) throws(CaptureError) -> (Packet, Int)? {
-    guard !s.exhausted, s.reader != nil else { return nil }
+  /// The input's next packet and its section number; other records met on the way go to `pendingOthers`.
+  mutating func readPacket(_ i: Int) throws(CaptureError) -> (Packet, Int)? {
+    guard sources[i].isReading else { return nil }
     while true {
       let record: CaptureRecord?
       do {
-        record = try s.reader!.next()
+        record = try readers[i]!.next()
       } catch {
-        close(s)
-        throw named(error, s)
+        close(i)
+        throw named(error, i)
       }
       guard let record else {
-        close(s)
+        close(i)
         return nil
       }
-      let section = max(0, s.reader!.sectionCount - 1)
-      if case .packet(let p) = record { return (p, section) }
-      pendingOthers.append(MergedRecord(input: s.index, record: record, section: section, timestamp: nil))
+      if case .packet(let p) = record { return (p, max(0, sources[i].section)) }
+      if case .section = record { sources[i].section += 1 }
+      let section = max(0, sources[i].section)
+      pendingOthers.append(MergedRecord(input: i, record: record, section: section, timestamp: nil))
     }
   }
 
@@ -307,11 +328,12 @@ public final class CaptureMerge {
 
   @inline(__always)
   func before(_ a: Int, _ b: Int) -> Bool {
-    let c = CaptureTimestamp.compare(sources[a].headTime!, sources[b].headTime!)
+    let c = CaptureTimestamp.compare(heapTimes[a], heapTimes[b])
     return c < 0 || (c == 0 && a < b)
   }
 
-  func heapPush(_ i: Int) {
+  mutating func heapPush(_ i: Int) {
+    heapTimes[i] = sources[i].headTime!
     heap.append(i)
     var c = heap.count - 1
     while c > 0 {
@@ -322,7 +344,7 @@ public final class CaptureMerge {
     }
   }
 
-  func heapPop() -> Int? {
+  mutating func heapPop() -> Int? {
     guard let top = heap.first else { return nil }
     let last = heap.removeLast()
     if !heap.isEmpty {
@@ -343,36 +365,36 @@ public final class CaptureMerge {
 
   // MARK: per-input read-ahead heap, keyed by (time, read sequence)
 
-  func aheadBefore(_ x: (time: CaptureTimestamp, sequence: Int, section: Int, packet: Packet),
-                   _ y: (time: CaptureTimestamp, sequence: Int, section: Int, packet: Packet)) -> Bool {
+  static func aheadBefore(_ x: Ahead, _ y: Ahead) -> Bool {
     let c = CaptureTimestamp.compare(x.time, y.time)
     return c < 0 || (c == 0 && x.sequence < y.sequence)
   }
 
-  func aheadPush(_ s: Source, _ item: (time: CaptureTimestamp, sequence: Int, section: Int, packet: Packet)) {
-    s.ahead.append(item)
-    var c = s.ahead.count - 1
+  mutating func aheadPush(_ i: Int, _ item: Ahead) {
+    sources[i].ahead.append(item)
+    var c = sources[i].ahead.count - 1
     while c > 0 {
       let p = (c - 1) / 2
-      guard aheadBefore(s.ahead[c], s.ahead[p]) else { break }
-      s.ahead.swapAt(c, p)
+      guard CaptureMerge.aheadBefore(sources[i].ahead[c], sources[i].ahead[p]) else { break }
+      sources[i].ahead.swapAt(c, p)
       c = p
     }
   }
 
-  func aheadPop(_ s: Source) -> (time: CaptureTimestamp, sequence: Int, section: Int, packet: Packet)? {
-    guard let top = s.ahead.first else { return nil }
-    let last = s.ahead.removeLast()
-    if !s.ahead.isEmpty {
-      s.ahead[0] = last
+  mutating func aheadPop(_ i: Int) -> Ahead? {
+    guard let top = sources[i].ahead.first else { return nil }
+    let last = sources[i].ahead.removeLast()
+    if !sources[i].ahead.isEmpty {
+      sources[i].ahead[0] = last
       var p = 0
+      let n = sources[i].ahead.count
       while true {
         let l = 2 * p + 1, r = l + 1
         var m = p
-        if l < s.ahead.count && aheadBefore(s.ahead[l], s.ahead[m]) { m = l }
-        if r < s.ahead.count && aheadBefore(s.ahead[r], s.ahead[m]) { m = r }
+        if l < n && CaptureMerge.aheadBefore(sources[i].ahead[l], sources[i].ahead[m]) { m = l }
+        if r < n && CaptureMerge.aheadBefore(sources[i].ahead[r], sources[i].ahead[m]) { m = r }
         if m == p { break }
-        s.ahead.swapAt(p, m)
+        sources[i].ahead.swapAt(p, m)
         p = m
       }
     }

@@ -55,7 +55,7 @@ public struct MergeOptions: Sendable {
   /// (see ``bufferBudget``).
   public var readerOptions = ReaderOptions()
   /// Bytes of read buffers shared out among the inputs (each gets between 64 KiB and the reader's chunk size).
-  public var bufferBudget = 16 << 20
+  public var bufferBudget = 8 << 20
 
   /// Default options: chronological merge, one output interface per input interface, no reorder buffering.
   public init() {}

@@ -12,7 +12,7 @@
 /// Classic pcap holds one link type: the header is written at the first packet (nanosecond resolution when that
 /// packet's interface is finer than microseconds), records of the same flavour are copied verbatim, and a packet
 /// of another link type is a ``CaptureError/Code/incompatibleContent`` error.
-public final class MergeWriter {
+public struct MergeWriter {
   /// The output format.
   public enum Format: Hashable, Sendable {
     /// pcapng (the default for merges).
@@ -48,9 +48,14 @@ public final class MergeWriter {
   var started = false
   /// Per input: section number → input interface ID → output interface ID.
   var interfaceMaps: [[Int: [Int]]]
+  /// Per input: the section and table of the last packet (saves a dictionary lookup per packet).
+  var cachedSection: [Int]
+  var cachedTable: [[Int]]
   var signatures: [Signature: Int] = [:]
   var timeShifted: [Bool]
-  var idBytes: [UInt8] = [0, 0, 0, 0]
+  /// Packets copied verbatim, gathered for one large write (flushed before any block the writers build).
+  var staged: [UInt8] = []
+  static let stageLimit = 1 << 20
 
   /// Creates a writer.
   /// - Parameters:
@@ -64,7 +69,22 @@ public final class MergeWriter {
     self.mergeIdenticalInterfaces = mergeIdenticalInterfaces
     self.pcapng = PcapNGWriter(sink: sink)
     self.interfaceMaps = Array(repeating: [:], count: inputs.count)
+    self.cachedSection = Array(repeating: -1, count: inputs.count)
+    self.cachedTable = Array(repeating: [], count: inputs.count)
     self.timeShifted = inputs.map { $0.timeOffsetNanoseconds != 0 }
+    self.staged.reserveCapacity(MergeWriter.stageLimit + 65_536)
+  }
+
+  mutating func flushStaged() throws(CaptureError) {
+    guard !staged.isEmpty else { return }
+    defer { staged.removeAll(keepingCapacity: true) }
+    try sink.write(staged[...])
+  }
+
+  @inline(__always)
+  mutating func stage(_ bytes: ArraySlice<UInt8>) throws(CaptureError) {
+    staged.append(contentsOf: bytes)
+    if staged.count >= MergeWriter.stageLimit { try flushStaged() }
   }
 
   /// Interfaces written to the pcapng output.
@@ -74,7 +94,7 @@ public final class MergeWriter {
   /// - Throws: ``CaptureError/Code/ioError`` from the sink; ``CaptureError/Code/incompatibleContent`` for a second
   ///   link type in pcap output; ``CaptureError/Code/invalidArgument`` for a packet whose interface was never
   ///   described or a timestamp the output cannot represent.
-  public func write(_ merged: MergedRecord) throws(CaptureError) {
+  public mutating func write(_ merged: MergedRecord) throws(CaptureError) {
     switch format {
     case .pcapng: try writePcapNG(merged)
     case .pcap: try writePcap(merged)
@@ -82,7 +102,8 @@ public final class MergeWriter {
   }
 
   /// Finishes the output: an empty merge still gets a valid header. Flushes the sink.
-  public func finish() throws(CaptureError) {
+  public mutating func finish() throws(CaptureError) {
+    try flushStaged()
     switch format {
     case .pcapng:
       if !started {
@@ -99,11 +120,11 @@ public final class MergeWriter {
     try sink.flush()
   }
 
-  func skip(_ what: String) { skippedBlocks[what, default: 0] += 1 }
+  mutating func skip(_ what: String) { skippedBlocks[what, default: 0] += 1 }
 
   // MARK: pcapng
 
-  func writePcapNG(_ merged: MergedRecord) throws(CaptureError) {
+  mutating func writePcapNG(_ merged: MergedRecord) throws(CaptureError) {
     if !started {
       started = true
       try pcapng.writeSectionHeader()
@@ -117,6 +138,7 @@ public final class MergeWriter {
       if let signature, let existing = signatures[signature] {
         outputID = existing
       } else {
+        try flushStaged()
         try pcapng.write(merged.record)
         outputID = pcapng.interfaces.count - 1
         if let signature { signatures[signature] = outputID }
@@ -125,33 +147,33 @@ public final class MergeWriter {
       while table.count <= idb.id { table.append(-1) }
       table[idb.id] = outputID
       interfaceMaps[merged.input][merged.section] = table
+      cachedSection[merged.input] = -1
     case .packet(let p):
-      guard let table = interfaceMaps[merged.input][merged.section], p.interfaceID < table.count,
-        table[p.interfaceID] >= 0
-      else {
+      let input = merged.input
+      if cachedSection[input] != merged.section {
+        cachedTable[input] = interfaceMaps[input][merged.section] ?? []
+        cachedSection[input] = merged.section
+      }
+      guard p.interfaceID < cachedTable[input].count, cachedTable[input][p.interfaceID] >= 0 else {
         throw CaptureError(.invalidArgument, offset: p.fileOffset, "packet of an interface that was never described")
       }
-      let outputID = table[p.interfaceID]
+      let outputID = cachedTable[input][p.interfaceID]
       packetsWritten += 1
       if p.blockType == .enhancedPacket && p.byteOrder == pcapng.byteOrder && !timeShifted[merged.input] {
         let raw = p.rawRecord
-        if outputID == p.interfaceID {
-          try sink.write(raw)
-        } else {
+        let at = staged.count
+        staged.append(contentsOf: raw)
+        if outputID != p.interfaceID, staged.count >= at + 12 {
           let id = UInt32(outputID)
-          if pcapng.byteOrder == .little {
-            idBytes[0] = UInt8(truncatingIfNeeded: id); idBytes[1] = UInt8(truncatingIfNeeded: id >> 8)
-            idBytes[2] = UInt8(truncatingIfNeeded: id >> 16); idBytes[3] = UInt8(truncatingIfNeeded: id >> 24)
-          } else {
-            idBytes[3] = UInt8(truncatingIfNeeded: id); idBytes[2] = UInt8(truncatingIfNeeded: id >> 8)
-            idBytes[1] = UInt8(truncatingIfNeeded: id >> 16); idBytes[0] = UInt8(truncatingIfNeeded: id >> 24)
+          for k in 0..<4 {
+            let shift = pcapng.byteOrder == .little ? 8 * k : 8 * (3 - k)
+            staged[at + 8 + k] = UInt8(truncatingIfNeeded: id >> UInt32(shift))
           }
-          try sink.write(raw[raw.startIndex..<(raw.startIndex + 8)])
-          try sink.write(idBytes[...])
-          try sink.write(raw[(raw.startIndex + 12)...])
         }
+        if staged.count >= MergeWriter.stageLimit { try flushStaged() }
         return
       }
+      try flushStaged()
       var options: [PcapNGOption] = []
       if p.blockType == .enhancedPacket || p.blockType == .packet {
         for o in p.options {
@@ -162,6 +184,7 @@ public final class MergeWriter {
         interfaceID: outputID, timestamp: merged.timestamp ?? p.timestamp, data: p.data,
         originalLength: p.originalLength, options: options)
     case .nameResolution, .decryptionSecrets, .custom:
+      try flushStaged()
       try pcapng.write(merged.record)
     case .statistics:
       skip("interface statistics")
@@ -172,7 +195,7 @@ public final class MergeWriter {
 
   // MARK: pcap
 
-  func writePcap(_ merged: MergedRecord) throws(CaptureError) {
+  mutating func writePcap(_ merged: MergedRecord) throws(CaptureError) {
     switch merged.record {
     case .interface(let idb):
       if firstLinkType == nil { firstLinkType = idb.linkType }
@@ -195,9 +218,10 @@ public final class MergeWriter {
         && p.rawRecord.count == 16 + p.data.count
         && p.timestamp.resolution == (ns ? TimestampResolution.nanoseconds : .microseconds)
       {
-        try sink.write(p.rawRecord)
+        try stage(p.rawRecord)
         return
       }
+      try flushStaged()
       try pcap!.writePacket(timestamp: merged.timestamp ?? p.timestamp, data: p.data, originalLength: p.originalLength)
     case .section, .statistics, .nameResolution, .decryptionSecrets, .custom, .other:
       if case .section = merged.record { return }

@@ -115,6 +115,20 @@ public final class RecordWriter {
     encoder = .pcap(w)
   }
 
+  /// Writes bytes that are already in the output's format (whole records copied verbatim).
+  /// - Parameters:
+  ///   - bytes: the bytes.
+  ///   - records: how many records they hold (for ``recordsWritten``).
+  public func writeRaw(_ bytes: ArraySlice<UInt8>, records: Int) throws(CaptureError) {
+    recordsWritten += records
+    do {
+      try sink.write(bytes)
+    } catch {
+      failure = error
+      throw error
+    }
+  }
+
   /// Flushes buffered bytes.
   public func flush() throws(CaptureError) { try sink.flush() }
 }

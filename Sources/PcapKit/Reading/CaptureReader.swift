@@ -49,6 +49,8 @@ public struct CaptureReader {
   /// Stream offset of `buf[0]`.
   var base = 0
   var sourceAtEnd = false
+  /// The last refill filled the whole buffer: the input is large, so the buffer grows towards `chunkSize`.
+  var filledBuffer = false
   var phase: Phase
   var ifaces: [InterfaceInfo] = []
   var order: ByteOrder = .little
@@ -107,7 +109,8 @@ public struct CaptureReader {
   init(source: Source, options: ReaderOptions) throws(CaptureError) {
     self.source = source
     self.options = options
-    self.buf = [UInt8](repeating: 0, count: max(options.chunkSize, 64))
+    // Start small (cheap for tiny inputs) and grow towards chunkSize as refills show the input is large.
+    self.buf = [UInt8](repeating: 0, count: max(min(options.chunkSize, 16 << 10), 64))
     self.phase = .pcapng
     self.format = .pcapng
     _ = try refill(4)
@@ -163,8 +166,15 @@ public struct CaptureReader {
       start = 0
       end = have
     }
-    if n > buf.count { buf.append(contentsOf: repeatElement(0, count: n - buf.count)) }
+    if filledBuffer && buf.count < options.chunkSize {
+      buf.append(contentsOf: repeatElement(0, count: min(options.chunkSize, buf.count * 4) - buf.count))
+    }
     while end < n {
+      if end == buf.count {
+        // Grow only as bytes actually arrive (doubling), so a huge length field in a short input costs nothing.
+        let target = min(buf.count * 2, max(n, options.chunkSize))
+        buf.append(contentsOf: repeatElement(0, count: max(target, end + 1) - buf.count))
+      }
       let k = try readSource(at: end, count: buf.count - end)
       if k <= 0 {
         sourceAtEnd = true
@@ -172,6 +182,7 @@ public struct CaptureReader {
       }
       end += k
     }
+    filledBuffer = end == buf.count
     return end >= n
   }
 

@@ -10,8 +10,9 @@
 public struct PcapNGWriter<Sink: ByteSink> {
   /// Where the bytes go.
   public var sink: Sink
-  /// The byte order of blocks built by this writer (and of the current section).
-  public private(set) var byteOrder: ByteOrder
+  /// The byte order of blocks built by this writer (and of the current section). Change it only just before
+  /// writing a Section Header Block: every block of a section must share the SHB's byte order.
+  public var byteOrder: ByteOrder
   /// The current section's interfaces: resolution and offset, used to encode packet timestamps.
   public private(set) var interfaces: [(linkType: LinkType, resolution: TimestampResolution, offsetSeconds: Int64)] = []
   var scratch: ByteWriter
@@ -226,13 +227,22 @@ public struct PcapNGWriter<Sink: ByteSink> {
     case .nameResolution(let nrb):
       scratch.reset(order: byteOrder)
       let s = scratch.beginBlock(.nameResolution)
-      for r in nrb.records {
-        scratch.u16(r.type)
-        scratch.u16(UInt16(r.value.count))
-        scratch.append(r.value)
-        scratch.pad()
+      // Records are copied with their original padding; the end record only if the original had one.
+      let rb = nrb.recordBytes
+      var i = rb.startIndex
+      while rb.endIndex - i >= 4 {
+        let len = Int(load16(rb, i + 2, from))
+        let next = min(i + 4 + ((len + 3) & ~3), rb.endIndex)
+        scratch.u16(load16(rb, i, from))
+        scratch.u16(UInt16(len))
+        scratch.append(rb[(i + 4)..<next])
+        i = next
       }
-      scratch.u32(0)
+      scratch.append(rb[i..<rb.endIndex])
+      if nrb.options.bytes.startIndex >= rb.endIndex + 4 {
+        scratch.u16(0)
+        scratch.u16(load16(nrb.raw.bytes, rb.endIndex + 2, from))
+      }
       copyOptions(nrb.options, from: from, kind: .nameResolution)
       scratch.endBlock(s)
       try emit()
@@ -262,16 +272,26 @@ public struct PcapNGWriter<Sink: ByteSink> {
     }
   }
 
-  /// Re-encodes options: integer-valued options of known codes are swapped, everything else copied.
+  /// Re-encodes options: integer-valued options of known codes are swapped, everything else (strings,
+  /// addresses, unknown options, padding, bytes after `opt_endofopt`) is copied as found, so nothing is added or
+  /// lost (an option list without `opt_endofopt` stays without one).
   mutating func copyOptions(_ list: OptionList, from: ByteOrder, kind: BlockType) {
-    var any = false
-    for o in list {
-      any = true
-      scratch.u16(o.code.rawValue)
-      scratch.u16(UInt16(o.value.count))
-      let v = o.value, n = v.count, i = v.startIndex
-      let c = o.code.rawValue
-      let words: [Int]  // widths of consecutive integers making up the value
+    let b = list.bytes
+    var i = b.startIndex
+    while b.endIndex - i >= 4 {
+      let c = load16(b, i, from)
+      let n = Int(load16(b, i + 2, from))
+      scratch.u16(c)
+      scratch.u16(UInt16(n))
+      if c == 0 {
+        i += 4
+        break
+      }
+      let start = i + 4
+      let valueEnd = min(start + n, b.endIndex)
+      let next = min(start + ((n + 3) & ~3), b.endIndex)
+      let v = b[start..<valueEnd]
+      let words: [Int]  // widths of the consecutive integers that make up the value
       switch (kind, c) {
       case (_, 2988), (_, 2989), (_, 19372), (_, 19373): words = n >= 4 ? [4] : []
       case (.interfaceDescription, 8), (.interfaceDescription, 14), (.interfaceDescription, 16), (.interfaceDescription, 17):
@@ -284,19 +304,14 @@ public struct PcapNGWriter<Sink: ByteSink> {
       case (.interfaceStatistics, 4...8): words = n == 8 ? [8] : []
       default: words = []
       }
-      var j = i
-      for w in words {
-        switch w {
-        case 4: scratch.u32(load32(v, j, from))
-        default: scratch.u64(load64(v, j, from))
-        }
+      var j = v.startIndex
+      for w in words where v.endIndex - j >= w {
+        if w == 4 { scratch.u32(load32(v, j, from)) } else { scratch.u64(load64(v, j, from)) }
         j += w
       }
-      scratch.append(v[j..<v.endIndex])
-      scratch.pad()
+      scratch.append(b[j..<next])
+      i = next
     }
-    if any || !list.bytes.isEmpty {
-      scratch.u32(0)
-    }
+    scratch.append(b[i..<b.endIndex])
   }
 }

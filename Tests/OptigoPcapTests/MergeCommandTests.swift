@@ -1,0 +1,108 @@
+import Foundation
+import PcapKit
+import Testing
+@testable import optigo_pcap
+
+@Suite(.serialized) struct MergeCommandTests {
+  typealias S = FilterMergeSupport
+
+  /// (timestamp ns, length, bytes) of every packet, in file order, and the packet comments.
+  func sequence(_ path: String, comments: Bool = true) throws -> [String] {
+    var reader = try CaptureReader(path: path)
+    var out: [String] = []
+    while let p = try reader.nextPacket() {
+      out.append("\(p.timestamp.nanosecondsSinceEpoch) \(p.originalLength) \(p.data.hashValue) \(comments ? p.comments : [])")
+    }
+    return out
+  }
+
+  @Test("merging gen_capture --split K outputs reproduces the unsplit stream (byte-identical with merged interfaces)",
+        arguments: [
+          ["--format", "pcapng", "--packets", "6000", "--seed", "21", "--split", "3", "--extras"],
+          ["--format", "pcapng", "--packets", "4000", "--seed", "22", "--split", "5", "--nanos"],
+          ["--format", "pcap", "--packets", "4000", "--seed", "23", "--split", "4"],
+        ])
+  func splitRoundTrip(_ arguments: [String]) throws {
+    let dir = try S.scratch("merge-split")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let ext = arguments[1]
+    guard let whole = try S.generate(dir, name: "w.\(ext)", arguments + ["--also-unsplit"]) else { return }
+    let k = Int(arguments[arguments.firstIndex(of: "--split")! + 1])!
+    let parts = (0..<k).map { dir.appendingPathComponent("w-\($0).\(ext)").path }
+    let out = dir.appendingPathComponent("merged.pcapng").path
+    #expect(S.optigo(["merge", "-w", out] + parts) == 0)
+    // gen_capture.py writes its synthetic packet comments (--extras) into the unsplit file only.
+    #expect(try sequence(out, comments: false) == sequence(whole, comments: false))
+    let merged = dir.appendingPathComponent("merged-identical.\(ext)").path
+    #expect(S.optigo(["merge", "--merge-identical-interfaces", "-F", ext, "-w", merged] + parts) == 0)
+    #expect(try sequence(merged, comments: false) == sequence(whole, comments: false))
+    if !arguments.contains("--extras") {
+      // Without NRB/ISB blocks the merged file is the unsplit file, byte for byte.
+      #expect(FileManager.default.contents(atPath: merged) == FileManager.default.contents(atPath: whole))
+    }
+    // mergecap agrees on the packet order.
+    if let mergecap = S.tool("mergecap") {
+      let theirs = dir.appendingPathComponent("mergecap.pcapng").path
+      let r = try S.run(mergecap, ["-w", theirs] + parts)
+      #expect(r.status == 0)
+      #expect(try sequence(out) == sequence(theirs))
+    }
+  }
+
+  @Test("-a concatenates; --time-offset shifts one input")
+  func appendAndOffset() throws {
+    guard let captures = S.captures else { return }
+    let dir = try S.scratch("merge-append")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = captures.appendingPathComponent("bacnet/bacnet_segmented_data.pcap").path
+    let b = captures.appendingPathComponent("bacnet/bacnet_error_reject_abort.pcap").path
+    let out = dir.appendingPathComponent("o.pcapng").path
+    #expect(S.optigo(["merge", "-a", "-w", out, b, a]) == 0)
+    #expect(try sequence(out) == sequence(b) + sequence(a))
+    #expect(S.optigo(["merge", "-w", out, a, "--time-offset", "\(a)=-1.5"]) == 0)
+    let shifted = try S.packets(out), original = try S.packets(a)
+    #expect(shifted.count == original.count)
+    #expect(zip(shifted, original).allSatisfy { $0.nanoseconds == $1.nanoseconds - 1_500_000_000 && $0.data == $1.data })
+    if let mergecap = S.tool("mergecap") {
+      let theirs = dir.appendingPathComponent("t.pcapng").path
+      try S.run(mergecap, ["-a", "-w", theirs, b, a])
+      #expect(S.optigo(["merge", "-a", "-w", out, b, a]) == 0)
+      #expect(try sequence(out) == sequence(theirs))
+    }
+  }
+
+  @Test("mixed formats and link types merge into pcapng; -F pcap with two link types fails and leaves no output")
+  func mixed() throws {
+    guard let captures = S.captures else { return }
+    let dir = try S.scratch("merge-mixed")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let inputs = ["formats/sll2.pcap", "formats/linktype_ipv4.pcap", "formats/http_head.pcapng.gz", "formats/many_interfaces-1.pcapng"]
+      .map { captures.appendingPathComponent($0).path }
+    let out = dir.appendingPathComponent("o.pcapng").path
+    #expect(S.optigo(["merge", "-w", out] + inputs) == 0)
+    let merged = try S.packets(out)
+    #expect(merged.count == inputs.map { (try? S.packets($0).count) ?? 0 }.reduce(0, +))
+    #expect(Set(merged) == Set(try inputs.flatMap { try S.packets($0) }))
+    let bad = dir.appendingPathComponent("o.pcap").path
+    #expect(S.optigo(["merge", "-F", "pcap", "-w", bad] + inputs) != 0)
+    #expect(!FileManager.default.fileExists(atPath: bad))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["o.pcapng"])
+  }
+
+  @Test("usage errors and unsafe outputs are refused")
+  func refusals() throws {
+    guard let captures = S.captures else { return }
+    let a = captures.appendingPathComponent("bacnet/bacnet_segmented_data.pcap").path
+    let before = FileManager.default.contents(atPath: a)
+    #expect(S.optigo(["merge", "-w", a, a]) == 64)
+    #expect(S.optigo(["merge", "-w", "/tmp/x.pcapng", a, "--time-offset", "nope=1"]) == 64)
+    #expect(S.optigo(["merge", "-w", "/tmp/x.pcapng", a, "--time-offset", "\(a)=1e3"]) == 64)
+    #expect(S.optigo(["merge", "-w", "/tmp/x.pcapng", "-", "-"]) == 64)
+    #expect(FileManager.default.contents(atPath: a) == before)
+    let dir = try S.scratch("merge-missing")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("o.pcapng").path
+    #expect(S.optigo(["merge", "-w", out, a, dir.appendingPathComponent("missing.pcap").path]) == 66)
+    #expect(!FileManager.default.fileExists(atPath: out))
+  }
+}
