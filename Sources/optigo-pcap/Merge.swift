@@ -94,7 +94,7 @@ struct Merge: ParsableCommand {
       out.discard()
       CaptureCommandSupport.printError("optigo-pcap merge: \(error); output not written")
       if !inputFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }
-      let unreadable: [CaptureError.Code] = [.ioError, .badMagic, .unsupportedVersion, .missingSectionHeader]
+      let unreadable: [CaptureError.Code] = [.ioError, .badMagic, .unsupportedVersion]
       throw unreadable.contains(error.code) && (error.offset ?? 0) < 32 ? ExitStatus.unreadableInput : ExitStatus.damagedInput
     }
     let report = merge.report
