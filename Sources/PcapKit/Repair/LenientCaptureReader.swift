@@ -15,10 +15,12 @@
 ///   forward in 4-byte steps.
 /// * pcap: records are not aligned, so the scan moves byte by byte and accepts a header whose fraction is below
 ///   one second, whose captured length fits the snapshot length (or the largest seen) and does not exceed the
-///   original length, whose timestamp is within ``resyncWindowSeconds`` of the last good record, and which is
-///   followed by a header that fits it too (or by the end of the input). Records read in sequence are checked the
+///   original length and whose timestamp is within ``resyncWindowSeconds`` of the last good record, preferring
+///   one whose following header fits too (before any good record, that is required). Records read in sequence are checked the
 ///   same way against their neighbours, so a zeroed region or a corrupted length that still parses is caught
 ///   (``CaptureError/Code/implausibleRecord``) instead of being handed out as garbage packets.
+/// * When the damaged pcapng block was an Interface Description Block, a minimal one (same link type and snapshot
+///   length, microsecond resolution) is delivered in its place so later interface IDs keep their meaning.
 /// * A pcap file header with an impossible version or reserved link-type bits, and a pcapng section header with an
 ///   unsupported version, are patched in the buffer (``DamagedRegion/Action/patched``) and read on.
 ///
@@ -33,6 +35,7 @@ public struct LenientCaptureReader {
   var lastSeconds: Int64?
   var maxCapturedSeen = 0
   var patchedOffsets: Set<Int> = []
+  var pendingPlaceholder: CaptureRecord?
 
   /// A resynchronisation candidate's timestamp must lie within this many seconds of the last good record's.
   public static let resyncWindowSeconds: Int64 = 86_400
@@ -85,10 +88,15 @@ public struct LenientCaptureReader {
   /// The next intact record in file order, or nil at the end of the input.
   /// - Throws: only I/O failures (``CaptureError/Code/ioError``); damage is recorded in ``damage``.
   public mutating func next() throws(CaptureError) -> CaptureRecord? {
-    while !reader.isFinished {
+    while true {
+      if let placeholder = pendingPlaceholder {
+        pendingPlaceholder = nil
+        return placeholder
+      }
+      if reader.isFinished { return nil }
       let at = reader.offset
       if reader.phase == .pcapRecords, let problem = try pcapSequenceProblem() {
-        try scan(from: at, step: 1, reason: problem)
+        try scanPcap(from: at, reason: problem)
         continue
       }
       do {
@@ -102,7 +110,6 @@ public struct LenientCaptureReader {
         try recover(at: at, error)
       }
     }
-    return nil
   }
 
   /// The next intact packet, skipping other records (whose effects still apply).
@@ -138,8 +145,9 @@ public struct LenientCaptureReader {
     case .pcapHeader, .pcapInterface:
       try skipRest(from: at, reason: error)
     case .pcapRecords:
-      try scan(from: at, step: 1, reason: error)
+      try scanPcap(from: at, reason: error)
     case .pcapng:
+      try addPlaceholderInterface()
       if error.code != .truncated, let len = try reader.intactBlockLength() {
         note(DamagedRegion(offset: at, length: len, reason: error))
         _ = try reader.discard(upTo: at + len)
@@ -152,6 +160,36 @@ public struct LenientCaptureReader {
       }
       try scan(from: at, step: 4, reason: error)
     }
+  }
+
+  /// When the damaged block is an Interface Description Block (its type field survived), stands in a minimal one
+  /// with the same link type and snapshot length, so the interface IDs of the packets after it keep their meaning.
+  mutating func addPlaceholderInterface() throws(CaptureError) {
+    let s = reader.start
+    guard try reader.scanEnsure(16), !reader.isSectionHeaderMagic(at: s), reader.u32(s, reader.order) == 1 else { return }
+    let o = reader.order
+    let link = LinkType(rawValue: reader.u16(s + 8, o))
+    let snap = reader.u32(s + 12, o)
+    var bytes: [UInt8] = []
+    func put32(_ v: UInt32) {
+      let b = [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+      bytes += o == .little ? b.reversed() : b
+    }
+    put32(1)
+    put32(20)
+    put32(o == .little ? UInt32(link.rawValue) : UInt32(link.rawValue) << 16)
+    put32(snap)
+    put32(20)
+    let raw = RawBlock(type: .interfaceDescription, bytes: bytes[...], byteOrder: o, fileOffset: reader.offset)
+    let idb = InterfaceDescription(id: reader.ifaces.count, linkType: link, snapLength: snap,
+                                   timestampResolution: .microseconds, timestampOffset: 0, fcsLengthBits: nil,
+                                   options: OptionList(bytes: bytes[20..<20], byteOrder: o, baseOffset: reader.offset + 16),
+                                   isSynthesized: false, raw: raw)
+    reader.ifaces.append(CaptureReader.InterfaceInfo(
+      linkType: link, snapLength: Int(snap), resolution: .microseconds, offsetSeconds: 0,
+      maxCapturedLength: reader.options.maxCapturedLength(for: link)))
+    reader.interfaces.append(idb)
+    pendingPlaceholder = .interface(idb)
   }
 
   /// Rewrites an impossible version (or reserved link-type bits) in a file or section header, once per offset.
@@ -200,14 +238,13 @@ public struct LenientCaptureReader {
     reader.isFinished = true
   }
 
-  /// Looks for the next plausible record after the damage at `from`, in steps of `step` bytes.
+  /// Looks for the next plausible pcapng block after the damage at `from`, in steps of `step` bytes.
   mutating func scan(from: Int, step: Int, reason: CaptureError) throws(CaptureError) {
     var p = from + step
     while true {
       guard try reader.discard(upTo: p) else { return try skipRest(from: from, reason: reason) }
       scanSteps += 1
-      let verdict = reader.phase == .pcapng ? try reader.pcapngCandidate() : try pcapCandidate()
-      switch verdict {
+      switch try reader.pcapngCandidate() {
       case .plausible:
         note(DamagedRegion(offset: from, length: p - from, reason: reason))
         reader.isFinished = false
@@ -277,16 +314,63 @@ public struct LenientCaptureReader {
                         "record of captured length \(c.capturedLength) is followed by an implausible header at byte \(at + next)")
   }
 
-  /// Whether a pcap record that fits its neighbours starts at the read position.
-  mutating func pcapCandidate() throws(CaptureError) -> Plausibility {
+  /// What a pcap resynchronisation candidate looks like.
+  enum PcapCandidate {
+    /// Its header fits, and so does the one after it (or the input ends there).
+    case chained
+    /// Its header fits the last good record, but the one after it does not: its record spans `extent` bytes.
+    case single(extent: Int)
+    case implausible
+    case endOfInput
+  }
+
+  /// Examines a pcap record header `rel` bytes past the read position.
+  mutating func pcapCandidate(at rel: Int) throws(CaptureError) -> PcapCandidate {
     let h = reader.pcapHeaderLength
-    guard try reader.scanEnsure(h) else { return .endOfInput }
-    let c = header(at: reader.start)
+    guard try reader.scanEnsure(rel + h) else { return .endOfInput }
+    let c = header(at: reader.start + rel)
     guard fits(c, after: lastSeconds) else { return .implausible }
     let next = h + c.capturedLength
-    guard try reader.scanEnsure(next) else { return .implausible }
-    guard try reader.scanEnsure(next + h) else { return .plausible }  // ends at (or just before) the end of the input
-    return fits(header(at: reader.start + next), after: c.seconds) ? .plausible : .implausible
+    guard try reader.scanEnsure(rel + next) else { return .implausible }
+    guard try reader.scanEnsure(rel + next + h) else { return .chained }  // ends at (or just before) the end
+    if fits(header(at: reader.start + rel + next), after: c.seconds) { return .chained }
+    return lastSeconds != nil ? .single(extent: next) : .implausible
+  }
+
+  /// Looks for the next plausible pcap record after the damage at `from`, byte by byte. A candidate whose
+  /// following header also fits wins at once; one that only fits the last good record (its successor may be
+  /// damaged too) is kept in reserve and taken if no chained candidate starts within its extent.
+  /// Each position is examined once, and a reserve taken is then read past, so the work stays linear.
+  mutating func scanPcap(from: Int, reason: CaptureError) throws(CaptureError) {
+    var p = from + 1
+    var reserve: (position: Int, extent: Int)?
+    while true {
+      if let r = reserve, p >= r.position + r.extent { return try resume(at: r.position, from: from, reason: reason) }
+      guard try reader.discard(upTo: reserve?.position ?? p) else {
+        if let r = reserve { return try resume(at: r.position, from: from, reason: reason) }
+        return try skipRest(from: from, reason: reason)
+      }
+      scanSteps += 1
+      switch try pcapCandidate(at: p - reader.offset) {
+      case .chained:
+        return try resume(at: p, from: from, reason: reason)
+      case .single(let extent):
+        if reserve == nil { reserve = (p, extent) }
+        p += 1
+      case .implausible:
+        p += 1
+      case .endOfInput:
+        if let r = reserve { return try resume(at: r.position, from: from, reason: reason) }
+        return try skipRest(from: from, reason: reason)
+      }
+    }
+  }
+
+  /// Records the damage `from..<p` and resumes reading at `p`.
+  mutating func resume(at p: Int, from: Int, reason: CaptureError) throws(CaptureError) {
+    _ = try reader.discard(upTo: p)
+    note(DamagedRegion(offset: from, length: p - from, reason: reason))
+    reader.isFinished = false
   }
 }
 
