@@ -19,6 +19,8 @@
 ///   one whose following header fits too (before any good record, that is required). Records read in sequence are checked the
 ///   same way against their neighbours, so a zeroed region or a corrupted length that still parses is caught
 ///   (``CaptureError/Code/implausibleRecord``) instead of being handed out as garbage packets.
+/// * When the damaged pcapng block was a Section Header Block whose byte-order magic survived, a minimal one is
+///   delivered in its place (a new section in that byte order).
 /// * When the damaged pcapng block was an Interface Description Block, a minimal one (same link type and snapshot
 ///   length, microsecond resolution) is delivered in its place so later interface IDs keep their meaning.
 /// * A pcap file header with an impossible version or reserved link-type bits, and a pcapng section header with an
@@ -124,6 +126,13 @@ public struct LenientCaptureReader {
   // MARK: Recovery
 
   mutating func note(_ region: DamagedRegion) {
+    if region.action == .skipped {
+      // A patch inside bytes that end up skipped anyway is not worth reporting.
+      while let last = damage.last, last.action == .patched, last.offset >= region.offset {
+        damage.removeLast()
+        damageCount -= 1
+      }
+    }
     damageCount += 1
     if region.action == .skipped { skippedBytes += region.length }
     if damage.count < maxRecordedRegions { damage.append(region) }
@@ -156,17 +165,34 @@ public struct LenientCaptureReader {
       }
       if try reader.scanEnsure(12), reader.isSectionHeaderMagic(at: reader.start),
          let bo = reader.sectionByteOrder(at: reader.start + 8) {
-        reader.order = bo  // a damaged section header still tells the byte order of what follows
+        startPlaceholderSection(bo)  // a damaged section header still starts a section, in its byte order
       }
       try scan(from: at, step: 4, reason: error)
     }
   }
 
+  /// Stands in a minimal Section Header Block (version 1.0, no options) for one too damaged to read: a new
+  /// section starts, in the byte order its byte-order magic named, with no interfaces.
+  mutating func startPlaceholderSection(_ o: ByteOrder) {
+    let bytes = CaptureRepair.minimalSectionHeader(o)
+    let raw = RawBlock(type: .sectionHeader, bytes: bytes[...], byteOrder: o, fileOffset: reader.offset)
+    let shb = SectionHeader(byteOrder: o, majorVersion: 1, minorVersion: 0, sectionLength: -1,
+                            options: OptionList(bytes: bytes[24..<24], byteOrder: o, baseOffset: reader.offset + 24),
+                            index: reader.sectionCount, pcapHeader: nil, raw: raw)
+    reader.order = o
+    reader.sectionCount += 1
+    reader.section = shb
+    reader.interfaces = []
+    reader.ifaces = []
+    pendingPlaceholder = .section(shb)
+  }
+
   /// When the damaged block is an Interface Description Block (its type field survived), stands in a minimal one
   /// with the same link type and snapshot length, so the interface IDs of the packets after it keep their meaning.
   mutating func addPlaceholderInterface() throws(CaptureError) {
-    let s = reader.start
-    guard try reader.scanEnsure(16), !reader.isSectionHeaderMagic(at: s), reader.u32(s, reader.order) == 1 else { return }
+    guard try reader.scanEnsure(16) else { return }
+    let s = reader.start  // only now: making bytes available may move them to the front of the buffer
+    guard !reader.isSectionHeaderMagic(at: s), reader.u32(s, reader.order) == 1 else { return }
     let o = reader.order
     let link = LinkType(rawValue: reader.u16(s + 8, o))
     let snap = reader.u32(s + 12, o)
@@ -197,22 +223,23 @@ public struct LenientCaptureReader {
     guard let fieldOffset = error.offset, !patchedOffsets.contains(fieldOffset), patchedOffsets.count < 1024 else {
       return false
     }
-    let s = reader.start
+    guard try reader.ensure(reader.phase == .pcapng ? 16 : 24) else { return false }
+    let s = reader.start  // only now: making bytes available may move them to the front of the buffer
     switch (reader.phase, error.code) {
     case (.pcapHeader, .unsupportedVersion):
-      guard try reader.ensure(24), case .pcap(_, let o, _) = reader.format else { return false }
+      guard case .pcap(_, let o, _) = reader.format else { return false }
       put16(2, at: s + 4, o)
       put16(4, at: s + 6, o)
       patchedOffsets.insert(fieldOffset)
       note(DamagedRegion(offset: at + 4, length: 4, reason: error, action: .patched))
     case (.pcapHeader, .reservedLinkTypeBits):
-      guard try reader.ensure(24), case .pcap(_, let o, _) = reader.format else { return false }
+      guard case .pcap(_, let o, _) = reader.format else { return false }
       let word = reader.u32(s + 20, o) & ~0x0BFF_0000
       put16(UInt16(word >> 16), at: s + 20 + (o == .little ? 2 : 0), o)
       patchedOffsets.insert(fieldOffset)
       note(DamagedRegion(offset: at + 20, length: 4, reason: error, action: .patched))
     case (.pcapng, .unsupportedVersion):
-      guard try reader.ensure(16), reader.isSectionHeaderMagic(at: s),
+      guard reader.isSectionHeaderMagic(at: s),
             let o = reader.sectionByteOrder(at: s + 8) else { return false }
       put16(1, at: s + 12, o)
       put16(0, at: s + 14, o)
