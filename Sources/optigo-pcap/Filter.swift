@@ -41,9 +41,12 @@ enum CaptureCommandSupport {
   }
 
   /// Creates the atomic output, mapping failures to exit status 64 (output is an input) or 73.
+  ///
+  /// The sink's own buffer is small (64 KiB): filter and merge hand it kept records in 1 MiB batches, which then go
+  /// straight to `write(2)` instead of being copied once more.
   static func openOutput(_ path: String, inputs: [String], command: String) throws -> AtomicOutputFile {
     do {
-      return try AtomicOutputFile(path: path, inputs: inputs)
+      return try AtomicOutputFile(path: path, inputs: inputs, bufferSize: 1 << 16)
     } catch {
       printError("optigo-pcap \(command): \(error)")
       throw error.code == .outputIsInput ? ExitStatus.usage : ExitStatus.outputFailure

@@ -10,6 +10,13 @@ protocol ListAnnotator {
   mutating func summary(of packet: Packet) -> String?
   /// Adds protocol keys to the packet's JSON object.
   mutating func addFields(of packet: Packet, to json: inout JSONLine)
+  /// Called before the first packet of each file (stateful annotators reset here).
+  mutating func beginFile(_ path: String)
+}
+
+extension ListAnnotator {
+  /// Does nothing.
+  mutating func beginFile(_ path: String) {}
 }
 
 /// `optigo-pcap list FILE…`: one line per packet, like `tshark -r`.
@@ -21,7 +28,10 @@ struct List: ParsableCommand {
       interface, the link type and the captured/original lengths. With --json, one JSON object per packet \
       (JSON Lines) with keys frame, interface_id, link_type, time_ns (integer nanoseconds since the epoch, \
       rounded down; null for Simple Packet Blocks, which carry no time), time (exact seconds since the epoch as a decimal string), cap_len and orig_len, plus \
-      "file" when several files are listed. Read errors go to standard error with their byte offset; the exit \
+      "file" when several files are listed. BACnet packets (UDP 47808-47823 and --ports/--add-ports, \
+      BACnet/Ethernet LLC, MS/TP) add a summary to the text line (the whole decode with --verbose) and, in \
+      JSON, the keys bacnet, summary, bvlc, npdu, network_message, apdu, mstp and diagnostics; every packet \
+      adds eth_src, eth_dst, vlan, ip_src, ip_dst, src_port, dst_port when present. Read errors go to standard error with their byte offset; the exit \
       status is 65 when a file could not be read to its end, 66 when a file could not be read at all.
       """)
 
@@ -31,8 +41,34 @@ struct List: ParsableCommand {
   @Flag(help: "Print JSON Lines instead of text.")
   var json = false
 
+  @Flag(name: [.short, .long], help: "Print the whole BACnet decode under each BACnet packet (text form).")
+  var verbose = false
+
+  @Option(help: "BACnet/IP UDP ports instead of the default 47808-47823, e.g. 47808-47823,1234.")
+  var ports: String?
+
+  @Option(name: .customLong("add-ports"), help: "UDP ports to add to the BACnet/IP set (repeatable), e.g. 4000-4010.")
+  var addPorts: [String] = []
+
+  @Flag(help: "Also decode UDP payloads on other ports that look like BACnet/IP (valid BVLC header and length).")
+  var heuristic = false
+
+  /// The BACnet/IP port set from `--ports` and `--add-ports`.
+  func portSet() throws(CaptureError) -> PortSet {
+    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
+    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
+    return set
+  }
+
+  func validate() throws {
+    do { _ = try portSet() } catch { throw ValidationError(error.message) }
+  }
+
   /// The protocol annotators in use (BACnet summaries plug in here).
-  func makeAnnotators() -> [any ListAnnotator] { [] }
+  func makeAnnotators() -> [any ListAnnotator] {
+    let ports = (try? portSet()) ?? .bacnet
+    return [BACnetListAnnotator(configuration: .init(ports: ports, heuristic: heuristic), verbose: verbose)]
+  }
 
   func run() throws {
     let out = OutputStream.standardOutput()
@@ -50,6 +86,7 @@ struct List: ParsableCommand {
     var records = 0
     do {
       var reader = try CaptureReader(path: file)
+      for i in annotators.indices { annotators[i].beginFile(file) }
       var frame = 0
       var firstNs: Int128?
       if files.count > 1 && !json { out.line("==> \(file) <==") }

@@ -7,6 +7,6 @@ struct OptigoPcap: ParsableCommand {
     commandName: "optigo-pcap",
     abstract: "Read, filter, merge, anonymize and summarize BACnet packet captures (pcap, pcapng, gzip).",
     version: "0.1.0",
-    subcommands: [List.self, Info.self, Filter.self, Merge.self, Repair.self]
+    subcommands: [List.self, Info.self, Filter.self, Merge.self, Summarize.self, Repair.self]
   )
 }

@@ -56,3 +56,28 @@ import Testing
     #expect(PropertyIdentifier(rawValue: 600).name == "(600) Vendor Proprietary Value")
   }
 }
+
+/// Engineering units are not a registered tshark field, so their spelling is checked against `tshark -V`
+/// ("units:  Percent (98)") on the shared captures.
+@Suite struct EngineeringUnitsSpellingTests {
+  @Test("units named in tshark -V output match ours", .enabled(if: which("tshark") != nil, "tshark is not installed"))
+  func units() throws {
+    let dir = sharedRoot.appendingPathComponent("captures/bacnet").path
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
+      print("note: \(dir) is absent; skipped")
+      return
+    }
+    var seen: [UInt32: String] = [:]
+    for f in names where f.hasSuffix(".pcap") {
+      let out = try run(which("tshark")!, ["-r", "\(dir)/\(f)", "-d", "udp.port==47809,bvlc",
+                                           "-Y", "bacapp.property_identifier == 117", "-V"])
+      for line in out.split(separator: "\n") {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        guard t.hasPrefix("units:"), let open = t.lastIndex(of: "("), let n = UInt32(t[t.index(after: open)...].dropLast()) else { continue }
+        seen[n] = t.dropFirst("units:".count)[..<open].trimmingCharacters(in: .whitespaces)
+      }
+    }
+    #expect(seen.count >= 5)
+    for (n, name) in seen { #expect(EngineeringUnits(rawValue: n).name == name, "unit \(n)") }
+  }
+}

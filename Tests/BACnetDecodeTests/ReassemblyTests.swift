@@ -10,7 +10,7 @@ import Testing
     let bytes = [0x38 | (more ? 0x04 : 0), 0x21, seq, 0x04, 0x0E] + part
     let (a, d) = BACnetDecoder.decodeAPDU(bytes[...])
     #expect(d.isEmpty)
-    #expect(a?.needsReassembly == true && a?.parameters == ServiceParameters.none)
+    #expect(a?.needsReassembly == true && a?.parameters == ServiceParameters.noParameters)
     return a!
   }
 

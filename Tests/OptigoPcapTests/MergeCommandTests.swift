@@ -89,6 +89,27 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["o.pcapng"])
   }
 
+  @Test("-F pcap: a microsecond and a nanosecond input give a nanosecond file with exact timestamps")
+  func pcapResolution() throws {
+    let dir = try S.scratch("merge-resolution")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func write(_ name: String, nanosecond: Bool, _ ns: [Int64]) throws -> String {
+      var w = PcapWriter(sink: MemorySink(), nanosecond: nanosecond)
+      try w.writeHeader(linkType: .ethernet)
+      for t in ns {
+        try w.writePacket(timestamp: CaptureTimestamp(seconds: 1_700_000_000, nanoseconds: t), data: [UInt8](repeating: 1, count: 60)[...])
+      }
+      let path = dir.appendingPathComponent(name).path
+      try S.writeFile(path, w.sink.bytes)
+      return path
+    }
+    let micro = try write("u.pcap", nanosecond: false, [1000, 5000])
+    let nano = try write("n.pcap", nanosecond: true, [1001, 4999])
+    let out = dir.appendingPathComponent("o.pcap").path
+    #expect(S.optigo(["merge", "-F", "pcap", "-w", out, micro, nano]) == 0)
+    #expect(try S.packets(out).map { $0.nanoseconds % 1_000_000_000 } == [1000, 1001, 4999, 5000])
+  }
+
   @Test("usage errors and unsafe outputs are refused")
   func refusals() throws {
     guard let captures = S.captures else { return }

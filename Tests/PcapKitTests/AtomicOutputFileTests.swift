@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PcapKit
 #if canImport(Glibc)
@@ -46,6 +47,7 @@ import Glibc
   @Test("commit renames the temporary file over the target; nothing else is left behind")
   func commit() throws {
     let dir = scratch()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     write(dir + "/out.pcap", [9, 9])
     let out = try AtomicOutputFile(path: dir + "/out.pcap")
     let temp = try #require(out.temporaryPath)
@@ -61,6 +63,7 @@ import Glibc
   @Test("dropping or discarding without commit removes the temporary file and leaves the target untouched")
   func discard() throws {
     let dir = scratch()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     write(dir + "/out.pcap", [9, 9])
     do {
       let out = try AtomicOutputFile(path: dir + "/out.pcap")
@@ -79,6 +82,7 @@ import Glibc
   @Test("an output that is an input is refused: same path, another spelling, a hard link, a symbolic link")
   func refusesInput() throws {
     let dir = scratch()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     write(dir + "/in.pcap", [1])
     link(dir + "/in.pcap", dir + "/hard.pcap")
     symlink(dir + "/in.pcap", dir + "/soft.pcap")
@@ -99,6 +103,7 @@ import Glibc
   @Test("a directory target, or a missing directory, is an I/O error")
   func badTargets() {
     let dir = scratch()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
     let e1 = #expect(throws: CaptureError.self) { try AtomicOutputFile(path: dir) }
     #expect(e1?.code == .ioError)
     let e2 = #expect(throws: CaptureError.self) { try AtomicOutputFile(path: dir + "/missing/out.pcap") }

@@ -136,3 +136,61 @@ import Testing
     #expect(r.written == ["a1"])
   }
 }
+
+@Suite struct QuickVerdictTests {
+  typealias F = Frames
+
+  /// Frames built from random header fields around plausible values, plus the hand-made test frames.
+  func frames() -> [[UInt8]] {
+    var rng = SplitMix(seed: 7)
+    func r(_ n: UInt64) -> Int { Int(rng.next() % n) }
+    var out: [[UInt8]] = []
+    let ports: [UInt16] = [47808, 47823, 47824, 53, 0, 65535]
+    for k in 0..<6000 {
+      let payload = [UInt8](repeating: 0x55, count: r(40))
+      let transport = k % 3 == 0 ? F.tcp(ports[r(6)], ports[r(6)], payload) : F.udp(ports[r(6)], ports[r(6)], payload)
+      let protos: [UInt8] = [17, 6, 1, 0, 44, 60, 59, 58]
+      let proto = protos[r(8)]
+      var ip: [UInt8]
+      if k % 2 == 0 {
+        let flags: [UInt16] = [0, 0, 0x4000, 0x2000, 185, 0x2001]
+        ip = F.ipv4(proto: proto, transport, options: [UInt8](repeating: 1, count: 4 * r(3)), flagsOffset: flags[r(6)],
+                    totalLength: r(5) == 0 ? r(80) : nil)
+      } else {
+        ip = F.ipv6(next: proto, proto == 44 ? F.fragmentHeader(next: 17, offset: 0, more: true, id: 1) + transport : transport)
+        if r(6) == 0 { ip[4] = UInt8(r(256)); ip[5] = UInt8(r(256)) }
+      }
+      if r(8) == 0 { ip[0] = UInt8(r(256)) }
+      let tagSets: [[(UInt16, UInt16)]] = [[], [], [(0x8100, 5)], [(0x88A8, 1), (0x8100, 2)], [(0x8100, 1), (0x8100, 2), (0x8100, 3)], [(0x9100, 4)]]
+      var frame = F.ethernet(k % 2 == 0 ? 0x0800 : 0x86DD, ip, tags: tagSets[r(6)], pad: r(2) == 0)
+      if r(10) == 0 { frame = Array(frame.prefix(r(UInt64(frame.count + 1)))) }
+      out.append(frame)
+    }
+    return out
+  }
+
+  @Test("the quick verdict, when it gives one, always equals the full walk's", arguments: [
+    PortFilter(), PortFilter(transport: .any), PortFilter(ports: PortSet([0...100]), transport: .tcp, keepNonIP: true),
+  ])
+  func agrees(_ filter: PortFilter) {
+    var quick = 0
+    for frame in frames() {
+      let full = filter.verdict(linkType: .ethernet, frame: frame[...])
+      if let q = filter.quickVerdict(linkType: .ethernet, frame: frame[...]) {
+        quick += 1
+        #expect(q == full, "\(frame)")
+      }
+    }
+    #expect(quick > 1000)  // the shortcut is actually taken for ordinary frames
+  }
+
+  @Test("other link types, LLC, fragments and extension headers take the full walk")
+  func declines() {
+    let f = PortFilter()
+    #expect(f.quickVerdict(linkType: .raw, frame: F.ipv4(proto: 17, F.udp(47808, 47808, []))[...]) == nil)
+    #expect(f.quickVerdict(linkType: .ethernet, frame: F.ethernet(5, [0x82, 0x82, 0x03, 1, 0])[...]) == nil)
+    #expect(f.quickVerdict(linkType: .ethernet, frame: F.ethernet(0x0800, F.ipv4(proto: 17, F.udp(47808, 1, []), flagsOffset: 0x2000))[...]) == nil)
+    #expect(f.quickVerdict(linkType: .ethernet, frame: F.ethernet(0x86DD, F.ipv6(next: 0, F.ext(next: 17) + F.udp(47808, 1, [])))[...]) == nil)
+    #expect(f.quickVerdict(linkType: .ethernet, frame: F.ethernet(0x0800, F.ipv4(proto: 17, F.udp(47808, 1, [])))[...]) == .portMatch)
+  }
+}

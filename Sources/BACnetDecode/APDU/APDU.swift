@@ -56,7 +56,7 @@ public struct APDU: Hashable, Sendable {
   /// MOR: more segments follow (Confirmed-Request, ComplexACK).
   public var moreFollows: Bool { (pduType == .confirmedRequest || pduType == .complexACK) && flags & 0x04 != 0 }
   /// True for one segment of a segmented Confirmed-Request or ComplexACK (other than a lone final segment 0):
-  /// ``parameters`` is `.none` and ``serviceData`` holds this segment's octets; join the segments with a
+  /// ``parameters`` is `.noParameters` and ``serviceData`` holds this segment's octets; join the segments with a
   /// ``SegmentReassembler`` to decode the parameters.
   public var needsReassembly: Bool { isSegmented && (moreFollows || (sequenceNumber ?? 0) != 0) }
   /// SA: segmented response accepted (Confirmed-Request).
@@ -94,7 +94,7 @@ public struct APDU: Hashable, Sendable {
   init(pduType: APDUType, flags: UInt8, serviceData: ArraySlice<UInt8>, serviceDataOffset: Int) {
     self.pduType = pduType
     self.flags = flags
-    self.parameters = .none
+    self.parameters = .noParameters
     self.serviceData = serviceData
     self.serviceDataOffset = serviceDataOffset
   }

@@ -22,7 +22,7 @@ enum ServiceDecoder {
       default:
         return
       }
-      if case .none = a.parameters {
+      if case .noParameters = a.parameters {
         // A service without a typed decoder: keep the tags (decoded on demand), check them now.
         if !a.serviceData.isEmpty {
           a.parameters = .generic(EncodedValues(bytes: a.serviceData, offset: a.serviceDataOffset))
@@ -338,7 +338,7 @@ enum ServiceDecoder {
         return
       }
     }
-    a.parameters = .none
+    a.parameters = .noParameters
     try r.expectEnd("Error-PDU")
   }
 

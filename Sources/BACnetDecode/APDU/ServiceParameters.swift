@@ -341,8 +341,9 @@ public struct DeviceIdentityRequest: Hashable, Sendable {
 /// The large, less frequent payloads are `indirect` (boxed) so that the enum, and every ``APDU``, stays small to
 /// copy on the common paths (I-Am, ReadProperty, WriteProperty …).
 public enum ServiceParameters: Hashable, Sendable {
-  /// No parameters (SimpleACK, SegmentACK, Reject, Abort, or a service without parameters).
-  case none
+  /// No parameters (SimpleACK, SegmentACK, Reject, Abort, a plain Error-PDU, a segment awaiting reassembly, or a
+  /// service sent without parameters). Not named `none`, so that it never reads as `Optional.none`.
+  case noParameters
   /// Who-Is.
   case whoIs(WhoIsRequest)
   /// I-Am.

@@ -113,7 +113,7 @@ public struct SegmentReassembler<Peer: Hashable & Sendable>: Sendable {
     a.sequenceNumber = first.sequenceNumber
     a.serviceData = data[...]
     a.serviceDataOffset = 0
-    a.parameters = .none
+    a.parameters = .noParameters
     a.primaryObject = nil
     a.primaryProperty = nil
     return a

@@ -16,10 +16,16 @@ struct TreeWriter {
     level -= 1
   }
 
-  mutating func values(_ title: String, _ v: EncodedValues) {
+  mutating func values(_ title: String, _ v: EncodedValues, property: PropertyIdentifier? = nil) {
     let (nodes, diags) = v.decode()
     group(title) { w in
-      for n in nodes { w.node(n) }
+      for n in nodes {
+        if let p = property, let value = n.value, let note = Self.annotation(p, value) {
+          w.line("\(Self.applicationName(n.header.number)): \(value) (\(note))")
+        } else {
+          w.node(n)
+        }
+      }
       for d in diags { w.line("[\(d.code)] \(d.message)") }
     }
   }
@@ -42,6 +48,21 @@ struct TreeWriter {
       } else {
         line("application tag \(h.number): \(hexString(n.content)) (invalid)")
       }
+    }
+  }
+
+  /// Names an enumerated or unsigned value by the property it belongs to (units, object-type, …).
+  static func annotation(_ p: PropertyIdentifier, _ v: BACnetValue) -> String? {
+    guard let raw = v.unsignedValue, raw <= UInt64(UInt32.max) else { return nil }
+    let n = UInt32(raw)
+    switch p.rawValue {
+    case 117: return EngineeringUnits(rawValue: n).name                                  // units
+    case 79: return n <= 1023 ? ObjectType(rawValue: UInt16(n)).name : nil             // object-type
+    case 107: return Segmentation(rawValue: n).name                                    // segmentation-supported
+    case 120: return n <= 0xFFFF ? VendorIdentifier(rawValue: UInt16(n)).name : nil    // vendor-identifier
+    case 36: return EventState(rawValue: n).name                                       // event-state
+    case 37: return EventType(rawValue: n).name                                        // event-type
+    default: return nil
     }
   }
 
@@ -200,7 +221,7 @@ extension APDU {
       return
     }
     switch parameters {
-    case .none:
+    case .noParameters:
       break
     case .whoIs(let p):
       if let l = p.lowLimit, let h = p.highLimit { w.line("Device Instance Range: \(l)..\(h)") }
@@ -223,11 +244,11 @@ extension APDU {
     case .readPropertyACK(let p):
       w.line("Object Identifier: \(p.object)")
       w.line("Property Identifier: \(ref(p.property, p.arrayIndex))")
-      w.values("Property Value", p.value)
+      w.values("Property Value", p.value, property: p.property)
     case .writeProperty(let p):
       w.line("Object Identifier: \(p.object)")
       w.line("Property Identifier: \(ref(p.property, p.arrayIndex))")
-      w.values("Property Value", p.value)
+      w.values("Property Value", p.value, property: p.property)
       if let pr = p.priority { w.line("Priority: \(pr)") }
     case .readPropertyMultiple(let specs):
       for s in specs {
@@ -240,7 +261,7 @@ extension APDU {
         w.group("Object Identifier: \(r.object)") { w in
           for e in r.results {
             if let v = e.value {
-              w.values("Property Identifier: \(ref(e.property, e.arrayIndex))", v)
+              w.values("Property Identifier: \(ref(e.property, e.arrayIndex))", v, property: e.property)
             } else {
               w.line("Property Identifier: \(ref(e.property, e.arrayIndex)) error \(e.errorClass?.name ?? "") \(e.errorCode?.name ?? "")")
             }
@@ -251,7 +272,8 @@ extension APDU {
       for s in specs {
         w.group("Object Identifier: \(s.object)") { w in
           for v in s.values {
-            w.values("Property Identifier: \(ref(v.property, v.arrayIndex))" + (v.priority.map { " priority \($0)" } ?? ""), v.value)
+            w.values("Property Identifier: \(ref(v.property, v.arrayIndex))" + (v.priority.map { " priority \($0)" } ?? ""), v.value,
+                     property: v.property)
           }
         }
       }
@@ -268,7 +290,7 @@ extension APDU {
       w.line("Initiating Device Identifier: \(p.initiatingDevice)")
       w.line("Monitored Object Identifier: \(p.monitoredObject)")
       w.line("Time Remaining: \(p.timeRemaining)")
-      for v in p.values { w.values("Property Identifier: \(ref(v.property, v.arrayIndex))", v.value) }
+      for v in p.values { w.values("Property Identifier: \(ref(v.property, v.arrayIndex))", v.value, property: v.property) }
     case .eventNotification(let p):
       w.line("Process Identifier: \(p.processID)")
       w.line("Initiating Device Identifier: \(p.initiatingDevice)")

@@ -11,6 +11,7 @@ struct TagReader {
 
   /// The next header, without consuming it.
   func peek() -> TagHeader? {
+    guard !c.isAtEnd else { return nil }  // the common "optional field absent at the end" case: no error built
     var copy = c
     return try? TagHeader.read(&copy)
   }
@@ -192,9 +193,9 @@ struct TagReader {
   var rest: EncodedValues { EncodedValues(bytes: c.rest, offset: c.offset) }
 
   /// Fails when bytes are left over.
-  func expectEnd(_ what: String) throws(DecodeFailure) {
+  func expectEnd(_ what: @autoclosure () -> String) throws(DecodeFailure) {
     guard c.isAtEnd else {
-      throw DecodeFailure(.trailingBytes, c.offset, "\(c.remaining) octet(s) follow the \(what) parameters")
+      throw DecodeFailure(.trailingBytes, c.offset, "\(c.remaining) octet(s) follow the \(what()) parameters")
     }
   }
 }

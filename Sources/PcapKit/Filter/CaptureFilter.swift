@@ -100,6 +100,11 @@ public struct CaptureFilter {
       try process(.packet(packet), to: staging.writer)
       return
     }
+    if let reason = engine.predicate.quickVerdict(linkType: packet.linkType, frame: packet.data) {
+      engine.count(reason)
+      if reason.keeps { try staging.append(packet.rawRecord) }
+      return
+    }
     switch engine.submit(PacketLayers(linkType: packet.linkType, frame: packet.data)) {
     case .keep: try staging.append(packet.rawRecord)
     case .drop: return

@@ -125,6 +125,14 @@ public struct FragmentAwareFilter<Held> {
     return .keep(reason)
   }
 
+  /// Counts a packet already decided by ``PortFilter/quickVerdict(linkType:frame:)`` (an unfragmented datagram,
+  /// so no fragment state is involved). Call only while ``isHolding`` is false.
+  /// - Parameter reason: the verdict.
+  @inline(__always)
+  public mutating func count(_ reason: FilterReason) {
+    account.add(reason)
+  }
+
   /// Decides on a record that is not a packet (section header, interface description, statistics, …): such
   /// records are always kept.
   /// - Returns: true to write it now; false to pass it to ``hold(_:byteCount:)``.

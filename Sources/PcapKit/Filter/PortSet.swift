@@ -1,7 +1,7 @@
 /// A set of UDP/TCP port numbers with constant-time membership (a 65,536-bit bitmap, 8 KiB).
 ///
 /// ``bacnet`` is the BACnet/IP default, 47808–47823 (0xBAC0–0xBACF, ASHRAE 135 Annex J). Sets parse from the
-/// command-line syntax `47808-47823,1234` (``init(parsing:)``) and combine with ``formUnion(_:)`` / ``insert(_:)``.
+/// command-line syntax `47808-47823,1234` (``init(parsing:)``) and combine with ``formUnion(_:)`` and `insert(_:)`.
 ///
 /// ```swift
 /// var ports = PortSet.bacnet

@@ -78,10 +78,9 @@ public final class FileSink: ByteSink {
       try SystemIO.write(fd, Array(u)[...])
       return
     }
-    for b in u {
-      buffer[used] = b
-      used += 1
-    }
+    // One bulk copy (a native string's UTF-8 is contiguous), not a per-byte loop with exclusivity checks.
+    buffer.replaceSubrange(used..<(used + u.count), with: u)
+    used += u.count
   }
 
   /// Writes out everything buffered.

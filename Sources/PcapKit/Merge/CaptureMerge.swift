@@ -63,7 +63,13 @@ public struct CaptureMerge {
   /// What the merge has done so far.
   public private(set) var report: MergeReport
 
+  /// Per input: the timestamp resolution of its first packet (known after ``prepare()``; nil for inputs without
+  /// packets). A classic pcap output should use nanoseconds when any of them is finer than microseconds.
+  public private(set) var firstResolutions: [TimestampResolution?]
+
   var sources: [Source]
+  /// Input i's time offset in nanoseconds.
+  let offsets: [Int128]
   /// Input i's reader while it is open (kept apart from `sources` so it is always mutated in place).
   var readers: [CaptureReader?]
   /// Input i's next packet (a view into its reader's buffer, or a detached copy with a reorder window).
@@ -91,7 +97,9 @@ public struct CaptureMerge {
     self.options = options
     self.report = MergeReport(inputs: inputs.count)
     self.sources = inputs.map { Source(input: $0) }
+    self.offsets = inputs.map(\.timeOffsetNanoseconds)
     self.readers = Array(repeating: nil, count: inputs.count)
+    self.firstResolutions = Array(repeating: nil, count: inputs.count)
     self.heads = Array(repeating: nil, count: inputs.count)
     self.heapTimes = Array(repeating: CaptureTimestamp(nanosecondsSinceEpoch: 0), count: inputs.count)
   }
@@ -128,6 +136,54 @@ public struct CaptureMerge {
     if hasPendingOthers { return popOther() }
     guard let top = heapPop() else { return nil }
     return emit(top)
+  }
+
+  /// Runs the whole merge into `writer` (then calls ``MergeWriter/finish()``): the same records as a loop over
+  /// ``next()``, with packets handed to the writer without building a ``MergedRecord`` each.
+  /// - Throws: an input's ``CaptureError`` (named as in ``next()``) or the writer's; ``writerFailed`` tells which.
+  public mutating func run(into writer: inout MergeWriter) throws(CaptureError) {
+    if !started { try start() }
+    try runLoop(&writer)
+  }
+
+  /// True when ``run(into:)`` stopped because the writer (not an input) failed.
+  public private(set) var writerFailed = false
+
+  mutating func runLoop(_ writer: inout MergeWriter) throws(CaptureError) {
+    while true {
+      if !options.concatenate && !hasPendingOthers, let last = lastEmitted {
+        lastEmitted = nil
+        try advance(last)
+        if sources[last].headTime != nil { heapPush(last) }
+        if !hasPendingOthers && nextToOpen >= waiting.count, let top = heapPop() {
+          guard let time = sources[top].headTime, let packet = heads[top].take() else { continue }
+          sources[top].headTime = nil
+          lastEmitted = top
+          report.packets[top] += 1
+          if let lastTime = lastEmittedTime, time < lastTime { report.latePackets[top] += 1 } else { lastEmittedTime = time }
+          do {
+            try writer.writePacket(packet, input: top, section: sources[top].headSection, timestamp: time)
+          } catch {
+            writerFailed = true
+            throw error
+          }
+          continue
+        }
+      }
+      guard let record = try next() else { break }
+      do {
+        try writer.write(record)
+      } catch {
+        writerFailed = true
+        throw error
+      }
+    }
+    do {
+      try writer.finish()
+    } catch {
+      writerFailed = true
+      throw error
+    }
   }
 
   mutating func emit(_ i: Int) -> MergedRecord? {
@@ -172,6 +228,13 @@ public struct CaptureMerge {
     return r
   }
 
+  /// Runs the first pass now (it otherwise runs at the first ``next()``): each input's first packet is read, one
+  /// file open at a time, to learn when the input starts (and ``firstResolutions``).
+  /// - Throws: the ``CaptureError`` of an input that cannot be opened or read.
+  public mutating func prepare() throws(CaptureError) {
+    if !started { try start() }
+  }
+
   /// First pass: each input's first packet timestamp, one file open at a time (standard input is opened for good).
   mutating func start() throws(CaptureError) {
     started = true
@@ -184,6 +247,7 @@ public struct CaptureMerge {
         try open(i)
         try advance(i)
         if sources[i].headTime != nil { heapPush(i) }
+        firstResolutions[i] = heads[i]?.timestamp.resolution
         continue
       }
       var reader = try openReader(i, scanOptions)
@@ -195,6 +259,7 @@ public struct CaptureMerge {
       }
       if let first {
         sources[i].firstTime = adjusted(first.timestamp, i)
+        firstResolutions[i] = first.timestamp.resolution
         order.append(i)
       } else {
         // No packets: still deliver its section and interface records, in input order.
@@ -241,22 +306,17 @@ public struct CaptureMerge {
 
   @inline(__always)
   func adjusted(_ t: CaptureTimestamp, _ i: Int) -> CaptureTimestamp {
-    let offset = inputs[i].timeOffsetNanoseconds
+    let offset = offsets[i]
     return offset == 0 ? t : t.adding(nanoseconds: offset)
   }
 
   /// Reads input i's next packet into its head (delivering other records on the way to `pendingOthers`).
   mutating func advance(_ i: Int) throws(CaptureError) {
-    heads[i] = nil
+    // heads[i] is already empty here (taken by emit, or never filled).
     sources[i].headTime = nil
     let window = options.concatenate ? 0 : options.reorderWindow
     if window == 0 {
-      guard let (packet, section) = try readPacket(i) else { return }
-      let time = adjusted(packet.timestamp, i)
-      noteRead(time, i)
-      heads[i] = packet
-      sources[i].headTime = time
-      sources[i].headSection = section
+      try readHead(i)
       return
     }
     while sources[i].ahead.count < window, let (packet, section) = try readPacket(i) {
@@ -276,6 +336,35 @@ public struct CaptureMerge {
       report.disorderedPackets[i] += 1
     } else {
       sources[i].lastReadTime = time
+    }
+  }
+
+  /// Reads input i's next packet straight into `heads[i]` (no intermediate copies); other records met on the way
+  /// go to `pendingOthers`.
+  mutating func readHead(_ i: Int) throws(CaptureError) {
+    guard sources[i].isReading else { return }
+    while true {
+      let record: CaptureRecord?
+      do {
+        record = try readers[i]!.next()
+      } catch {
+        close(i)
+        throw named(error, i)
+      }
+      guard let record else {
+        close(i)
+        return
+      }
+      if case .packet(let p) = record {
+        let time = adjusted(p.timestamp, i)
+        noteRead(time, i)
+        heads[i] = consume p
+        sources[i].headTime = time
+        sources[i].headSection = max(0, sources[i].section)
+        return
+      }
+      if case .section = record { sources[i].section += 1 }
+      pendingOthers.append(MergedRecord(input: i, record: record, section: max(0, sources[i].section), timestamp: nil))
     }
   }
 

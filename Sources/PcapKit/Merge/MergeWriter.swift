@@ -9,7 +9,8 @@
 /// resolution, decryption secrets and custom blocks are copied; interface statistics and unknown blocks are left
 /// out (their interface IDs or meaning would not survive the renumbering) and counted in ``skippedBlocks``.
 ///
-/// Classic pcap holds one link type: the header is written at the first packet (nanosecond resolution when that
+/// Classic pcap holds one link type: the header is written at the first packet (nanosecond resolution per
+/// ``pcapNanosecond``, or when that
 /// packet's interface is finer than microseconds), records of the same flavour are copied verbatim, and a packet
 /// of another link type is a ``CaptureError/Code/incompatibleContent`` error.
 public struct MergeWriter {
@@ -40,6 +41,9 @@ public struct MergeWriter {
   public private(set) var skippedBlocks: [String: Int] = [:]
   /// Packets written.
   public private(set) var packetsWritten = 0
+  /// For classic pcap output: nanosecond (true) or microsecond (false) timestamps; nil decides from the first
+  /// packet. Set it from ``CaptureMerge/firstResolutions`` so that no input is rounded down.
+  public var pcapNanosecond: Bool?
 
   var pcapng: PcapNGWriter<FileSink>
   var pcap: PcapWriter<FileSink>?
@@ -101,6 +105,19 @@ public struct MergeWriter {
     }
   }
 
+  /// Writes one packet of input `input` (a faster path than ``write(_:)`` for callers that hold the pieces).
+  /// - Parameters:
+  ///   - packet: the packet.
+  ///   - input: its input's index.
+  ///   - section: its input's section number (see ``MergedRecord/section``).
+  ///   - timestamp: its timestamp with the input's time offset applied.
+  public mutating func writePacket(_ packet: Packet, input: Int, section: Int, timestamp: CaptureTimestamp) throws(CaptureError) {
+    switch format {
+    case .pcapng: try writePacketNG(packet, input: input, section: section, timestamp: timestamp)
+    case .pcap: try writePacketPcap(packet, input: input, timestamp: timestamp)
+    }
+  }
+
   /// Finishes the output: an empty merge still gets a valid header. Flushes the sink.
   public mutating func finish() throws(CaptureError) {
     try flushStaged()
@@ -149,40 +166,7 @@ public struct MergeWriter {
       interfaceMaps[merged.input][merged.section] = table
       cachedSection[merged.input] = -1
     case .packet(let p):
-      let input = merged.input
-      if cachedSection[input] != merged.section {
-        cachedTable[input] = interfaceMaps[input][merged.section] ?? []
-        cachedSection[input] = merged.section
-      }
-      guard p.interfaceID < cachedTable[input].count, cachedTable[input][p.interfaceID] >= 0 else {
-        throw CaptureError(.invalidArgument, offset: p.fileOffset, "packet of an interface that was never described")
-      }
-      let outputID = cachedTable[input][p.interfaceID]
-      packetsWritten += 1
-      if p.blockType == .enhancedPacket && p.byteOrder == pcapng.byteOrder && !timeShifted[merged.input] {
-        let raw = p.rawRecord
-        let at = staged.count
-        staged.append(contentsOf: raw)
-        if outputID != p.interfaceID, staged.count >= at + 12 {
-          let id = UInt32(outputID)
-          for k in 0..<4 {
-            let shift = pcapng.byteOrder == .little ? 8 * k : 8 * (3 - k)
-            staged[at + 8 + k] = UInt8(truncatingIfNeeded: id >> UInt32(shift))
-          }
-        }
-        if staged.count >= MergeWriter.stageLimit { try flushStaged() }
-        return
-      }
-      try flushStaged()
-      var options: [PcapNGOption] = []
-      if p.blockType == .enhancedPacket || p.blockType == .packet {
-        for o in p.options {
-          if p.byteOrder == pcapng.byteOrder || o.code == .comment { options.append(o) } else { skip("byte-swapped packet options") }
-        }
-      }
-      try pcapng.writeEnhancedPacket(
-        interfaceID: outputID, timestamp: merged.timestamp ?? p.timestamp, data: p.data,
-        originalLength: p.originalLength, options: options)
+      try writePacketNG(p, input: merged.input, section: merged.section, timestamp: merged.timestamp)
     case .nameResolution, .decryptionSecrets, .custom:
       try flushStaged()
       try pcapng.write(merged.record)
@@ -193,6 +177,47 @@ public struct MergeWriter {
     }
   }
 
+  /// One packet into the pcapng output (verbatim EPB with its interface ID rewritten when possible).
+  mutating func writePacketNG(_ p: Packet, input: Int, section: Int, timestamp: CaptureTimestamp?) throws(CaptureError) {
+    if !started {
+      started = true
+      try pcapng.writeSectionHeader()
+    }
+    if cachedSection[input] != section {
+      cachedTable[input] = interfaceMaps[input][section] ?? []
+      cachedSection[input] = section
+    }
+    guard p.interfaceID < cachedTable[input].count, cachedTable[input][p.interfaceID] >= 0 else {
+      throw CaptureError(.invalidArgument, offset: p.fileOffset, "packet of an interface that was never described")
+    }
+    let outputID = cachedTable[input][p.interfaceID]
+    packetsWritten += 1
+    if p.blockType == .enhancedPacket && p.byteOrder == pcapng.byteOrder && !timeShifted[input] {
+      let raw = p.rawRecord
+      let at = staged.count
+      staged.append(contentsOf: raw)
+      if outputID != p.interfaceID, staged.count >= at + 12 {
+        let id = UInt32(outputID)
+        for k in 0..<4 {
+          let shift = pcapng.byteOrder == .little ? 8 * k : 8 * (3 - k)
+          staged[at + 8 + k] = UInt8(truncatingIfNeeded: id >> UInt32(shift))
+        }
+      }
+      if staged.count >= MergeWriter.stageLimit { try flushStaged() }
+      return
+    }
+    try flushStaged()
+    var options: [PcapNGOption] = []
+    if p.blockType == .enhancedPacket || p.blockType == .packet {
+      for o in p.options {
+        if p.byteOrder == pcapng.byteOrder || o.code == .comment { options.append(o) } else { skip("byte-swapped packet options") }
+      }
+    }
+    try pcapng.writeEnhancedPacket(
+      interfaceID: outputID, timestamp: timestamp ?? p.timestamp, data: p.data,
+      originalLength: p.originalLength, options: options)
+  }
+
   // MARK: pcap
 
   mutating func writePcap(_ merged: MergedRecord) throws(CaptureError) {
@@ -200,33 +225,38 @@ public struct MergeWriter {
     case .interface(let idb):
       if firstLinkType == nil { firstLinkType = idb.linkType }
     case .packet(let p):
-      if pcap == nil {
-        let nanosecond = p.timestamp.resolution.unitsPerSecond > 1_000_000
-        var w = PcapWriter(sink: sink, nanosecond: nanosecond)
-        try w.writeHeader(linkType: p.linkType)
-        pcap = w
-        pcapLinkType = p.linkType
-      }
-      guard p.linkType == pcapLinkType else {
-        throw CaptureError(
-          .incompatibleContent, offset: p.fileOffset,
-          "input \(merged.input + 1) has link type \(p.linkType) but the pcap output is \(pcapLinkType!): classic pcap holds one link type (write pcapng instead)")
-      }
-      packetsWritten += 1
-      let ns = pcap!.nanosecond
-      if p.blockType == .pcapRecord && !timeShifted[merged.input] && p.byteOrder == pcap!.byteOrder
-        && p.rawRecord.count == 16 + p.data.count
-        && p.timestamp.resolution == (ns ? TimestampResolution.nanoseconds : .microseconds)
-      {
-        try stage(p.rawRecord)
-        return
-      }
-      try flushStaged()
-      try pcap!.writePacket(timestamp: merged.timestamp ?? p.timestamp, data: p.data, originalLength: p.originalLength)
+      try writePacketPcap(p, input: merged.input, timestamp: merged.timestamp)
     case .section, .statistics, .nameResolution, .decryptionSecrets, .custom, .other:
       if case .section = merged.record { return }
       skip("pcapng blocks (pcap output)")
     }
+  }
+
+  /// One packet into the classic pcap output.
+  mutating func writePacketPcap(_ p: Packet, input: Int, timestamp: CaptureTimestamp?) throws(CaptureError) {
+    if pcap == nil {
+      let nanosecond = pcapNanosecond ?? (p.timestamp.resolution.unitsPerSecond > 1_000_000)
+      var w = PcapWriter(sink: sink, nanosecond: nanosecond)
+      try w.writeHeader(linkType: p.linkType)
+      pcap = w
+      pcapLinkType = p.linkType
+    }
+    guard p.linkType == pcapLinkType else {
+      throw CaptureError(
+        .incompatibleContent, offset: p.fileOffset,
+        "input \(input + 1) has link type \(p.linkType) but the pcap output is \(pcapLinkType!): classic pcap holds one link type (write pcapng instead)")
+    }
+    packetsWritten += 1
+    let ns = pcap!.nanosecond
+    if p.blockType == .pcapRecord && !timeShifted[input] && p.byteOrder == pcap!.byteOrder
+      && p.rawRecord.count == 16 + p.data.count
+      && p.timestamp.resolution == (ns ? TimestampResolution.nanoseconds : .microseconds)
+    {
+      try stage(p.rawRecord)
+      return
+    }
+    try flushStaged()
+    try pcap!.writePacket(timestamp: timestamp ?? p.timestamp, data: p.data, originalLength: p.originalLength)
   }
 }
 

@@ -115,7 +115,7 @@ public struct CaptureReader {
     self.format = .pcapng
     _ = try refill(4)
     if end >= 2 && CaptureFormat.isGzip(buf[0..<2]) {
-      let gz = try GzipSource(wrapping: source.underlying, prefix: Array(buf[0..<end]))
+      let gz = try GzipSource(wrapping: self.source.underlying, prefix: Array(buf[0..<end]))
       self.source = .gzip(gz)
       isCompressed = true
       end = 0

@@ -72,6 +72,12 @@ struct JSONLine {
   /// Appends `s` as a JSON string literal.
   static func appendString(_ s: String, to out: inout String) {
     out += "\""
+    // Fast path: nothing to escape (the common case), so the string is appended whole.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      out += s
+      out += "\""
+      return
+    }
     for u in s.unicodeScalars {
       switch u {
       case "\"": out += "\\\""

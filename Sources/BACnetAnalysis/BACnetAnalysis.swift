@@ -1,1 +1,0 @@
-// BACnetAnalysis: the pipeline from a PcapKit packet to BACnetDecode results, and the analyzers built on it.

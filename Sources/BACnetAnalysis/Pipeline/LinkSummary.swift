@@ -1,0 +1,84 @@
+public import PcapKit
+
+/// A 48-bit IEEE 802 MAC address held in an integer (no heap storage).
+public struct MACAddress: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+  /// The address, most significant (first transmitted) byte in bits 40–47.
+  public var rawValue: UInt64
+
+  /// Wraps an address; bits above 47 are cleared.
+  public init(rawValue: UInt64) { self.rawValue = rawValue & 0xFFFF_FFFF_FFFF }
+
+  /// True for a group (multicast or broadcast) address: the I/G bit of the first byte.
+  public var isGroup: Bool { rawValue >> 40 & 1 != 0 }
+
+  /// `ff:ff:ff:ff:ff:ff` style, lower case.
+  public var description: String {
+    var s = ""
+    s.reserveCapacity(17)
+    for shift in stride(from: 40, through: 0, by: -8) {
+      let byte = UInt8(truncatingIfNeeded: rawValue >> UInt64(shift))
+      if shift != 40 { s += ":" }
+      let h = String(byte, radix: 16)
+      if h.count == 1 { s += "0" }
+      s += h
+    }
+    return s
+  }
+}
+
+/// What a packet's link, network and transport headers say: the ``PacketLayers`` walk plus the MAC addresses.
+///
+/// Every field is held inline: building one allocates nothing.
+public struct LinkSummary: Hashable, Sendable {
+  /// The full header walk (positions are indices of the packet's `data` slice).
+  public var layers: PacketLayers
+  /// Ethernet source MAC (Ethernet II / 802.3), or the Linux cooked capture's 6-byte link-layer address; nil
+  /// otherwise (raw IP, loopback, MS/TP: see ``DecodedPacket/mstp`` for MS/TP station addresses).
+  public var sourceMAC: MACAddress?
+  /// Ethernet destination MAC; nil for link types that do not carry one (Linux cooked captures, raw IP, …).
+  public var destinationMAC: MACAddress?
+
+  /// Creates a summary from a walk and addresses.
+  public init(layers: PacketLayers, sourceMAC: MACAddress? = nil, destinationMAC: MACAddress? = nil) {
+    self.layers = layers
+    self.sourceMAC = sourceMAC
+    self.destinationMAC = destinationMAC
+  }
+
+  /// Walks `frame` (captured with `linkType`) and reads the MAC addresses the link header carries.
+  public init(linkType: LinkType, frame: ArraySlice<UInt8>) {
+    self.layers = PacketLayers(linkType: linkType, frame: frame)
+    let s = frame.startIndex, n = frame.count
+    func mac(_ i: Int) -> MACAddress {
+      var v: UInt64 = 0
+      for k in 0..<6 { v = v << 8 | UInt64(frame[i + k]) }
+      return MACAddress(rawValue: v)
+    }
+    switch linkType.rawValue {
+    case 1 where n >= 14:
+      destinationMAC = mac(s)
+      sourceMAC = mac(s + 6)
+    case 113 where n >= 16:  // type(2) ARPHRD(2) address length(2) address(8)
+      if frame[s + 4] == 0, frame[s + 5] == 6 { sourceMAC = mac(s + 6) }
+    case 276 where n >= 20:  // protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1) address length(1) address(8)
+      if frame[s + 11] == 6 { sourceMAC = mac(s + 12) }
+    default:
+      break
+    }
+  }
+
+  /// VLAN identifiers, outermost first.
+  public var vlans: VLANTags { layers.vlans }
+  /// IP source address, when the frame carries IP.
+  public var sourceIP: IPAddress? { layers.source }
+  /// IP destination address.
+  public var destinationIP: IPAddress? { layers.destination }
+  /// UDP/TCP source port.
+  public var sourcePort: UInt16? { layers.sourcePort }
+  /// UDP/TCP destination port.
+  public var destinationPort: UInt16? { layers.destinationPort }
+  /// The transport protocol found.
+  public var transport: TransportLayer { layers.transport }
+  /// The network layer found.
+  public var network: NetworkLayer { layers.network }
+}

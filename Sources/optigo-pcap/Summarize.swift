@@ -1,0 +1,142 @@
+import ArgumentParser
+import BACnetAnalysis
+import PcapKit
+
+/// `optigo-pcap summarize FILE…`: capture facts and the BACnet analysis (devices, networks, discovery,
+/// duplicates, requests, MS/TP, decode quality) as terminal tables or versioned JSON.
+struct Summarize: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Summarize captures: facts, BACnet devices, routers, discovery, duplicates, request timing, MS/TP health.",
+    discussion: """
+      Each file is summarized on its own, or all files as one timeline with --merged. Every check prints a \
+      status (ok/warn/fail), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \
+      object per summary (an array of them for several files without --merged) following docs/summary-schema.md. \
+      Thresholds (--threshold NAME=VALUE, repeatable):
+      """ + " " + SummaryConfiguration.thresholds.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")
+      + ". Exit status 65 when a file could not be read to its end (the summary covers what was read), 66 when it could not be read at all.")
+
+  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
+  var files: [String]
+
+  @Flag(help: "Print JSON instead of tables.")
+  var json = false
+
+  @Flag(help: "Summarize all files as one timeline, merged by timestamp.")
+  var merged = false
+
+  @Option(name: .customLong("threshold"), help: "Set a threshold, NAME=VALUE (repeatable).")
+  var thresholds: [String] = []
+
+  @Option(help: "BACnet/IP UDP ports instead of the default 47808-47823, e.g. 47808-47823,1234.")
+  var ports: String?
+
+  @Option(name: .customLong("add-ports"), help: "UDP ports to add to the BACnet/IP set (repeatable).")
+  var addPorts: [String] = []
+
+  @Flag(help: "Also decode UDP payloads on other ports that look like BACnet/IP.")
+  var heuristic = false
+
+  func portSet() throws(CaptureError) -> PortSet {
+    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
+    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
+    return set
+  }
+
+  func summaryConfiguration() throws(SummaryConfiguration.InvalidThreshold) -> SummaryConfiguration {
+    var c = SummaryConfiguration()
+    for t in thresholds { try c.set(t) }
+    return c
+  }
+
+  func validate() throws {
+    do { _ = try portSet() } catch { throw ValidationError(error.message) }
+    do { _ = try summaryConfiguration() } catch { throw ValidationError(error.description) }
+    if merged && files.contains("-") { throw ValidationError("--merged reads files, not standard input") }
+  }
+
+  func run() throws {
+    let config = try summaryConfiguration()
+    let pipelineConfig = BACnetPipeline.Configuration(ports: try portSet(), heuristic: heuristic)
+    let out = OutputStream.standardOutput()
+    var worst = ReadOutcome.complete
+    var reports: [SummaryReport] = []
+    if merged {
+      let (r, outcome) = Self.summarizeMerged(files, config, pipelineConfig)
+      worst = outcome
+      if let r { reports.append(r) }
+    } else {
+      for file in files {
+        let (r, outcome) = Self.summarize(file, config, pipelineConfig)
+        worst = max(worst, outcome)
+        if let r { reports.append(r) }
+      }
+    }
+    if json {
+      if reports.count == 1 && (merged || files.count == 1) {
+        out.line(reports[0].json.json)
+      } else {
+        out.line(ReportValue.array(reports.map(\.json)).json)
+      }
+    } else {
+      for (i, r) in reports.enumerated() {
+        if i > 0 { out.line("") }
+        out.write(r.text)
+      }
+    }
+    out.flush()
+    if out.failed { throw ExitStatus.outputFailure }
+    if let code = worst.exitCode { throw code }
+  }
+
+  /// Summarizes one file: reads every record once, feeding capture facts and the analyzer.
+  static func summarize(_ file: String, _ config: SummaryConfiguration,
+                        _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
+    var facts = CaptureFacts(file: file)
+    var reader: CaptureReader
+    do {
+      reader = try CaptureReader(path: file)
+    } catch {
+      return (nil, ReadOutcome.report(error, file: file, recordsRead: 0))
+    }
+    facts.noteReader(reader)
+    var engine = SummaryEngine(configuration: config)
+    var pipeline = BACnetPipeline(configuration: pc)
+    var outcome = ReadOutcome.complete
+    do {
+      while let p = try reader.nextPacket() {
+        facts.observe(p)
+        engine.consume(pipeline.decode(p))
+      }
+    } catch {
+      facts.error = error.description
+      outcome = ReadOutcome.report(error, file: file, recordsRead: 1)  // the header was read: damaged, not unreadable
+    }
+    facts.noteStructure(reader)
+    return (engine.report(captures: [facts]), outcome)
+  }
+
+  /// Summarizes several files as one timeline (k-way merge by timestamp); frame numbers count the merged stream.
+  static func summarizeMerged(_ files: [String], _ config: SummaryConfiguration,
+                              _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
+    var facts = files.map { CaptureFacts(file: $0) }
+    for (i, f) in files.enumerated() {
+      if let r = try? CaptureReader(path: f) { facts[i].noteReader(r) }
+    }
+    var merge = CaptureMerge(inputs: files.map { MergeInput(path: $0) })
+    var engine = SummaryEngine(configuration: config)
+    var pipeline = BACnetPipeline(configuration: pc)
+    var outcome = ReadOutcome.complete
+    var records = 0
+    do {
+      while let m = try merge.next() {
+        records += 1
+        if m.input >= 0 && m.input < facts.count { facts[m.input].observe(m.record) }
+        if case .packet(let p) = m.record { engine.consume(pipeline.decode(p)) }
+      }
+    } catch {
+      outcome = ReadOutcome.report(error, file: files.joined(separator: ", "), recordsRead: records)
+      if records == 0 { return (nil, outcome) }
+    }
+    return (engine.report(captures: facts), outcome)
+  }
+}

@@ -1,0 +1,133 @@
+import Testing
+@testable import BACnetAnalysis
+
+/// One fixture per finding (Fixtures/analysis, made by gen_analysis_fixtures.py): the summary must state exactly
+/// that finding, with the right status and evidence frames, and no unrelated warning.
+@Suite("Finding fixtures")
+struct FindingFixtureTests {
+  /// Checks that only `allowed` checks are not ok.
+  func onlyThese(_ r: SummaryReport, _ allowed: Set<String>) {
+    let bad = r.findings.filter { $0.status != .ok }.map(\.check)
+    #expect(Set(bad).isSubset(of: allowed), "unexpected findings: \(bad)")
+  }
+
+  @Test func whoIsStorm() throws {
+    let r = SummarySupport.fixture("who_is_storm.pcap")
+    let f = try #require(r.finding("discovery.who_is_storm"))
+    #expect(f.status == .fail)
+    #expect(f.frames == Array(2...11))
+    #expect(f.frameCount == 60)
+    #expect(f.message.contains("60 Who-Is in one 1000 ms window"))
+    #expect(f.threshold.map(\.0) == ["who_is_window_ms", "who_is_storm_warn", "who_is_storm_fail"])
+    onlyThese(r, ["discovery.who_is_storm"])
+    let d = try #require(r.section("discovery"))
+    let src = try #require(SummarySupport.rows(d.tables[0]).first)
+    #expect(src["source"] == .string("0:10.0.0.50:47808"))
+    #expect(src["who_is"] == .int(60))
+    #expect(src["global"] == .int(60))
+  }
+
+  @Test func whoIsStormThresholdsAreConfigurable() throws {
+    var c = SummaryConfiguration()
+    try c.set("who_is_storm_warn=100")
+    try c.set("who_is_storm_fail=200")
+    let r = SummarySupport.fixture("who_is_storm.pcap", configuration: c)
+    #expect(r.finding("discovery.who_is_storm")?.status == .ok)
+    #expect(throws: SummaryConfiguration.InvalidThreshold.self) { try c.set("no_such=1") }
+    #expect(throws: SummaryConfiguration.InvalidThreshold.self) { try c.set("apdu_timeout_ms=-3") }
+  }
+
+  @Test func duplicateInstanceBehindTwoRouters() throws {
+    let r = SummarySupport.fixture("duplicate_instance.pcap")
+    let f = try #require(r.finding("duplicates.device_instance"))
+    #expect(f.status == .fail)
+    #expect(f.frames == [3, 4])
+    #expect(f.message.contains("instance 1234"))
+    #expect(f.message.contains("via router 10.0.0.1:47808"))
+    #expect(f.message.contains("via router 10.0.0.2:47808"))
+    onlyThese(r, ["duplicates.device_instance"])
+    let devices = SummarySupport.rows(r.devices).filter { $0["instance"] == .int(1234) }
+    #expect(devices.count == 2)
+    #expect(Set(devices.compactMap { $0["network"] }) == [.int(10), .int(20)])
+    let routers = try #require(r.section("networks")?.tables.first { $0.key == "routers" })
+    #expect(routers.rows.count == 2)
+  }
+
+  @Test func bbmdForwardedIAm() throws {
+    let r = SummarySupport.fixture("bbmd_forwarded_iam.pcap")
+    let f = try #require(r.finding("bbmd.forwarded_npdu"))
+    #expect(f.status == .ok)
+    #expect(f.frames == [1])
+    onlyThese(r, [])
+    let rows = SummarySupport.rows(r.devices)
+    let dev = try #require(rows.first { $0["instance"] == .int(555) })
+    #expect(dev["mac"] == .string("192.168.5.20:47808"))
+    #expect(dev["bbmd"] == .string("10.0.0.1:47808"))
+    #expect(dev["vendor_id"] == .int(5))
+    // The BBMD's own address never becomes a device.
+    #expect(!rows.contains { $0["mac"] == .string("10.0.0.1:47808") })
+  }
+
+  @Test func unansweredRequest() throws {
+    let r = SummarySupport.fixture("unanswered_request.pcap")
+    let f = try #require(r.finding("requests.unanswered"))
+    #expect(f.status == .fail)
+    #expect(f.frames == [1])
+    #expect(f.message.hasPrefix("1 of 2 confirmed request(s)"))
+    onlyThese(r, ["requests.unanswered"])
+    let byServer = try #require(r.section("requests")?.tables.first { $0.key == "by_server" })
+    let row = try #require(SummarySupport.rows(byServer).first)
+    #expect(row["unanswered"] == .int(1))
+    #expect(row["responses"] == .int(1))
+    #expect(row["max_ms"] == .double(50))
+    // With a longer timeout the request is still pending at the end: not unanswered.
+    var c = SummaryConfiguration()
+    try c.set("apdu_timeout_ms=10000")
+    #expect(SummarySupport.fixture("unanswered_request.pcap", configuration: c).finding("requests.unanswered")?.status == .ok)
+  }
+
+  @Test func retriedRequest() throws {
+    let r = SummarySupport.fixture("retried_request.pcap")
+    let f = try #require(r.finding("requests.retries"))
+    #expect(f.status == .warn)
+    #expect(f.frames == [2])
+    #expect(r.finding("requests.unanswered")?.status == .ok)
+    onlyThese(r, ["requests.retries"])
+  }
+
+  @Test func segmentedResponse() throws {
+    let r = SummarySupport.fixture("segmented_response.pcap")
+    let f = try #require(r.finding("requests.segmentation"))
+    #expect(f.status == .ok)
+    #expect(f.frames == [2, 4])
+    #expect(f.message.hasPrefix("2 segmented message(s), 2 Segment-ACK(s), 0 NAK(s)"))
+    onlyThese(r, [])
+    let facts = Dictionary(uniqueKeysWithValues: try #require(r.section("requests")).facts.map { ($0.0, $0.1) })
+    #expect(facts["requests"] == .int(1))
+    #expect(facts["responses"] == .int(1))
+    #expect(facts["incomplete_segmented"] == .int(0))
+  }
+
+  @Test func mstpLostTokenAndBadCRC() throws {
+    let r = SummarySupport.fixture("mstp_ring.pcap")
+    let crc = try #require(r.finding("mstp.crc_errors"))
+    #expect(crc.status == .fail)
+    #expect(crc.frames == [8])
+    #expect(crc.message.contains("station 2: 1 data CRC"))
+    let lost = try #require(r.finding("mstp.lost_token"))
+    #expect(lost.status == .fail)
+    #expect(lost.frames == [14])
+    #expect(r.finding("mstp.token_retries")?.status == .ok)
+    #expect(r.finding("duplicates.mstp_mac")?.status == .ok)
+    // The silence stretches the round trip of the next tokens (870 ms): warn, not fail.
+    #expect(r.finding("mstp.token_rtt")?.status == .warn)
+    onlyThese(r, ["mstp.crc_errors", "mstp.lost_token", "mstp.token_rtt"])
+    let m = try #require(r.section("mstp"))
+    let facts = Dictionary(uniqueKeysWithValues: m.facts.map { ($0.0, $0.1) })
+    #expect(facts["token_order"] == .array([.int(1), .int(2), .int(3), .int(1)]))
+    let stations = SummarySupport.rows(m.tables[0])
+    #expect(stations.count == 3)
+    #expect(stations.first { $0["mac"] == .int(1) }?["highest_pfm"] == .int(5))
+    #expect(stations.allSatisfy { $0["role"] == .string("master") })
+  }
+}
