@@ -85,9 +85,14 @@ def udp_payload(link, f):
 
 def seeds(target):
     for data in captures():
-        if target in ("pcapng", "repair", "summarize") and data[:4] == b"\x0a\x0d\x0d\x0a":
+        if target in ("pcapng", "repair") and data[:4] == b"\x0a\x0d\x0d\x0a":
             yield data
-        if target in ("pcap", "repair", "summarize") and data[:4] in PCAP_MAGICS:
+        if target == "summarize" and (data[:4] == b"\x0a\x0d\x0d\x0a" or data[:4] in PCAP_MAGICS):
+            yield b"\x00" + data[:32768]
+            frames = [f for link, f in packets(data) if link == 1][:40]
+            if frames:
+                yield b"\x01" + b"\xfe".join(frames)
+        if target in ("pcap", "repair") and data[:4] in PCAP_MAGICS:
             yield bytes([PCAP_MAGICS[data[:4]]]) + data[4:] if target == "pcap" else data
         if target == "gzip":
             yield b"\x00" + gzip.compress(data[:16384])
