@@ -2,7 +2,8 @@
 # Builds one libFuzzer target: Fuzz/build.sh TARGET  (TARGET = a file name under Fuzz/Targets without .swift)
 #
 # The library modules the target needs are compiled from their sources with coverage instrumentation
-# (-sanitize=fuzzer) and AddressSanitizer, so the fuzzer sees the parser code itself. Output:
+# (-sanitize=fuzzer) and AddressSanitizer, so the fuzzer sees the parser code itself (FUZZ_SANITIZERS=none: no
+# sanitizers, linked with Fuzz/Driver/MutationDriver.swift, a seeded mutation loop). Output:
 # Fuzz/.build/<sanitizers>/<TARGET>  (ignored by git). Set FUZZ_SANITIZERS=fuzzer to build without ASan (faster, fewer checks).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,9 +12,13 @@ target="${1:?usage: Fuzz/build.sh TARGET (one of: $(ls "$here/Targets" | sed 's/
 src="$here/Targets/$target.swift"
 [ -f "$src" ] || { echo "no such target: $src" >&2; exit 64; }
 san="${FUZZ_SANITIZERS:-fuzzer,address}"
-out="$here/.build/$san"
+out="${FUZZ_BUILD_DIR:-$here/.build}/$san"  # FUZZ_BUILD_DIR: build elsewhere (e.g. while a target runs)
 mkdir -p "$out/modules"
-common=(-sanitize="$san" -O -g -package-name optigo_pcap -parse-as-library -strict-memory-safety
+# FUZZ_SANITIZERS=none: no sanitizer runtime needed; the target is linked with the seeded mutation driver instead.
+sanflag=(-sanitize="$san")
+driver=()
+if [ "$san" = none ]; then sanflag=(); driver=("$here/Driver/MutationDriver.swift"); fi
+common=("${sanflag[@]}" -O -g -package-name optigo_pcap -parse-as-library -strict-memory-safety
         -enable-upcoming-feature InternalImportsByDefault -I "$out/modules" -I "$root/Sources/CZlib")
 
 # Modules a target needs, from its `import` lines (plus their own dependencies).
@@ -37,6 +42,6 @@ for m in "${mods[@]}"; do
   objs+=("$obj")
 done
 echo "linking $target" >&2
-swiftc "${common[@]}" -module-name "Fuzz_$target" "$src" "${objs[@]}" -lz -o "$out/$target" \
+swiftc "${common[@]}" -module-name "Fuzz_$target" "$src" "${driver[@]}" "${objs[@]}" -lz -o "$out/$target" \
   2> >(grep -v "Cannot export local symbol" >&2)
 echo "$out/$target"
