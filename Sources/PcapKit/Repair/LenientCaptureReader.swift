@@ -16,9 +16,11 @@
 /// * pcap: records are not aligned, so the scan moves byte by byte and accepts a header whose fraction is below
 ///   one second, whose captured length fits the snapshot length (or the largest seen) and does not exceed the
 ///   original length and whose timestamp is within ``resyncWindowSeconds`` of the last good record, preferring
-///   one whose following header fits too (before any good record, that is required). Records read in sequence are checked the
-///   same way against their neighbours, so a zeroed region or a corrupted length that still parses is caught
-///   (``CaptureError/Code/implausibleRecord``) instead of being handed out as garbage packets.
+///   one whose following header fits too (before any good record, that is required). Records read in sequence
+///   are checked against their neighbours (a jump in time is accepted when the record's lengths agree and the
+///   next header continues from the new time, as in concatenated captures), so a zeroed region or a corrupted
+///   length that still parses is caught (``CaptureError/Code/implausibleRecord``) instead of being handed out as
+///   garbage packets.
 /// * When the damaged pcapng block was a Section Header Block whose byte-order magic survived, a minimal one is
 ///   delivered in its place (a new section in that byte order).
 /// * When the damaged pcapng block was an Interface Description Block, a minimal one (same link type and snapshot
@@ -34,10 +36,14 @@
 /// region. Not `Sendable`; records are views into the reader's buffer, valid until the next call.
 public struct LenientCaptureReader {
   var reader: CaptureReader
+  /// Seconds of the last pcap record delivered: the reference for records read in sequence.
   var lastSeconds: Int64?
+  /// Seconds of the last pcap record its successor confirmed: the reference for resynchronisation.
+  var confirmedSeconds: Int64?
   var maxCapturedSeen = 0
   var patchedOffsets: Set<Int> = []
   var pendingPlaceholder: CaptureRecord?
+  var currentConfirmed = true
 
   /// A resynchronisation candidate's timestamp must lie within this many seconds of the last good record's.
   public static let resyncWindowSeconds: Int64 = 86_400
@@ -104,7 +110,8 @@ public struct LenientCaptureReader {
       do {
         guard let r = try reader.next() else { return nil }
         if case .packet(let p) = r, p.blockType == .pcapRecord {
-          lastSeconds = Int64(p.rawRecord.count >= 4 ? reader.u32(p.rawRecord.startIndex, reader.order) : 0)
+          lastSeconds = Int64(reader.u32(p.rawRecord.startIndex, reader.order))
+          if currentConfirmed { confirmedSeconds = lastSeconds }
           maxCapturedSeen = max(maxCapturedSeen, p.capturedLength)
         }
         return r
@@ -329,16 +336,28 @@ public struct LenientCaptureReader {
     if c.capturedLength == 0 && c.originalLength == 0 {
       return CaptureError(.implausibleRecord, offset: at, "zero-length record (captured and original length 0)")
     }
-    if let last = lastSeconds, abs(c.seconds - last) > Self.sequenceWindowSeconds {
-      return CaptureError(.implausibleRecord, offset: at,
-                          "timestamp \(c.seconds) s is \(abs(c.seconds - last)) s away from the previous record's \(last) s")
-    }
     let next = h + c.capturedLength
-    guard try reader.ensure(next + h) else { return nil }
-    let n = header(at: reader.start + next)
-    if followsInSequence(n, after: c.seconds) || fits(c, after: lastSeconds) { return nil }
+    // The following header; nil at the end of the input (or a tail too short for a header).
+    let following: RecordHeader? = try reader.ensure(next + h) ? header(at: reader.start + next) : nil
+    let nextLoose = following.map { followsInSequence($0, after: c.seconds) } ?? true
+    let nextStrict = following.map { fits($0, after: c.seconds) } ?? true
+    // Only a record its successor confirms becomes the time reference for later checks and resynchronisation.
+    currentConfirmed = nextLoose
+    if let last = lastSeconds {
+      // The timestamp continues the sequence and either the successor or the record's own lengths agree; or,
+      // after a jump in time (concatenated captures), the lengths agree and the successor continues from it.
+      let timeFits = abs(c.seconds - last) <= Self.sequenceWindowSeconds
+      if timeFits && (nextLoose || fits(c, after: last)) { return nil }
+      if fits(c, after: nil) && nextStrict { return nil }
+      if !timeFits {
+        return CaptureError(.implausibleRecord, offset: at,
+                            "timestamp \(c.seconds) s is \(abs(c.seconds - last)) s away from the previous record's \(last) s")
+      }
+    } else if nextLoose || fits(c, after: nil) {
+      return nil  // no good record before it: its successor or its own lengths must agree
+    }
     return CaptureError(.implausibleRecord, offset: at,
-                        "record of captured length \(c.capturedLength) is followed by an implausible header at byte \(at + next)")
+                        "record of captured length \(c.capturedLength) does not fit the header that follows it at byte \(at + next)")
   }
 
   /// What a pcap resynchronisation candidate looks like.
@@ -351,17 +370,33 @@ public struct LenientCaptureReader {
     case endOfInput
   }
 
-  /// Examines a pcap record header `rel` bytes past the read position.
+  /// Examines a pcap record header `rel` bytes past the read position: it must fit the last confirmed record (one
+  /// whose successor agreed with it), and the records after it must fit in turn — one of them, or two when there
+  /// is no confirmed record to compare with.
   mutating func pcapCandidate(at rel: Int) throws(CaptureError) -> PcapCandidate {
     let h = reader.pcapHeaderLength
     guard try reader.scanEnsure(rel + h) else { return .endOfInput }
     let c = header(at: reader.start + rel)
-    guard fits(c, after: lastSeconds) else { return .implausible }
+    guard fits(c, after: confirmedSeconds) else { return .implausible }
     let next = h + c.capturedLength
     guard try reader.scanEnsure(rel + next) else { return .implausible }
-    guard try reader.scanEnsure(rel + next + h) else { return .chained }  // ends at (or just before) the end
-    if fits(header(at: reader.start + rel + next), after: c.seconds) { return .chained }
-    return lastSeconds != nil ? .single(extent: next) : .implausible
+    let needed = confirmedSeconds == nil ? 2 : 1
+    var position = rel + next
+    var previous = c
+    for _ in 0..<needed {
+      guard try reader.scanEnsure(position + h) else { return .chained }  // the input ends here
+      let n = header(at: reader.start + position)
+      guard fits(n, after: previous.seconds) else {
+        return confirmedSeconds != nil ? .single(extent: next) : .implausible
+      }
+      guard try reader.scanEnsure(position + h + n.capturedLength) else { return .chained }  // a truncated last record
+      position += h + n.capturedLength
+      previous = n
+    }
+    // Without a reference, a chain whose seconds are below 10^6 may be the real records read 4 bytes late
+    // (fraction taken for seconds, which then all agree): keep it in reserve and prefer a later chain.
+    if confirmedSeconds == nil && c.seconds < 1_000_000 { return .single(extent: next) }
+    return .chained
   }
 
   /// Looks for the next plausible pcap record after the damage at `from`, byte by byte. A candidate whose
