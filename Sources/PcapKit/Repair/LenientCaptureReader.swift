@@ -337,10 +337,12 @@ public struct LenientCaptureReader {
       return CaptureError(.implausibleRecord, offset: at, "zero-length record (captured and original length 0)")
     }
     let next = h + c.capturedLength
-    // The following header; nil at the end of the input (or a tail too short for a header).
+    // The following header; nil at the end of the input (or in a tail too short for a header).
     let following: RecordHeader? = try reader.ensure(next + h) ? header(at: reader.start + next) : nil
-    let nextLoose = following.map { followsInSequence($0, after: c.seconds) } ?? true
-    let nextStrict = following.map { fits($0, after: c.seconds) } ?? true
+    // Ending exactly at the end of the input confirms a record; ending inside a partial header does not.
+    let endsInput = following == nil && reader.end - reader.start == next
+    let nextLoose = following.map { followsInSequence($0, after: c.seconds) } ?? endsInput
+    let nextStrict = following.map { fits($0, after: c.seconds) } ?? endsInput
     // Only a record its successor confirms becomes the time reference for later checks and resynchronisation.
     currentConfirmed = nextLoose
     if let last = lastSeconds {
@@ -387,7 +389,10 @@ public struct LenientCaptureReader {
       guard try reader.scanEnsure(position + h) else { return .chained }  // the input ends here
       let n = header(at: reader.start + position)
       guard fits(n, after: previous.seconds) else {
-        return confirmedSeconds != nil ? .single(extent: next) : .implausible
+        // Its successor may be damaged too: keep it in reserve if it fits a reference (even an unconfirmed one).
+        if confirmedSeconds != nil { return .single(extent: next) }
+        if let last = lastSeconds, fits(c, after: last) { return .single(extent: next) }
+        return .implausible
       }
       guard try reader.scanEnsure(position + h + n.capturedLength) else { return .chained }  // a truncated last record
       position += h + n.capturedLength
