@@ -12,13 +12,14 @@ target="${1:?usage: Fuzz/build.sh TARGET (one of: $(ls "$here/Targets" | sed 's/
 src="$here/Targets/$target.swift"
 [ -f "$src" ] || { echo "no such target: $src" >&2; exit 64; }
 san="${FUZZ_SANITIZERS:-fuzzer,address}"
-out="${FUZZ_BUILD_DIR:-$here/.build}/$san"  # FUZZ_BUILD_DIR: build elsewhere (e.g. while a target runs)
+out="${FUZZ_BUILD_DIR:-$here/.build}/$san${FUZZ_OPT:+$FUZZ_OPT}"  # FUZZ_BUILD_DIR: build elsewhere (e.g. while a target runs)
 mkdir -p "$out/modules"
 # FUZZ_SANITIZERS=none: no sanitizer runtime needed; the target is linked with the seeded mutation driver instead.
 sanflag=(-sanitize="$san")
 driver=()
 if [ "$san" = none ]; then sanflag=(); driver=("$here/Driver/MutationDriver.swift"); fi
-common=("${sanflag[@]}" -O -g -package-name optigo_pcap -parse-as-library -strict-memory-safety
+# FUZZ_OPT: optimisation (-O by default; -Onone compiles in a fraction of the time, for short smoke runs).
+common=("${sanflag[@]}" "${FUZZ_OPT:--O}" -g -package-name optigo_pcap -parse-as-library -strict-memory-safety
         -enable-upcoming-feature InternalImportsByDefault -I "$out/modules" -I "$root/Sources/CZlib")
 
 # Modules a target needs, from its `import` lines (plus their own dependencies).
