@@ -336,6 +336,13 @@ public struct LenientCaptureReader {
     if c.capturedLength == 0 && c.originalLength == 0 {
       return CaptureError(.implausibleRecord, offset: at, "zero-length record (captured and original length 0)")
     }
+    // A captured length above the original length whose original length leads to a fitting header: the captured
+    // length is the damage (it would swallow the records after it).
+    if c.capturedLength > c.originalLength, c.originalLength > 0, try reader.ensure(2 * h + c.originalLength),
+       fits(header(at: reader.start + h + c.originalLength), after: c.seconds) {
+      return CaptureError(.implausibleRecord, offset: at,
+                          "captured length \(c.capturedLength) exceeds the original length \(c.originalLength), after which a record starts")
+    }
     let next = h + c.capturedLength
     // The following header; nil at the end of the input (or in a tail too short for a header).
     let following: RecordHeader? = try reader.ensure(next + h) ? header(at: reader.start + next) : nil
@@ -366,7 +373,8 @@ public struct LenientCaptureReader {
   enum PcapCandidate {
     /// Its header fits, and so does the one after it (or the input ends there).
     case chained
-    /// Its header fits the last good record, but the one after it does not: its record spans `extent` bytes.
+    /// A weaker candidate (its successor does not fit, or its chain dates from 1970), kept in reserve while a
+    /// chained one is sought within `extent` bytes.
     case single(extent: Int)
     case implausible
     case endOfInput
@@ -379,7 +387,8 @@ public struct LenientCaptureReader {
     let h = reader.pcapHeaderLength
     guard try reader.scanEnsure(rel + h) else { return .endOfInput }
     let c = header(at: reader.start + rel)
-    guard fits(c, after: confirmedSeconds) else { return .implausible }
+    // Records with nothing captured are no place to resynchronise (runs of zeros and small integers look like them).
+    guard c.capturedLength > 0, fits(c, after: confirmedSeconds) else { return .implausible }
     let next = h + c.capturedLength
     guard try reader.scanEnsure(rel + next) else { return .implausible }
     let needed = confirmedSeconds == nil ? 2 : 1
@@ -388,7 +397,7 @@ public struct LenientCaptureReader {
     for _ in 0..<needed {
       guard try reader.scanEnsure(position + h) else { return .chained }  // the input ends here
       let n = header(at: reader.start + position)
-      guard fits(n, after: previous.seconds) else {
+      guard n.capturedLength > 0, fits(n, after: previous.seconds) else {
         // Its successor may be damaged too: keep it in reserve if it fits a reference (even an unconfirmed one).
         if confirmedSeconds != nil { return .single(extent: next) }
         if let last = lastSeconds, fits(c, after: last) { return .single(extent: next) }
