@@ -5,7 +5,7 @@ import ArgumentParser
 struct OptigoPcap: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "optigo-pcap",
-    abstract: "Read, filter, merge, anonymize and summarize BACnet packet captures (pcap, pcapng, gzip).",
+    abstract: "Read, filter, merge, anonymize, summarize and repair BACnet packet captures (pcap, pcapng, gzip).",
     version: "0.1.0",
     subcommands: [
       List.self,
@@ -14,6 +14,7 @@ struct OptigoPcap: ParsableCommand {
       Merge.self,
       Anonymize.self,
       Summarize.self,
+      Repair.self,
     ]
   )
 }

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Builds the seed corpus of one fuzz target from the capture fixtures.
+
+usage: Fuzz/seeds.py TARGET OUTDIR
+
+Sources: every pcap/pcapng(.gz) under Fixtures/ and, when present, ../shared/captures/ (read in place, never
+copied into the repository). Each target gets inputs in its own layout (see the comment at the top of
+Fuzz/Targets/TARGET.swift): whole files, files minus their magic, gzip streams, link-layer frames, UDP payloads,
+APDU tails or MS/TP records. Seeds larger than 64 KiB are skipped (libFuzzer's default -max_len is 4 KiB anyway).
+"""
+import gzip, hashlib, os, struct, sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DIRS = [os.path.join(ROOT, "Fixtures"), os.path.join(os.path.dirname(ROOT), "shared", "captures")]
+PCAP_MAGICS = {b"\xd4\xc3\xb2\xa1": 0, b"\xa1\xb2\xc3\xd4": 1, b"\x4d\x3c\xb2\xa1": 2, b"\xa1\xb2\x3c\x4d": 3,
+               b"\x34\xcd\xb2\xa1": 4, b"\xa1\xb2\xcd\x34": 5}
+LINKS = [1, 0, 101, 113, 276, 228, 229, 12, 14, 108, 165, 6, 105, 127, 147, 239]  # as in linklayer.swift
+
+
+def captures():
+    for d in DIRS:
+        for dp, _, fs in os.walk(d):
+            for f in sorted(fs):
+                if f.endswith((".pcap", ".pcapng", ".cap", ".gz")) or "regressions" in dp:
+                    p = os.path.join(dp, f)
+                    data = open(p, "rb").read()
+                    if data[:2] == b"\x1f\x8b":
+                        try:
+                            data = gzip.decompress(data)
+                        except Exception:
+                            continue
+                    yield data
+
+
+def packets(data):
+    """(linktype, frame) of every packet of a pcap or pcapng file (best effort)."""
+    if data[:4] in PCAP_MAGICS:
+        e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\x34\xcd\xb2\xa1") else ">"
+        h = 24 if data[:4] in (b"\x34\xcd\xb2\xa1", b"\xa1\xb2\xcd\x34") else 16
+        link = struct.unpack(e + "I", data[20:24])[0] & 0xFFFF
+        i = 24
+        while i + h <= len(data):
+            cap = struct.unpack(e + "I", data[i + 8:i + 12])[0]
+            if i + h + cap > len(data):
+                break
+            yield link, data[i + h:i + h + cap]
+            i += h + cap
+    elif data[:4] == b"\x0a\x0d\x0d\x0a":
+        i, e, links = 0, "<", []
+        while i + 12 <= len(data):
+            if data[i:i + 4] == b"\x0a\x0d\x0d\x0a":
+                e = "<" if data[i + 8:i + 12] == b"\x4d\x3c\x2b\x1a" else ">"
+                links = []
+            t, ln = struct.unpack(e + "II", data[i:i + 8])
+            if ln < 12 or i + ln > len(data):
+                break
+            if t == 1:
+                links.append(struct.unpack(e + "H", data[i + 8:i + 10])[0])
+            elif t == 6 and ln >= 32:
+                iface, _, _, cap = struct.unpack(e + "IIII", data[i + 8:i + 24])
+                if iface < len(links) and 28 + cap <= ln:
+                    yield links[iface], data[i + 28:i + 28 + cap]
+            i += (ln + 3) & ~3
+
+
+def udp_payload(link, f):
+    off = {1: 14, 0: 4, 101: 0, 113: 16, 228: 0, 229: 0}.get(link)
+    if off is None:
+        return None
+    if link == 1:
+        while f[off - 2:off] in (b"\x81\x00", b"\x88\xa8") and len(f) > off + 4:
+            off += 4
+    if len(f) < off + 28:
+        return None
+    v = f[off] >> 4
+    if v == 4:
+        ihl = (f[off] & 15) * 4
+        if f[off + 9] != 17:
+            return None
+        return f[off + ihl + 8:]
+    if v == 6 and f[off + 6] == 17:
+        return f[off + 48:]
+    return None
+
+
+def seeds(target):
+    for data in captures():
+        if target in ("pcapng", "repair") and data[:4] == b"\x0a\x0d\x0d\x0a":
+            yield data
+        if target == "summarize" and (data[:4] == b"\x0a\x0d\x0d\x0a" or data[:4] in PCAP_MAGICS):
+            yield b"\x00" + data[:32768]
+            frames = [f for link, f in packets(data) if link == 1][:40]
+            if frames:
+                yield b"\x01" + b"\xfe".join(frames)
+        if target in ("pcap", "repair") and data[:4] in PCAP_MAGICS:
+            yield bytes([PCAP_MAGICS[data[:4]]]) + data[4:] if target == "pcap" else data
+        if target == "gzip":
+            yield b"\x00" + gzip.compress(data[:16384])
+        if target in ("linklayer", "bacnet", "tags", "mstp"):
+            for link, frame in packets(data):
+                if target == "linklayer" and link in LINKS:
+                    yield bytes([LINKS.index(link)]) + frame
+                elif target == "mstp" and link == 165:
+                    yield frame
+                elif target in ("bacnet", "tags"):
+                    p = udp_payload(link, frame)
+                    if p is None:
+                        continue
+                    if target == "bacnet":
+                        yield p
+                    else:
+                        for k in (6, 8, 10, 12, 16):  # APDU tails: some start at a tag
+                            yield p[k:]
+
+
+def main():
+    target, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    n = 0
+    for s in seeds(target):
+        if n >= 3000:  # plenty for libFuzzer, which keeps only inputs that add coverage
+            break
+        if 0 < len(s) <= 65536:
+            name = hashlib.sha1(s).hexdigest()
+            p = os.path.join(out, name)
+            if not os.path.exists(p):
+                open(p, "wb").write(s)
+                n += 1
+    print(f"{n} new seeds for {target} in {out}", file=sys.stderr)
+
+
+main()

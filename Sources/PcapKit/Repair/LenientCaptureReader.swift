@@ -1,0 +1,454 @@
+/// Reads a damaged capture as far as it can be trusted: where a strict ``CaptureReader`` would stop at the first
+/// error, this reader records the damage as a ``DamagedRegion`` and resynchronises on the next plausible record.
+///
+/// ```swift
+/// var reader = try LenientCaptureReader(path: "cut-by-power-loss.pcapng")
+/// while let record = try reader.next() { … }           // every intact record, in file order
+/// for region in reader.damage { print(region) }        // "skipped 212 bytes at 4096: trailer-mismatch …"
+/// ```
+///
+/// **What counts as plausible.**
+/// * pcapng: a known block type whose 4-aligned total length lies between the type's minimum and the caps and
+///   whose trailing length agrees; a packet or statistics block must name an interface that exists, a section
+///   header must carry a valid byte-order magic and major version 1. A block whose framing is intact but whose
+///   content is bad (an option overrun, an unknown interface) is skipped exactly; otherwise the reader scans
+///   forward in 4-byte steps.
+/// * pcap: records are not aligned, so the scan moves byte by byte and accepts a header whose fraction is below
+///   one second, whose captured length fits the snapshot length (or the largest seen) and does not exceed the
+///   original length and whose timestamp is within ``resyncWindowSeconds`` of the last good record, preferring
+///   one whose following header fits too (before any good record, that is required). Records read in sequence
+///   are checked against their neighbours (a jump in time is accepted when the record's lengths agree and the
+///   next header continues from the new time, as in concatenated captures), so a zeroed region or a corrupted
+///   length that still parses is caught (``CaptureError/Code/implausibleRecord``) instead of being handed out as
+///   garbage packets.
+/// * When the damaged pcapng block was a Section Header Block whose byte-order magic survived, a minimal one is
+///   delivered in its place (a new section in that byte order).
+/// * When the damaged pcapng block was an Interface Description Block, a minimal one (same link type and snapshot
+///   length, microsecond resolution) is delivered in its place so later interface IDs keep their meaning.
+/// * A pcap file header with an impossible version or reserved link-type bits, and a pcapng section header with an
+///   unsupported version, are patched in the buffer (``DamagedRegion/Action/patched``) and read on.
+///
+/// **Bounds.** Memory stays within about twice ``ReaderOptions/maxBlockSize`` plus ``ReaderOptions/chunkSize``;
+/// the work is linear in the input: each candidate position costs a constant number of field reads
+/// (``scanSteps`` counts them), and every recovery moves the read position forward.
+///
+/// Only I/O failures are thrown; a gzip stream whose compressed data is corrupt ends the reading with a final
+/// region. Not `Sendable`; records are views into the reader's buffer, valid until the next call.
+public struct LenientCaptureReader {
+  var reader: CaptureReader
+  /// Seconds of the last pcap record delivered: the reference for records read in sequence.
+  var lastSeconds: Int64?
+  /// Seconds of the last pcap record its successor confirmed: the reference for resynchronisation.
+  var confirmedSeconds: Int64?
+  var maxCapturedSeen = 0
+  var patchedOffsets: Set<Int> = []
+  var pendingPlaceholder: CaptureRecord?
+  var currentConfirmed = true
+
+  /// A resynchronisation candidate's timestamp must lie within this many seconds of the last good record's.
+  public static let resyncWindowSeconds: Int64 = 86_400
+  /// A record read in sequence whose timestamp jumps further than this from its predecessor's is implausible.
+  public static let sequenceWindowSeconds: Int64 = 30 * 86_400
+
+  /// Damage found so far, in file order (at most ``maxRecordedRegions``; ``damageCount`` counts all).
+  public private(set) var damage: [DamagedRegion] = []
+  /// How many damaged regions were found, including those not kept in ``damage``.
+  public private(set) var damageCount = 0
+  /// Total bytes skipped (patched bytes are not counted).
+  public private(set) var skippedBytes = 0
+  /// Candidate positions examined while resynchronising: a work counter (it never exceeds the input size).
+  public private(set) var scanSteps = 0
+  /// Most regions kept in ``damage``.
+  public var maxRecordedRegions = 10_000
+
+  /// Opens a capture file (`"-"` is standard input).
+  /// - Throws: what ``CaptureReader/init(path:options:)`` throws: the input cannot be opened, or its first bytes
+  ///   are not a capture (nothing can be salvaged without knowing the format).
+  public init(path: String, options: ReaderOptions = .init()) throws(CaptureError) {
+    reader = try CaptureReader(path: path, options: options)
+  }
+
+  /// Reads a capture from any byte source.
+  public init(source: some ByteSource, options: ReaderOptions = .init()) throws(CaptureError) {
+    reader = try CaptureReader(source: source, options: options)
+  }
+
+  /// Reads a capture held in memory.
+  public init(bytes: [UInt8], options: ReaderOptions = .init()) throws(CaptureError) {
+    reader = try CaptureReader(bytes: bytes, options: options)
+  }
+
+  /// The capture format, detected from the first bytes.
+  public var format: CaptureFormat { reader.format }
+  /// True when the input was gzip-compressed.
+  public var isCompressed: Bool { reader.isCompressed }
+  /// The current section's header.
+  public var section: SectionHeader? { reader.section }
+  /// The current section's interfaces.
+  public var interfaces: [InterfaceDescription] { reader.interfaces }
+  /// Absolute offset of the next record.
+  public var offset: Int { reader.offset }
+  /// True once the end of the input was reached.
+  public var isFinished: Bool { reader.isFinished }
+  /// Non-fatal diagnostics of the underlying reader.
+  public var warnings: [CaptureError] { reader.warnings }
+
+  /// The next intact record in file order, or nil at the end of the input.
+  /// - Throws: only I/O failures (``CaptureError/Code/ioError``); damage is recorded in ``damage``.
+  public mutating func next() throws(CaptureError) -> CaptureRecord? {
+    while true {
+      if let placeholder = pendingPlaceholder {
+        pendingPlaceholder = nil
+        return placeholder
+      }
+      if reader.isFinished { return nil }
+      let at = reader.offset
+      if reader.phase == .pcapRecords, let problem = try pcapSequenceProblem() {
+        try scanPcap(from: at, reason: problem)
+        continue
+      }
+      do {
+        guard let r = try reader.next() else { return nil }
+        if case .packet(let p) = r, p.blockType == .pcapRecord {
+          lastSeconds = Int64(reader.u32(p.rawRecord.startIndex, reader.order))
+          if currentConfirmed { confirmedSeconds = lastSeconds }
+          maxCapturedSeen = max(maxCapturedSeen, p.capturedLength)
+        }
+        return r
+      } catch {
+        try recover(at: at, error)
+      }
+    }
+  }
+
+  /// The next intact packet, skipping other records (whose effects still apply).
+  /// - Throws: as ``next()``.
+  public mutating func nextPacket() throws(CaptureError) -> Packet? {
+    while let r = try next() {
+      if case .packet(let p) = r { return p }
+    }
+    return nil
+  }
+
+  // MARK: Recovery
+
+  mutating func note(_ region: DamagedRegion) {
+    if region.action == .skipped {
+      // A patch inside bytes that end up skipped anyway is not worth reporting.
+      while let last = damage.last, last.action == .patched, last.offset >= region.offset {
+        damage.removeLast()
+        damageCount -= 1
+      }
+    }
+    damageCount += 1
+    if region.action == .skipped { skippedBytes += region.length }
+    if damage.count < maxRecordedRegions { damage.append(region) }
+  }
+
+  mutating func recover(at: Int, _ error: CaptureError) throws(CaptureError) {
+    switch error.code {
+    case .ioError:
+      throw error
+    case .badCompressedData:
+      note(DamagedRegion(offset: at, length: max(0, reader.base + reader.end - at), reason: error))
+      reader.isFinished = true
+      return
+    default:
+      break
+    }
+    if try patch(at: at, error) { return }
+    switch reader.phase {
+    case .pcapHeader, .pcapInterface:
+      try skipRest(from: at, reason: error)
+    case .pcapRecords:
+      try scanPcap(from: at, reason: error)
+    case .pcapng:
+      try addPlaceholderInterface()
+      if error.code != .truncated, let len = try reader.intactBlockLength() {
+        note(DamagedRegion(offset: at, length: len, reason: error))
+        _ = try reader.discard(upTo: at + len)
+        reader.isFinished = false
+        return
+      }
+      if try reader.scanEnsure(12), reader.isSectionHeaderMagic(at: reader.start),
+         let bo = reader.sectionByteOrder(at: reader.start + 8) {
+        startPlaceholderSection(bo)  // a damaged section header still starts a section, in its byte order
+      }
+      try scan(from: at, step: 4, reason: error)
+    }
+  }
+
+  /// Stands in a minimal Section Header Block (version 1.0, no options) for one too damaged to read: a new
+  /// section starts, in the byte order its byte-order magic named, with no interfaces.
+  mutating func startPlaceholderSection(_ o: ByteOrder) {
+    let bytes = CaptureRepair.minimalSectionHeader(o)
+    let raw = RawBlock(type: .sectionHeader, bytes: bytes[...], byteOrder: o, fileOffset: reader.offset)
+    let shb = SectionHeader(byteOrder: o, majorVersion: 1, minorVersion: 0, sectionLength: -1,
+                            options: OptionList(bytes: bytes[24..<24], byteOrder: o, baseOffset: reader.offset + 24),
+                            index: reader.sectionCount, pcapHeader: nil, raw: raw)
+    reader.order = o
+    reader.sectionCount += 1
+    reader.section = shb
+    reader.interfaces = []
+    reader.ifaces = []
+    pendingPlaceholder = .section(shb)
+  }
+
+  /// When the damaged block is an Interface Description Block (its type field survived), stands in a minimal one
+  /// with the same link type and snapshot length, so the interface IDs of the packets after it keep their meaning.
+  mutating func addPlaceholderInterface() throws(CaptureError) {
+    guard try reader.scanEnsure(16) else { return }
+    let s = reader.start  // only now: making bytes available may move them to the front of the buffer
+    guard !reader.isSectionHeaderMagic(at: s), reader.u32(s, reader.order) == 1 else { return }
+    let o = reader.order
+    let link = LinkType(rawValue: reader.u16(s + 8, o))
+    let snap = reader.u32(s + 12, o)
+    var bytes: [UInt8] = []
+    func put32(_ v: UInt32) {
+      let b = [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+      bytes += o == .little ? b.reversed() : b
+    }
+    put32(1)
+    put32(20)
+    put32(o == .little ? UInt32(link.rawValue) : UInt32(link.rawValue) << 16)
+    put32(snap)
+    put32(20)
+    let raw = RawBlock(type: .interfaceDescription, bytes: bytes[...], byteOrder: o, fileOffset: reader.offset)
+    let idb = InterfaceDescription(id: reader.ifaces.count, linkType: link, snapLength: snap,
+                                   timestampResolution: .microseconds, timestampOffset: 0, fcsLengthBits: nil,
+                                   options: OptionList(bytes: bytes[20..<20], byteOrder: o, baseOffset: reader.offset + 16),
+                                   isSynthesized: false, raw: raw)
+    reader.ifaces.append(CaptureReader.InterfaceInfo(
+      linkType: link, snapLength: Int(snap), resolution: .microseconds, offsetSeconds: 0,
+      maxCapturedLength: reader.options.maxCapturedLength(for: link)))
+    reader.interfaces.append(idb)
+    pendingPlaceholder = .interface(idb)
+  }
+
+  /// Rewrites an impossible version (or reserved link-type bits) in a file or section header, once per offset.
+  mutating func patch(at: Int, _ error: CaptureError) throws(CaptureError) -> Bool {
+    guard let fieldOffset = error.offset, !patchedOffsets.contains(fieldOffset), patchedOffsets.count < 1024 else {
+      return false
+    }
+    guard try reader.ensure(reader.phase == .pcapng ? 16 : 24) else { return false }
+    let s = reader.start  // only now: making bytes available may move them to the front of the buffer
+    switch (reader.phase, error.code) {
+    case (.pcapHeader, .unsupportedVersion):
+      guard case .pcap(_, let o, _) = reader.format else { return false }
+      put16(2, at: s + 4, o)
+      put16(4, at: s + 6, o)
+      patchedOffsets.insert(fieldOffset)
+      note(DamagedRegion(offset: at + 4, length: 4, reason: error, action: .patched))
+    case (.pcapHeader, .reservedLinkTypeBits):
+      guard case .pcap(_, let o, _) = reader.format else { return false }
+      let word = reader.u32(s + 20, o) & ~0x0BFF_0000
+      put16(UInt16(word >> 16), at: s + 20 + (o == .little ? 2 : 0), o)
+      patchedOffsets.insert(fieldOffset)
+      note(DamagedRegion(offset: at + 20, length: 4, reason: error, action: .patched))
+    case (.pcapng, .unsupportedVersion):
+      guard reader.isSectionHeaderMagic(at: s),
+            let o = reader.sectionByteOrder(at: s + 8) else { return false }
+      put16(1, at: s + 12, o)
+      put16(0, at: s + 14, o)
+      patchedOffsets.insert(fieldOffset)
+      note(DamagedRegion(offset: at + 12, length: 4, reason: error, action: .patched))
+    default:
+      return false
+    }
+    reader.isFinished = false
+    return true
+  }
+
+  mutating func put16(_ v: UInt16, at i: Int, _ o: ByteOrder) {
+    let hi = UInt8(v >> 8), lo = UInt8(v & 0xFF)
+    reader.buf[i] = o == .little ? lo : hi
+    reader.buf[i + 1] = o == .little ? hi : lo
+  }
+
+  /// Everything from `from` to the end of the input is damage.
+  mutating func skipRest(from: Int, reason: CaptureError) throws(CaptureError) {
+    let endOffset = try reader.discardRest()
+    if endOffset > from { note(DamagedRegion(offset: from, length: endOffset - from, reason: reason)) }
+    reader.isFinished = true
+  }
+
+  /// Looks for the next plausible pcapng block after the damage at `from`, in steps of `step` bytes.
+  mutating func scan(from: Int, step: Int, reason: CaptureError) throws(CaptureError) {
+    var p = from + step
+    while true {
+      guard try reader.discard(upTo: p) else { return try skipRest(from: from, reason: reason) }
+      scanSteps += 1
+      switch try reader.pcapngCandidate() {
+      case .plausible:
+        note(DamagedRegion(offset: from, length: p - from, reason: reason))
+        reader.isFinished = false
+        return
+      case .implausible:
+        p += step
+      case .endOfInput:
+        return try skipRest(from: from, reason: reason)
+      }
+    }
+  }
+
+  // MARK: pcap plausibility
+
+  struct RecordHeader {
+    var seconds: Int64
+    var fraction: UInt64
+    var capturedLength: Int
+    var originalLength: Int
+  }
+
+  func header(at i: Int) -> RecordHeader {
+    let o = reader.order
+    return RecordHeader(seconds: Int64(reader.u32(i, o)), fraction: UInt64(reader.u32(i + 4, o)),
+                        capturedLength: Int(reader.u32(i + 8, o)), originalLength: Int(reader.u32(i + 12, o)))
+  }
+
+  /// The strict test a resynchronisation candidate must pass on its own.
+  func fits(_ h: RecordHeader, after seconds: Int64?) -> Bool {
+    let iface = reader.ifaces[0]
+    let snap = iface.snapLength > 0 && iface.snapLength < iface.maxCapturedLength ? iface.snapLength : iface.maxCapturedLength
+    let limit = min(max(snap, maxCapturedSeen), iface.maxCapturedLength)
+    guard h.fraction < iface.resolution.unitsPerSecond, h.capturedLength <= limit, h.originalLength >= h.capturedLength,
+          h.originalLength > 0, h.originalLength <= 1 << 24 else { return false }
+    if let seconds, abs(h.seconds - seconds) > Self.resyncWindowSeconds { return false }
+    return true
+  }
+
+  /// The looser test a header read in sequence must pass.
+  func followsInSequence(_ h: RecordHeader, after seconds: Int64?) -> Bool {
+    guard h.capturedLength != 0 || h.originalLength != 0,
+          h.capturedLength <= reader.ifaces[0].maxCapturedLength else { return false }
+    if let seconds, abs(h.seconds - seconds) > Self.sequenceWindowSeconds { return false }
+    return true
+  }
+
+  /// Why the pcap record at the read position must not be trusted, or nil if it fits its neighbours (or the
+  /// strict reader will report the problem itself: truncation, a length over the caps).
+  mutating func pcapSequenceProblem() throws(CaptureError) -> CaptureError? {
+    let h = reader.pcapHeaderLength
+    guard try reader.ensure(h) else { return nil }
+    let at = reader.offset
+    let c = header(at: reader.start)
+    guard c.capturedLength <= reader.ifaces[0].maxCapturedLength else { return nil }
+    if c.capturedLength == 0 && c.originalLength == 0 {
+      return CaptureError(.implausibleRecord, offset: at, "zero-length record (captured and original length 0)")
+    }
+    // A captured length above the original length whose original length leads to a fitting header: the captured
+    // length is the damage (it would swallow the records after it).
+    if c.capturedLength > c.originalLength, c.originalLength > 0, try reader.ensure(2 * h + c.originalLength),
+       fits(header(at: reader.start + h + c.originalLength), after: c.seconds) {
+      return CaptureError(.implausibleRecord, offset: at,
+                          "captured length \(c.capturedLength) exceeds the original length \(c.originalLength), after which a record starts")
+    }
+    let next = h + c.capturedLength
+    // The following header; nil at the end of the input (or in a tail too short for a header).
+    let following: RecordHeader? = try reader.ensure(next + h) ? header(at: reader.start + next) : nil
+    // Ending exactly at the end of the input confirms a record; ending inside a partial header does not.
+    let endsInput = following == nil && reader.end - reader.start == next
+    let nextLoose = following.map { followsInSequence($0, after: c.seconds) } ?? endsInput
+    let nextStrict = following.map { fits($0, after: c.seconds) } ?? endsInput
+    // Only a record its successor confirms becomes the time reference for later checks and resynchronisation.
+    currentConfirmed = nextLoose
+    if let last = lastSeconds {
+      // The timestamp continues the sequence and either the successor or the record's own lengths agree; or,
+      // after a jump in time (concatenated captures), the lengths agree and the successor continues from it.
+      let timeFits = abs(c.seconds - last) <= Self.sequenceWindowSeconds
+      if timeFits && (nextLoose || fits(c, after: last)) { return nil }
+      if fits(c, after: nil) && nextStrict { return nil }
+      if !timeFits {
+        return CaptureError(.implausibleRecord, offset: at,
+                            "timestamp \(c.seconds) s is \(abs(c.seconds - last)) s away from the previous record's \(last) s")
+      }
+    } else if nextLoose || fits(c, after: nil) {
+      return nil  // no good record before it: its successor or its own lengths must agree
+    }
+    return CaptureError(.implausibleRecord, offset: at,
+                        "record of captured length \(c.capturedLength) does not fit the header that follows it at byte \(at + next)")
+  }
+
+  /// What a pcap resynchronisation candidate looks like.
+  enum PcapCandidate {
+    /// Its header fits, and so does the one after it (or the input ends there).
+    case chained
+    /// A weaker candidate (its successor does not fit, or its chain dates from 1970), kept in reserve while a
+    /// chained one is sought within `extent` bytes.
+    case single(extent: Int)
+    case implausible
+    case endOfInput
+  }
+
+  /// Examines a pcap record header `rel` bytes past the read position: it must fit the last confirmed record (one
+  /// whose successor agreed with it), and the records after it must fit in turn — one of them, or two when there
+  /// is no confirmed record to compare with.
+  mutating func pcapCandidate(at rel: Int) throws(CaptureError) -> PcapCandidate {
+    let h = reader.pcapHeaderLength
+    guard try reader.scanEnsure(rel + h) else { return .endOfInput }
+    let c = header(at: reader.start + rel)
+    // Records with nothing captured are no place to resynchronise (runs of zeros and small integers look like them).
+    guard c.capturedLength > 0, fits(c, after: confirmedSeconds) else { return .implausible }
+    let next = h + c.capturedLength
+    guard try reader.scanEnsure(rel + next) else { return .implausible }
+    let needed = confirmedSeconds == nil ? 2 : 1
+    var position = rel + next
+    var previous = c
+    for _ in 0..<needed {
+      guard try reader.scanEnsure(position + h) else { return .chained }  // the input ends here
+      let n = header(at: reader.start + position)
+      guard n.capturedLength > 0, fits(n, after: previous.seconds) else {
+        // Its successor may be damaged too: keep it in reserve if it fits a reference (even an unconfirmed one).
+        if confirmedSeconds != nil { return .single(extent: next) }
+        if let last = lastSeconds, fits(c, after: last) { return .single(extent: next) }
+        return .implausible
+      }
+      guard try reader.scanEnsure(position + h + n.capturedLength) else { return .chained }  // a truncated last record
+      position += h + n.capturedLength
+      previous = n
+    }
+    // Without a reference, a chain whose seconds are below 10^6 may be the real records read 4 bytes late
+    // (fraction taken for seconds, which then all agree): keep it in reserve and prefer a later chain.
+    if confirmedSeconds == nil && c.seconds < 1_000_000 { return .single(extent: next) }
+    return .chained
+  }
+
+  /// Looks for the next plausible pcap record after the damage at `from`, byte by byte. A candidate whose
+  /// following header also fits wins at once; one that only fits the last good record (its successor may be
+  /// damaged too) is kept in reserve and taken if no chained candidate starts within its extent.
+  /// Each position is examined once, and a reserve taken is then read past, so the work stays linear.
+  mutating func scanPcap(from: Int, reason: CaptureError) throws(CaptureError) {
+    var p = from + 1
+    var reserve: (position: Int, extent: Int)?
+    while true {
+      if let r = reserve, p >= r.position + r.extent { return try resume(at: r.position, from: from, reason: reason) }
+      guard try reader.discard(upTo: reserve?.position ?? p) else {
+        if let r = reserve { return try resume(at: r.position, from: from, reason: reason) }
+        return try skipRest(from: from, reason: reason)
+      }
+      scanSteps += 1
+      switch try pcapCandidate(at: p - reader.offset) {
+      case .chained:
+        return try resume(at: p, from: from, reason: reason)
+      case .single(let extent):
+        if reserve == nil { reserve = (p, extent) }
+        p += 1
+      case .implausible:
+        p += 1
+      case .endOfInput:
+        if let r = reserve { return try resume(at: r.position, from: from, reason: reason) }
+        return try skipRest(from: from, reason: reason)
+      }
+    }
+  }
+
+  /// Records the damage `from..<p` and resumes reading at `p`.
+  mutating func resume(at p: Int, from: Int, reason: CaptureError) throws(CaptureError) {
+    _ = try reader.discard(upTo: p)
+    note(DamagedRegion(offset: from, length: p - from, reason: reason))
+    reader.isFinished = false
+  }
+}
+
+@available(*, unavailable)
+extension LenientCaptureReader: Sendable {}

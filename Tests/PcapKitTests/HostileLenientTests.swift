@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+@testable import PcapKit
+
+/// The lenient reader on intact captures is the strict reader, and on specific damage does what it documents.
+@Suite("Hostile lenient reader")
+struct HostileLenientTests {
+  static func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
+  static let pcapHeader: [UInt8] = [0xD4, 0xC3, 0xB2, 0xA1, 2, 0, 4, 0] + le32(0) + le32(0) + le32(65535) + le32(1)
+  static func record(_ sec: UInt32, _ data: [UInt8]) -> [UInt8] {
+    le32(sec) + le32(0) + le32(UInt32(data.count)) + le32(UInt32(data.count)) + data
+  }
+
+  static func lenientRecords(_ bytes: [UInt8]) throws -> ([CaptureRecord], LenientCaptureReader) {
+    var reader = try LenientCaptureReader(bytes: bytes)
+    var out: [CaptureRecord] = []
+    while let r = try reader.next() { out.append(r) }
+    return (out, reader)
+  }
+
+  @Test("intact captures: the lenient reader returns exactly the strict reader's records and reports nothing")
+  func intactEquivalence() throws {
+    var files = sharedFiles("bacnet") + sharedFiles("formats") + sharedFiles("conformance")
+    if let e = FileManager.default.enumerator(atPath: packageRoot.appendingPathComponent("Fixtures").path) {
+      for case let p as String in e where (p.hasSuffix(".pcap") || p.hasSuffix(".pcapng")) && !p.contains("regressions") {
+        files.append(packageRoot.appendingPathComponent("Fixtures").appendingPathComponent(p))
+      }
+    }
+    try #require(!files.isEmpty)
+    var compared = 0
+    for f in files {
+      let bytes = try fileBytes(f)
+      let strict = readAll(bytes)
+      guard strict.error == nil, !strict.records.isEmpty else { continue }  // damaged on purpose: not this test
+      let (records, reader) = try Self.lenientRecords(bytes)
+      #expect(reader.damageCount == 0, "\(f.lastPathComponent): \(reader.damage.prefix(3))")
+      #expect(records.count == strict.records.count, "\(f.lastPathComponent)")
+      for (a, b) in zip(records, strict.records) where a.raw.fileOffset != b.raw.fileOffset || a.raw.bytes != b.raw.bytes {
+        Issue.record("\(f.lastPathComponent): record at \(b.raw.fileOffset) differs")
+        break
+      }
+      compared += 1
+    }
+    #expect(compared >= 4)
+  }
+
+  @Test("pcap: a zeroed region is skipped and reported; the records around it survive")
+  func zeroedRegion() throws {
+    let a = Self.record(1_700_000_000, [1, 2, 3, 4]), b = Self.record(1_700_000_001, [5, 6, 7, 8, 9])
+    let c = Self.record(1_700_000_002, [10, 11])
+    var bytes = Self.pcapHeader + a + b + c
+    let bStart = 24 + a.count
+    for i in bStart..<(bStart + 10) { bytes[i] = 0 }
+    let (records, reader) = try Self.lenientRecords(bytes)
+    let packets = records.compactMap { if case .packet(let p) = $0 { Array(p.data) } else { nil } }
+    #expect(packets == [[1, 2, 3, 4], [10, 11]])
+    #expect(reader.damage.count == 1)
+    #expect(reader.damage.first?.offset == bStart)
+    #expect(reader.damage.first?.length == b.count)
+  }
+
+  @Test("pcap: a truncated tail is one region to the end of the input")
+  func truncatedTail() throws {
+    let bytes = Self.pcapHeader + Self.record(1_700_000_000, [1, 2, 3]) + Array(Self.record(1_700_000_001, [4, 5, 6, 7]).prefix(9))
+    let (records, reader) = try Self.lenientRecords(bytes)
+    #expect(records.filter { if case .packet = $0 { true } else { false } }.count == 1)
+    #expect(reader.damage.map(\.offset) == [24 + 19])
+    #expect(reader.damage.first?.length == 9)
+    #expect(reader.damage.first?.reason.code == .truncated)
+  }
+
+  @Test("pcap: an impossible version is patched and the packets read")
+  func patchedVersion() throws {
+    var bytes = Self.pcapHeader + Self.record(1_700_000_000, [1, 2, 3])
+    bytes[4] = 7
+    let (records, reader) = try Self.lenientRecords(bytes)
+    #expect(records.count == 3)  // section, interface, packet
+    #expect(reader.damage.first?.action == .patched)
+    #expect(reader.damage.first?.reason.code == .unsupportedVersion)
+    var sink = MemorySink()
+    var again = try LenientCaptureReader(bytes: bytes)
+    let summary = try CaptureRepair.run(reader: &again, to: &sink)
+    #expect(summary.packetsWritten == 1)
+    #expect(readAll(sink.bytes).error == nil)
+  }
+
+  @Test("pcapng: a lost section header and interface are stood in for, so the packets keep their meaning")
+  func placeholders() throws {
+    let ng = NG()
+    let shb = ng.shb(), idb = ng.idb(link: 1)
+    let p1 = ng.epb(iface: 0, [1, 2, 3, 4]), p2 = ng.epb(iface: 0, [5, 6, 7, 8])
+    var bytes = shb + idb + p1 + p2
+    // Break the IDB's trailer: its framing no longer agrees, so it is skipped and replaced.
+    let trailer = shb.count + idb.count - 4
+    bytes[trailer] ^= 0xFF
+    var reader = try LenientCaptureReader(bytes: bytes)
+    var sink = MemorySink()
+    let summary = try CaptureRepair.run(reader: &reader, to: &sink)
+    #expect(summary.packetsWritten == 2)
+    #expect(summary.damageCount == 1)
+    let back = readAll(sink.bytes)
+    #expect(back.error == nil)
+    #expect(back.packets.map { Array($0.data) } == [[1, 2, 3, 4], [5, 6, 7, 8]])
+    #expect(back.packets.allSatisfy { $0.linkType == LinkType(rawValue: 1) })
+  }
+}
