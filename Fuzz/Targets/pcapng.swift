@@ -1,7 +1,8 @@
 // libFuzzer target: the pcapng reader (every block type, options, name records, interfaces, resolutions).
 //
 // The input is a whole file. Every record is read and every option of every block iterated; timestamps are
-// rendered. A trap, an ASan report or a leak is a finding. Small chunks make blocks straddle buffer refills.
+// rendered, and every record is written again (re-encoded as big-endian pcapng, and converted to classic pcap).
+// A trap, an ASan report or a leak is a finding. Small chunks make blocks straddle buffer refills.
 import PcapKit
 
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -13,10 +14,14 @@ public func fuzzOne(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   guard var reader = try? CaptureReader(bytes: bytes, options: options) else { return 0 }
   var sum = 0
   var records = 0
+  var pcapng = PcapNGWriter(sink: MemorySink(), byteOrder: .big)
+  var pcap = PcapWriter(sink: MemorySink())
   while true {
     do {
       guard let r = try reader.next() else { break }
       records += 1
+      try? pcapng.writeConverted(r)
+      try? pcap.write(r)
       precondition(records <= bytes.count / 8 + 2, "more records than the input can hold")
       switch r {
       case .packet(let p):
