@@ -77,24 +77,14 @@ struct Merge: ParsableCommand {
     var writer = MergeWriter(
       sink: out.sink, format: format == .pcap ? .pcap : .pcapng, inputs: mergeInputs,
       mergeIdenticalInterfaces: mergeIdenticalInterfaces)
-    var inputFailed = false
-    do throws(CaptureError) {
-      while true {
-        let record: MergedRecord?
-        do {
-          record = try merge.next()
-        } catch {
-          inputFailed = true
-          throw error
-        }
-        guard let record else { break }
-        try writer.write(record)
-      }
-      try writer.finish()
+    do {
+      try merge.prepare()
+      writer.pcapNanosecond = merge.firstResolutions.contains { ($0?.unitsPerSecond ?? 0) > 1_000_000 }
+      try merge.run(into: &writer)
     } catch {
       out.discard()
       CaptureCommandSupport.printError("optigo-pcap merge: \(error); output not written")
-      if !inputFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }
+      if merge.writerFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }
       let unreadable: [CaptureError.Code] = [.ioError, .badMagic, .unsupportedVersion]
       throw unreadable.contains(error.code) && (error.offset ?? 0) < 32 ? ExitStatus.unreadableInput : ExitStatus.damagedInput
     }
