@@ -45,14 +45,16 @@ struct DeviceAnalyzer {
 
   mutating func consume(_ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext) {
     guard let src = c.source else { return }
-    var i: Dictionary<AddressKey, Entry>.Index
+    let i: Dictionary<AddressKey, Entry>.Index
     if let found = entries.index(forKey: src) {
       i = found
     } else {
       guard entries.count < cap else { dropped += 1; return }
       entries[src] = Entry()
-      i = entries.index(forKey: src)!
+      guard let inserted = entries.index(forKey: src) else { return }
+      i = inserted
     }
+    // From here on only values change, never the keys, so `i` stays valid.
     let t = p.timeNs
     update(&entries.values[i], p, c, src, t)
     if let d = c.destination, d.length > 0, let j = entries.index(forKey: d) {
@@ -60,11 +62,11 @@ struct DeviceAnalyzer {
       entries.values[j].bytesIn += p.wireLength
     }
     guard let (instance, vendor, maxAPDU, segmentation) = c.announced else { return }
-    announce(src, instance: instance, frame: p.frame)
+    announce(src, at: i, instance: instance, frame: p.frame)
     if let vendor {
-      entries[src]!.vendorID = vendor
-      entries[src]!.maxAPDU = maxAPDU
-      entries[src]!.segmentation = segmentation
+      entries.values[i].vendorID = vendor
+      entries.values[i].maxAPDU = maxAPDU
+      entries.values[i].segmentation = segmentation
     }
   }
 
@@ -87,18 +89,18 @@ struct DeviceAnalyzer {
     }
   }
 
-  mutating func announce(_ src: AddressKey, instance: UInt32, frame: Int) {
-    if let old = entries[src]!.instance, old != instance {
-      if !entries[src]!.otherInstances.contains(instance) {
-        if entries[src]!.otherInstances.count < 8 { entries[src]!.otherInstances.append(instance) }
+  mutating func announce(_ src: AddressKey, at i: Dictionary<AddressKey, Entry>.Index, instance: UInt32, frame: Int) {
+    if let old = entries.values[i].instance, old != instance {
+      if !entries.values[i].otherInstances.contains(instance) {
+        if entries.values[i].otherInstances.count < 8 { entries.values[i].otherInstances.append(instance) }
         if duplicateAddresses.isEmpty || !duplicateAddressSet.contains(src) {
           if duplicateAddressSet.count < evidenceLimit { duplicateAddressSet.append(src) }
         }
         duplicateAddresses.note(frame)
       }
-    } else if entries[src]!.instance == nil {
-      entries[src]!.instance = instance
-      entries[src]!.iAmFrame = frame
+    } else if entries.values[i].instance == nil {
+      entries.values[i].instance = instance
+      entries.values[i].iAmFrame = frame
     }
     var list = instanceAddresses[instance] ?? []
     if !list.contains(where: { $0.0 == src }) {
