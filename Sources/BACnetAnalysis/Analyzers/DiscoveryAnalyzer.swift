@@ -81,16 +81,19 @@ struct DiscoveryAnalyzer {
       if let s = c.source, source(s) { touch(s, p) { $0.whoHas += 1 } }
     case 0:
       iAm += 1
-      if let s = lastWhoIsSource, p.timeNs - lastWhoIsNs <= replyWindowNs, sources[s] != nil { sources[s]!.iAmReplies += 1 }
+      if let s = lastWhoIsSource, p.timeNs - lastWhoIsNs <= replyWindowNs, let i = sources.index(forKey: s) {
+        sources.values[i].iAmReplies += 1
+      }
     case 1: iHave += 1
     default: break
     }
   }
 
   mutating func touch(_ k: AddressKey, _ p: AnalysisPacket, _ f: (inout Source) -> Void) {
-    f(&sources[k]!)
-    if p.timeNs < sources[k]!.firstNs { sources[k]!.firstNs = p.timeNs }
-    if p.timeNs > sources[k]!.lastNs { sources[k]!.lastNs = p.timeNs }
+    guard let i = sources.index(forKey: k) else { return }
+    f(&sources.values[i])
+    if p.timeNs < sources.values[i].firstNs { sources.values[i].firstNs = p.timeNs }
+    if p.timeNs > sources.values[i].lastNs { sources.values[i].lastNs = p.timeNs }
   }
 
   mutating func window(_ p: AnalysisPacket) {

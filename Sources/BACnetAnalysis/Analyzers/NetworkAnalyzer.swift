@@ -101,19 +101,23 @@ struct NetworkAnalyzer {
         if b.function == 0x09, let ttl = b.timeToLive, let link = p.linkSource { register(link, ttl: ttl, p) }
       }
     }
-    if let net = c.snet, let via = c.routedVia, router(via, frame: p.frame) {
-      routers[via]!.routedPackets += 1
-      if !routers[via]!.routed.contains(net), routers[via]!.routed.count < 256 { routers[via]!.routed.append(net) }
+    if let net = c.snet, let via = c.routedVia, router(via, frame: p.frame), let i = routers.index(forKey: via) {
+      routers.values[i].routedPackets += 1
+      if !routers.values[i].routed.contains(net), routers.values[i].routed.count < 256 {
+        routers.values[i].routed.append(net)
+      }
     }
     if let h = c.hopCount, h < hopWarn { lowHop.note(p.frame) }
     guard c.messageType != nil, let nm = dp.messageBox?.value.networkMessage, let link = p.linkSource else { return }
     switch nm.type {
     case .whoIsRouterToNetwork: whoIsRouter += 1
     case .iAmRouterToNetwork:
-      guard router(link, frame: p.frame) else { return }
-      routers[link]!.announcements += 1
+      guard router(link, frame: p.frame), let r = routers.index(forKey: link) else { return }
+      routers.values[r].announcements += 1
       for net in nm.networks {
-        if !routers[link]!.announced.contains(net), routers[link]!.announced.count < 1024 { routers[link]!.announced.append(net) }
+        if !routers.values[r].announced.contains(net), routers.values[r].announced.count < 1024 {
+          routers.values[r].announced.append(net)
+        }
         if let (other, f) = networkClaims[net] {
           if other != link {
             if !duplicateNetworkText.contains(where: { $0.hasPrefix("network \(net) ") }) {

@@ -151,9 +151,9 @@ struct RequestAnalyzer {
       all.add(rtt)
       services[Int(e.service)].responses += 1
       services[Int(e.service)].times.add(rtt)
-      if servers[key.server] != nil {
-        servers[key.server]!.responses += 1
-        servers[key.server]!.times.add(rtt)
+      if let i = servers.index(forKey: key.server) {
+        servers.values[i].responses += 1
+        servers.values[i].times.add(rtt)
       }
     case 4:
       segmentACKs += 1
@@ -171,17 +171,17 @@ struct RequestAnalyzer {
       k.service = Int16(c.service ?? 0)
       k.reasonA = c.errorClass ?? 0
       k.reasonB = c.errorCode ?? 0
-      if servers[device] != nil { servers[device]!.errors += 1 }
+      if let i = servers.index(forKey: device) { servers.values[i].errors += 1 }
     case 6:
       rejectFrames.note(frame)
       k.service = pendingService.map { Int16($0) } ?? -1
       k.reasonA = UInt32(c.reason ?? 0)
-      if servers[device] != nil { servers[device]!.rejects += 1 }
+      if let i = servers.index(forKey: device) { servers.values[i].rejects += 1 }
     case 7:
       abortFrames.note(frame)
       k.service = pendingService.map { Int16($0) } ?? -1
       k.reasonA = UInt32(c.reason ?? 0)
-      if servers[device] != nil { servers[device]!.aborts += 1 }
+      if let i = servers.index(forKey: device) { servers.values[i].aborts += 1 }
     default: return
     }
     if errorTable[k] != nil || errorTable.count < tableCap { errorTable[k, default: 0] += 1 } else { errorTableDropped += 1 }
@@ -195,7 +195,7 @@ struct RequestAnalyzer {
       let age = now - e.lastNs
       if !e.timedOut {
         if age > timeoutNs || (final && age >= timeoutNs) {
-          pending[k]!.timedOut = true
+          if let i = pending.index(forKey: k) { pending.values[i].timedOut = true }
           unanswered.note(e.frame)
           services[Int(e.service)].unanswered += 1
           servers[k.server]?.unanswered += 1

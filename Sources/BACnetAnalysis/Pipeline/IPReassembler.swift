@@ -50,14 +50,17 @@ struct IPReassembler {
       if pending.removeValue(forKey: key) != nil { dropped += 1 }
       return .rejected("datagram exceeds \(maxBytes) bytes")
     }
-    if pending[key] == nil {
+    var p: Pending
+    if let existing = pending[key] {
+      p = existing
+    } else {
       if pending.count >= maxPending, let oldest = pending.min(by: { $0.value.firstSeen < $1.value.firstSeen }) {
         pending[oldest.key] = nil
         dropped += 1
       }
-      pending[key] = Pending(firstSeen: now)
+      p = Pending(firstSeen: now)
+      pending[key] = p
     }
-    var p = pending[key]!
     if !info.moreFragments {
       if let t = p.totalLength, t != end {
         pending[key] = nil
