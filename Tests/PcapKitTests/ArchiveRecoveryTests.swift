@@ -229,6 +229,23 @@ struct ArchiveRecoveryTests {
     #expect(try ArchiveTestSupport.snapshot(s.inputs) == s.original)
   }
 
+  @Test("a lock released moments later (a child process forked before the close, not yet exec'd) is waited for")
+  func briefLockIsWaitedFor() throws {
+    let s = try Scratch(files: [])
+    let fs = PosixFileSystem()
+    try ArchiveJournal.create(at: s.map, fileSystem: fs).close()
+    let held = try fs.openForAppending(s.map)
+    try fs.lockExclusively(held)
+    let released = Thread {
+      Thread.sleep(forTimeInterval: 0.15)
+      try? fs.close(held)
+    }
+    released.start()
+    let (journal, records) = try ArchiveJournal.open(at: s.map, fileSystem: fs)
+    #expect(records.isEmpty)
+    try journal.close()
+  }
+
   @Test(
     "a journal naming one path twice, or paths that are not normal, is refused before anything is touched",
     arguments: [("/d/a.pcap", "/d/a.pcap"), ("/d/a.pcap", "/d/./a.pcap"), ("/d//a.pcap", "/d/b.pcap"), ("d/a", "/d/b")])

@@ -101,15 +101,31 @@ public struct PosixFileSystem: ArchiveFileSystem {
   }
 
   /// `flock(LOCK_EX | LOCK_NB)`; the lock goes with the descriptor (and with the process, if it dies).
+  ///
+  /// A lock that is taken is retried for about two seconds before the map is reported in use: a lock released by
+  /// `close(2)` stays held while any child process forked in that instant has not reached `exec` yet (its copy of
+  /// the descriptor shares the open file, `O_CLOEXEC` or not), so a service that spawns processes would otherwise
+  /// see its own, already closed, journal as busy.
   public func lockExclusively(_ file: OpenFile) throws(ArchiveError) {
-    guard Syscalls.lockExclusive(file.descriptor) == 0 else {
+    var waited: UInt32 = 0
+    var delay: UInt32 = 1
+    while Syscalls.lockExclusive(file.descriptor) != 0 {
       let e = Syscalls.lastErrno
-      if e == 11 {  // EWOULDBLOCK
+      guard e == 11 else {  // EWOULDBLOCK
+        if e == 4 { continue }  // EINTR
+        throw .system(e, path: file.path, action: "flock")
+      }
+      guard waited < Self.lockPatienceMilliseconds else {
         throw ArchiveError(code: .journal, path: file.path, errno: e, message: "the map is in use by another run")
       }
-      throw .system(e, path: file.path, action: "flock")
+      Syscalls.pause(milliseconds: delay)
+      waited += delay
+      delay = min(delay * 2, 100)
     }
   }
+
+  /// How long ``lockExclusively(_:)`` waits for a lock that is taken.
+  static let lockPatienceMilliseconds: UInt32 = 2000
 
   /// `fchmod(2)`.
   public func setPermissions(_ file: OpenFile, _ permissions: UInt32) throws(ArchiveError) {

@@ -191,4 +191,7 @@ extension Syscalls {
   static func truncateFile(_ fd: Int32, _ length: Int64) -> Int32 { ftruncate(fd, off_t(length)) }
   /// `flock(LOCK_EX | LOCK_NB)`: 0, or -1 with EWOULDBLOCK when another open file holds the lock.
   static func lockExclusive(_ fd: Int32) -> Int32 { flock(fd, LOCK_EX | LOCK_NB) }
+
+  /// Sleeps for `milliseconds` (no pointer passed to the C library; `usleep` restarts are not needed here).
+  static func pause(milliseconds: UInt32) { _ = usleep(milliseconds * 1000) }
 }
