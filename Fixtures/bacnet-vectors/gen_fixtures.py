@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Builds the BACnetDecode golden fixtures from ../shared/tools/bacnet_vectors.py (bacpypes3 encodings,
-Annex G CRCs, COBS) plus hand-assembled Annex U (BACnet/IPv6) and MS/TP edge cases.
+"""Builds the BACnetDecode golden fixtures from ../shared/tools/bacnet_vectors.py (BVLLs encoded by two
+independent stacks, bacpypes3 and bac-py, which must agree byte for byte; Annex G CRCs, COBS) plus
+hand-assembled Annex U (BACnet/IPv6) messages, cross-checked against bac-py's where it has them, and MS/TP
+edge cases.
 
-Exact command (from the package root; bac-py needs Python >= 3.13, absent here, so bacpypes3 only):
-    python3 -m venv /tmp/venv-oracle && /tmp/venv-oracle/bin/pip install bacpypes3==0.0.110
+Exact command (from the package root; bac-py needs Python >= 3.13, e.g. pyenv's 3.13.0):
+    python3.13 -m venv /tmp/venv-oracle && /tmp/venv-oracle/bin/pip install bacpypes3==0.0.110 bac-py==1.5.7
     /tmp/venv-oracle/bin/python Fixtures/bacnet-vectors/gen_fixtures.py
 
 Writes:
-    Fixtures/bacnet-vectors/golden.json       name -> hex of every bacpypes3 BVLL vector and MS/TP frame
-    Fixtures/bacnet-vectors/bip_oracle.pcap   LINKTYPE_ETHERNET, the bacpypes3 BVLL vectors in UDP 47808
+    Fixtures/bacnet-vectors/golden.json       name -> hex of every two-stack BVLL vector, the bac-py-only routed
+                                              and network-layer vectors, MS/TP frames, BACnet/IPv6 messages
+    Fixtures/bacnet-vectors/bip_oracle.pcap   LINKTYPE_ETHERNET, the two-stack BVLL vectors in UDP 47808
+    Fixtures/bacnet-vectors/bip_routed.pcap   LINKTYPE_ETHERNET, the bac-py-only BACnet/IP vectors in UDP 47808
     Fixtures/bacnet-vectors/mstp_oracle.pcap  LINKTYPE_BACNET_MS_TP, the tool's five MS/TP frames
     Fixtures/bacnet-vectors/bip6.pcap         LINKTYPE_ETHERNET, IPv6/UDP 47808, one Annex U message per function
     Fixtures/mstp/mstp_cases.pcap             LINKTYPE_BACNET_MS_TP edge cases (see README.md)
@@ -108,11 +112,28 @@ def main() -> int:
         ("data_not_expecting_reply_i_am", bv.mstp_frame(6, 0xFF, 0x05, npdu_iam)),
         ("extended_not_expecting_reply_i_am", bv.mstp_frame(33, 0xFF, 0x05, npdu_iam)),
     ]
-    cases = mstp_cases(npdu_iam)
+    # The second stack: every vector both stacks build must be byte-identical.
+    bp = bv.bacpy_vectors()
+    shared = sorted(set(b3) & set(bp))
+    if len(shared) != len(b3):
+        sys.exit(f"bac-py builds {len(shared)} of the {len(b3)} bacpypes3 vectors: {sorted(set(b3) - set(bp))}")
+    for name in shared:
+        if b3[name] != bp[name]:
+            sys.exit(f"{name}: bacpypes3 {b3[name].hex()} != bac-py {bp[name].hex()}")
+    extra = bv.bacpy_extra_vectors()
     v6 = bip6_vectors()
+    for name, raw in extra.items():
+        if name.startswith("bip6_") and v6.get(name) != raw:
+            sys.exit(f"{name}: hand-assembled {v6.get(name, b'').hex()} != bac-py {raw.hex()}")
+    routed = {k: v for k, v in extra.items() if not k.startswith("bip6_")}
+    cases = mstp_cases(npdu_iam)
+    import importlib.metadata as md
     golden = {
-        "generator": "bacpypes3 0.0.110 via shared/tools/bacnet_vectors.py (bac-py unavailable: Python < 3.13)",
+        "generator": (f"bacpypes3 {md.version('bacpypes3')} and bac-py {md.version('bac-py')} via "
+                      f"shared/tools/bacnet_vectors.py: the 'bvll' vectors byte-identical from both stacks, "
+                      f"'bvll_routed' from bac-py alone, 'bip6' hand-assembled from Annex U (identical to bac-py's for the two functions it builds)"),
         "bvll": {k: v.hex() for k, v in b3.items()},
+        "bvll_routed": {k: v.hex() for k, v in routed.items()},
         "mstp": {k: v.hex() for k, v in tool_frames},
         "mstp_cases": {k: v.hex() for k, v in cases},
         "bip6": {k: v.hex() for k, v in v6.items()},
@@ -122,9 +143,10 @@ def main() -> int:
         fh.write("\n")
     bv.write_pcap(os.path.join(HERE, "bip_oracle.pcap"), 1, [bv.ether_ip_udp(r) for r in b3.values()])
     bv.write_pcap(os.path.join(HERE, "mstp_oracle.pcap"), 165, [fr for _, fr in tool_frames])
+    bv.write_pcap(os.path.join(HERE, "bip_routed.pcap"), 1, [bv.ether_ip_udp(r) for r in routed.values()])
     bv.write_pcap(os.path.join(HERE, "bip6.pcap"), 1, [ether_ipv6_udp(r) for r in v6.values()])
     bv.write_pcap(os.path.join(ROOT, "Fixtures", "mstp", "mstp_cases.pcap"), 165, [fr for _, fr in cases])
-    print("wrote golden.json, bip_oracle.pcap, mstp_oracle.pcap, bip6.pcap, ../mstp/mstp_cases.pcap")
+    print("wrote golden.json, bip_oracle.pcap, bip_routed.pcap, mstp_oracle.pcap, bip6.pcap, ../mstp/mstp_cases.pcap")
     return 0
 
 

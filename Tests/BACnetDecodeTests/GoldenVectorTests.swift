@@ -2,8 +2,9 @@ import Foundation
 import Testing
 @testable import BACnetDecode
 
-/// Decodes the golden vectors of Fixtures/bacnet-vectors/golden.json (made by bacpypes3 through
-/// ../shared/tools/bacnet_vectors.py; see Fixtures/bacnet-vectors/README.md) and checks every documented value.
+/// Decodes the golden vectors of Fixtures/bacnet-vectors/golden.json (made by bacpypes3 and bac-py, which agree byte
+/// for byte, through ../shared/tools/bacnet_vectors.py; see Fixtures/bacnet-vectors/README.md) and checks every
+/// documented value.
 @Suite struct GoldenVectorTests {
   static let golden: [String: [String: String]] = {
     let url = packageRoot.appendingPathComponent("Fixtures/bacnet-vectors/golden.json")
@@ -21,7 +22,7 @@ import Testing
     return m
   }
 
-  @Test("bacpypes3 BVLL vectors decode to the values they were built from")
+  @Test("two-stack BVLL vectors (bacpypes3 = bac-py) decode to the values they were built from")
   func bacpypes3Vectors() throws {
     #expect(Self.golden["bvll"]?.count == 11)
     var m = try bvll("who_is_global")
@@ -66,6 +67,41 @@ import Testing
 
     m = try bvll("who_is_router")
     #expect(m.networkMessage?.type == .whoIsRouterToNetwork && m.networkMessage?.networks.isEmpty == true)
+  }
+
+  @Test("bac-py's routed and network-layer vectors decode to the values they were built from")
+  func bacpyRoutedVectors() throws {
+    let v = try #require(Self.golden["bvll_routed"])
+    #expect(v.count == 7)
+    func dec(_ n: String) throws -> BACnetMessage {
+      let m = BACnetDecoder.decodeBVLL(hex(try #require(v[n], "missing golden vector \(n)"))[...])
+      #expect(m.diagnostics.isEmpty, "\(n): \(m.diagnostics)")
+      return m
+    }
+    var m = try dec("routed_i_am_snet5_sadr05")
+    #expect(m.npdu?.source?.network == 5 && m.npdu?.source?.mac == [5][...] && m.npdu?.destination == nil)
+    #expect(m.npdu?.hopCount == nil && m.apdu?.unconfirmedService == .iAm)
+    #expect(m.apdu?.primaryObject == ObjectIdentifier(type: .device, instance: 1234))
+
+    m = try dec("routed_rp_dnet5_dadr05")
+    #expect(m.npdu?.destination?.network == 5 && m.npdu?.destination?.mac == [5][...] && m.npdu?.hopCount == 255)
+    #expect(m.npdu?.expectingReply == true && m.npdu?.source == nil)
+    #expect(m.apdu?.parameters == .readProperty(ReadPropertyRequest(object: ObjectIdentifier(type: .analogInput, instance: 1),
+                                                                    property: .presentValue)))
+    #expect(m.apdu?.invokeID == 5)
+
+    m = try dec("i_am_router_to_network_5_6")
+    #expect(m.networkMessage?.type == .iAmRouterToNetwork && m.networkMessage?.networks == [5, 6])
+    m = try dec("reject_message_to_network_r1_dnet9")
+    #expect(m.networkMessage?.type == .rejectMessageToNetwork && m.networkMessage?.rejectReason == 1)
+    #expect(m.networkMessage?.networks == [9])
+    m = try dec("router_busy_to_network_5")
+    #expect(m.networkMessage?.type == .routerBusyToNetwork && m.networkMessage?.networks == [5])
+    m = try dec("what_is_network_number")
+    #expect(m.networkMessage?.type == .whatIsNetworkNumber && m.networkMessage?.body.isEmpty == true)
+    m = try dec("network_number_is_5_configured")
+    #expect(m.networkMessage?.type == .networkNumberIs && m.networkMessage?.networkNumber == 5)
+    #expect(m.networkMessage?.networkNumberConfigured == true)
   }
 
   @Test("the tool's MS/TP frames: CRC-8, CRC-16, COBS + CRC-32K")

@@ -57,9 +57,10 @@ import Testing
       if let h = n.hopCount { r["bacnet.hopc"] = "\(h)" }
       if let t = n.messageType { r["bacnet.mesgtyp"] = h2(t.rawValue) }
     }
-    if let nm = m.networkMessage, !nm.networks.isEmpty {
-      // tshark files the network numbers of a network-layer message body under bacnet.dnet as well.
-      let listed = nm.networks.map(String.init)
+    if let nm = m.networkMessage, !nm.networks.isEmpty || nm.networkNumber != nil {
+      // tshark files the network numbers of a network-layer message body (the list of I-Am-Router-To-Network
+      // and the like, the number of Network-Number-Is) under bacnet.dnet as well.
+      let listed = (nm.networks + (nm.networkNumber.map { [$0] } ?? [])).map(String.init)
       r["bacnet.dnet"] = ((r["bacnet.dnet"].map { [$0] } ?? []) + listed).joined(separator: ",")
     }
     if let a = m.apdu {
@@ -172,7 +173,7 @@ import Testing
       print("note: \(shared) is absent; comparing our fixtures only")
     }
     let fx = packageRoot.appendingPathComponent("Fixtures").path
-    files += ["\(fx)/bacnet-vectors/bip_oracle.pcap", "\(fx)/bacnet-vectors/bip6.pcap",
+    files += ["\(fx)/bacnet-vectors/bip_oracle.pcap", "\(fx)/bacnet-vectors/bip_routed.pcap", "\(fx)/bacnet-vectors/bip6.pcap",
               "\(fx)/bacnet-vectors/mstp_oracle.pcap", "\(fx)/mstp/mstp_cases.pcap"]
     var t = Tally()
     for f in files { try Self.compare(file: f, into: &t) }

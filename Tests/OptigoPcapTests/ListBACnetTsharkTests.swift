@@ -18,7 +18,7 @@ import Testing
 ///
 /// Multi-value tshark fields are reproduced from keys of our JSON rather than excused:
 /// - `bacnet.dnet` lists the NPDU's DNET and then the network numbers of a network-layer message body
-///   (`network_message.networks`);
+///   (`network_message.networks`, and `network_message.network_number` of Network-Number-Is);
 /// - `bacapp.error_class`/`error_code` list the Error PDU's pair and then the property-access errors inside a
 ///   ReadPropertyMultiple-ACK (`apdu.access_errors`), taken from the whole message (`apdu.reassembled`) on the
 ///   last segment of a segmented one, where tshark shows the reassembled message.
@@ -80,8 +80,9 @@ import Testing
       if let h = n["hop_count"] as? Int { r["bacnet.hopc"] = String(h) }
       if let t = n["message_type"] as? Int { r["bacnet.mesgtyp"] = h2(t) }
     }
-    if let m = o["network_message"] as? [String: Any], let nets = m["networks"] as? [Int] {
-      dnets += nets.map(String.init)
+    if let m = o["network_message"] as? [String: Any] {
+      if let nets = m["networks"] as? [Int] { dnets += nets.map(String.init) }
+      if let number = m["network_number"] as? Int { dnets.append(String(number)) }
     }
     if !dnets.isEmpty { r["bacnet.dnet"] = dnets.joined(separator: ",") }
     if let a = o["apdu"] as? [String: Any], let type = a["type"] as? Int {
@@ -174,6 +175,7 @@ import Testing
     }
     files += [
       (ListBACnetSupport.fixture("bacnet-vectors/bip_oracle.pcap"), []),
+      (ListBACnetSupport.fixture("bacnet-vectors/bip_routed.pcap"), []),
       (ListBACnetSupport.fixture("bacnet-vectors/bip6.pcap"), []),
       (ListBACnetSupport.fixture("bacnet-vectors/mstp_oracle.pcap"), []),
       (ListBACnetSupport.fixture("mstp/mstp_cases.pcap"), []),
