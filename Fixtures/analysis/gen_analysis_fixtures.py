@@ -285,6 +285,43 @@ def mstp_retry_slow_slave():
     ]
 
 
+def duplicate_bbmd():
+    """Frames 1-2: BBMDs 10.0.0.1 and 10.0.0.2 both forward the same Who-Is of 192.168.5.20 (2 ms apart: a duplicate
+    BBMD). Frame 3: 10.0.0.1 alone forwards that device's I-Am. Frame 4: 10.0.0.1 forwards the same Who-Is again
+    3 s later (a new broadcast, not a duplicate)."""
+    wi = npdu(who_is())
+    return [
+        (0.000, udp_frame("10.0.0.1", "10.0.0.255", forwarded("192.168.5.20", 47808, wi), bcast=True)),
+        (0.002, udp_frame("10.0.0.2", "10.0.0.255", forwarded("192.168.5.20", 47808, wi), bcast=True)),
+        (2.000, udp_frame("10.0.0.1", "10.0.0.255", forwarded("192.168.5.20", 47808, npdu(i_am(555, vendor=5))), bcast=True)),
+        (3.000, udp_frame("10.0.0.1", "10.0.0.255", forwarded("192.168.5.20", 47808, wi), bcast=True)),
+    ]
+
+
+def max_apdu_mismatch():
+    """Frame 1: device 20 (10.0.0.20) announces max APDU 206. Frame 2: a 266-octet WriteProperty to it (too long
+    for the server), frame 3 its SimpleACK. Frame 4: a ReadProperty whose client accepts 128 octets; frame 5 the
+    214-octet unsegmented ComplexACK (too long for the client). Frame 6: a ReadPropertyMultiple without
+    segmented-response-accepted; frames 7-8 a segmented ComplexACK all the same."""
+    c, s = "10.0.0.9", "10.0.0.20"
+    wp = (bytes([0x00, 0x05, 1, 15]) + ctx_tag(0, objid(40, 1)) + ctx_tag(1, bytes([85])) + b"\x3e"
+          + app_tag(7, b"\x00" + b"x" * 250) + b"\x3f")
+    rpm = bytes([0x00, 0x05, 3, 14]) + ctx_tag(0, objid(8, 1)) + b"\x1e" + ctx_tag(0, bytes([76])) + b"\x1f"
+    body = ctx_tag(0, objid(8, 1)) + b"\x1e" + ctx_tag(2, bytes([76])) + b"\x4e"
+    seg1 = body + b"".join(app_tag(12, objid(0, i)) for i in range(20))
+    seg2 = b"".join(app_tag(12, objid(0, i)) for i in range(20, 30)) + b"\x4f\x1f"
+    return [
+        (0.0, udp_frame(s, "10.0.0.255", broadcast(npdu(i_am(20, max_apdu=206))), bcast=True)),
+        (0.1, udp_frame(c, s, unicast(npdu(wp, expecting_reply=True)))),
+        (0.15, udp_frame(s, c, unicast(npdu(bytes([0x20, 1, 15]))))),
+        (0.2, udp_frame(c, s, unicast(npdu(read_property(2, max_seg_apdu=0x01), expecting_reply=True)))),
+        (0.25, udp_frame(s, c, unicast(npdu(read_property_ack(2, value=app_tag(6, bytes(200))))))),
+        (0.3, udp_frame(c, s, unicast(npdu(rpm, expecting_reply=True)))),
+        (0.35, udp_frame(s, c, unicast(npdu(bytes([0x3C, 3, 0, 2, 14]) + seg1)))),
+        (0.36, udp_frame(s, c, unicast(npdu(bytes([0x38, 3, 1, 2, 14]) + seg2)))),
+    ]
+
+
 FIXTURES = {
     "who_is_storm.pcap": (1, who_is_storm),
     "duplicate_instance.pcap": (1, duplicate_instance),
@@ -294,6 +331,8 @@ FIXTURES = {
     "segmented_response.pcap": (1, segmented_response),
     "mstp_ring.pcap": (165, mstp_ring),
     "mstp_retry_slow_slave.pcap": (165, mstp_retry_slow_slave),
+    "duplicate_bbmd.pcap": (1, duplicate_bbmd),
+    "max_apdu_mismatch.pcap": (1, max_apdu_mismatch),
 }
 
 

@@ -151,6 +151,40 @@ struct FindingFixtureTests {
     #expect(SummarySupport.rows(byService).first?["max_ms"] == .double(300))
   }
 
+  @Test func duplicateBBMD() throws {
+    let r = SummarySupport.fixture("duplicate_bbmd.pcap")
+    let f = try #require(r.finding("bbmd.duplicate"))
+    #expect(f.status == .warn)
+    #expect(f.frames == [2])  // frame 4 repeats the Who-Is 3 s later through the same BBMD: a new broadcast
+    #expect(f.frameCount == 1)
+    #expect(f.message.contains("10.0.0.1:47808 and 10.0.0.2:47808"))
+    #expect(f.threshold.map(\.0) == ["bbmd_duplicate_window_ms"])
+    onlyThese(r, ["bbmd.duplicate"])
+    let facts = Dictionary(uniqueKeysWithValues: try #require(r.section("networks")).facts.map { ($0.0, $0.1) })
+    #expect(facts["forwarded_npdus"] == .int(4) && facts["duplicate_forwards"] == .int(1))
+    // With a window shorter than the 2 ms between the copies, they are two broadcasts.
+    var c = SummaryConfiguration()
+    try c.set("bbmd_duplicate_window_ms=1")
+    #expect(SummarySupport.fixture("duplicate_bbmd.pcap", configuration: c).finding("bbmd.duplicate")?.status == .ok)
+    // A single BBMD forwarding a broadcast is fine.
+    #expect(SummarySupport.fixture("bbmd_forwarded_iam.pcap").finding("bbmd.duplicate")?.status == .ok)
+  }
+
+  @Test func maxAPDUMismatch() throws {
+    let r = SummarySupport.fixture("max_apdu_mismatch.pcap")
+    let f = try #require(r.finding("requests.max_apdu"))
+    #expect(f.status == .warn)
+    #expect(f.frames == [2, 5, 7])
+    #expect(f.frameCount == 3)
+    #expect(f.message.hasPrefix("1 request(s) larger than the server's I-Am max APDU, 1 unsegmented response(s) larger than the client's max APDU accepted, 1 segmented response(s)"))
+    onlyThese(r, ["requests.max_apdu"])
+    let facts = Dictionary(uniqueKeysWithValues: try #require(r.section("requests")).facts.map { ($0.0, $0.1) })
+    #expect(facts["oversized_requests"] == .int(1) && facts["oversized_responses"] == .int(1))
+    #expect(facts["unaccepted_segmentation"] == .int(1) && facts["responses"] == .int(3))
+    // The RPM of the segmentation fixture accepts segmented responses: nothing to report there.
+    #expect(SummarySupport.fixture("segmented_response.pcap").finding("requests.max_apdu")?.status == .ok)
+  }
+
   /// A first IP fragment held for reassembly (frame 24 of the sample, completed at frame 25) declares a UDP length
   /// beyond its own bytes; that is fragmentation, not a truncated frame.
   @Test func heldFragmentIsNotTruncated() throws {

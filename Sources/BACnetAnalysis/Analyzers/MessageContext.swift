@@ -48,6 +48,10 @@ struct MessageContext {
   var reason: UInt8?
   /// FNV digest of a Confirmed-Request's service choice and data (retry detection).
   var requestDigest = 0
+  /// Octets of a Confirmed-Request or ComplexACK APDU (header and service data; 0 for other types).
+  var apduLength = 0
+  /// Confirmed-Request: the max APDU length the client accepts, in octets (0 when the code is reserved).
+  var maxAPDUAccepted = 0
   /// I-Am / I-Have: instance, vendor, max APDU, segmentation.
   var announced: (UInt32, UInt16?, UInt32?, UInt32?)?
   /// Who-Is with a range.
@@ -117,7 +121,11 @@ struct MessageContext {
       sequenceNumber = a.sequenceNumber
       windowSize = a.windowSize
       switch apduType {
-      case 0: requestDigest = RequestAnalyzer.digest(a.serviceData) &+ Int(a.serviceChoice ?? 0)
+      case 0:
+        requestDigest = RequestAnalyzer.digest(a.serviceData) &+ Int(a.serviceChoice ?? 0)
+        apduLength = a.serviceData.count + (a.isSegmented ? 6 : 4)
+        maxAPDUAccepted = a.maxAPDULengthAccepted ?? 0
+      case 3: apduLength = a.serviceData.count + (a.isSegmented ? 5 : 3)
       case 1:
         switch a.parameters {
         case .iAm(let i): announced = (i.device.instance, i.vendorID.rawValue, i.maxAPDULengthAccepted, i.segmentation.rawValue)

@@ -1,8 +1,15 @@
 import BACnetDecode
 
 /// Section 3: routers and the networks behind them, network numbers, BBMDs and foreign devices; the
-/// duplicate-network check of section 5; network-layer rejects and low hop counts.
+/// duplicate-network check of section 5; network-layer rejects and low hop counts; duplicate BBMDs (one
+/// broadcast forwarded by two BBMDs, so every device on the subnet receives it twice).
 struct NetworkAnalyzer {
+  /// The first Forwarded-NPDU copy of a message, kept for the duplicate-BBMD window.
+  struct ForwardedCopy {
+    var bbmd: AddressKey
+    var ns: Int64
+    var frame: Int
+  }
   struct Router {
     /// Networks announced by I-Am-Router-To-Network.
     var announced: [UInt16] = []
@@ -46,11 +53,19 @@ struct NetworkAnalyzer {
   var forwarded = Evidence()
   let hopWarn: UInt8
   let graceNs: Int64
+  /// Forwarded messages of the last window, by content digest (pruned as time passes; capped).
+  var recentForwards: [Int: ForwardedCopy] = [:]
+  var forwardsPrunedNs: Int64 = .min
+  var duplicateForwards = Evidence()
+  var duplicateBBMDPairs: [String] = []
+  let duplicateWindowNs: Int64
 
   init(config: SummaryConfiguration) {
     cap = config.maxTableRows
     hopWarn = UInt8(clamping: Int(config["hop_count_warn"]))
     graceNs = config.ns("fd_grace_s") * 1000
+    duplicateWindowNs = config.ns("bbmd_duplicate_window_ms")
+    duplicateForwards = Evidence(limit: config.evidenceLimit)
     duplicateNetworks = Evidence(limit: config.evidenceLimit)
     rejects = Evidence(limit: config.evidenceLimit)
     lowHop = Evidence(limit: config.evidenceLimit)
@@ -77,6 +92,7 @@ struct NetworkAnalyzer {
         case 0x04:
           forwarded.note(p.frame)
           if bbmds[link] != nil || bbmds.count < cap { bbmds[link, default: BBMD()].forwarded += 1 }
+          noteForwardedCopy(by: link, p, dp, c)
         case 0x00:
           if let r = b.resultCode, r != 0 {
             naks.note(p.frame)
@@ -97,6 +113,7 @@ struct NetworkAnalyzer {
         if b.function == 0x08, let h = p.hostSource {
           forwarded.note(p.frame)
           if bbmds[h] != nil || bbmds.count < cap { bbmds[h, default: BBMD()].forwarded += 1 }
+          noteForwardedCopy(by: h, p, dp, c)
         }
         if b.function == 0x09, let ttl = b.timeToLive, let link = p.linkSource { register(link, ttl: ttl, p) }
       }
@@ -147,6 +164,44 @@ struct NetworkAnalyzer {
     }
   }
 
+  /// A Forwarded-NPDU: the same message (original sender and NPDU) forwarded by another BBMD within the window
+  /// is a duplicate BBMD. Only forwarded messages are remembered, for one window, at most `cap` of them.
+  mutating func noteForwardedCopy(by bbmd: AddressKey, _ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext) {
+    guard p.hasTime, let m = dp.messageBox?.value, let n = m.npdu else { return }
+    let now = p.timeNs
+    if recentForwards.count >= 64, now &- forwardsPrunedNs > duplicateWindowNs {
+      recentForwards = recentForwards.filter { now &- $0.value.ns <= duplicateWindowNs }
+      forwardsPrunedNs = now
+    }
+    var h = Hasher()
+    h.combine(c.source)
+    h.combine(n.control)
+    h.combine(n.destination?.network)
+    h.combine(n.destination?.mac)
+    h.combine(n.hopCount)
+    h.combine(n.messageType?.rawValue)
+    h.combine(m.networkMessage?.body)
+    if let a = m.apdu {
+      h.combine(a.pduType.rawValue)
+      h.combine(a.flags)
+      h.combine(a.invokeID)
+      h.combine(a.serviceChoice)
+      h.combine(a.serviceData)
+    }
+    let digest = h.finalize()
+    if let first = recentForwards[digest], now &- first.ns <= duplicateWindowNs {
+      if first.bbmd != bbmd {
+        duplicateForwards.note(p.frame)
+        let pair = [first.bbmd.macText, bbmd.macText].sorted().joined(separator: " and ")
+        if duplicateBBMDPairs.count < 16, !duplicateBBMDPairs.contains(pair) { duplicateBBMDPairs.append(pair) }
+      }
+      return
+    }
+    if recentForwards[digest] != nil || recentForwards.count < cap {
+      recentForwards[digest] = ForwardedCopy(bbmd: bbmd, ns: now, frame: p.frame)
+    }
+  }
+
   mutating func register(_ link: AddressKey, ttl: UInt16, _ p: AnalysisPacket) {
     guard foreignDevices[link] != nil || foreignDevices.count < cap else { return }
     var f = foreignDevices[link] ?? ForeignDevice()
@@ -167,6 +222,7 @@ struct NetworkAnalyzer {
   func section() -> ReportSection {
     var s = ReportSection(key: "networks", title: "Networks and routers")
     s.facts = [("who_is_router_to_network", .n(whoIsRouter)), ("forwarded_npdus", .n(forwarded.count)),
+               ("duplicate_forwards", .n(duplicateForwards.count)),
                ("bvlc_naks", .n(naks.count)), ("routers_dropped", .n(routersDropped))]
     var rt = ReportTable(key: "routers", title: "Routers", columns: [
       ("router", "Router"), ("announced_networks", "Announced (I-Am-Router)"), ("routed_networks", "Seen as SNET"),
@@ -210,6 +266,12 @@ struct NetworkAnalyzer {
       : Finding(check: "bbmd.forwarded_npdu", status: .ok, evidence: forwarded,
                 message: "\(forwarded.count) Forwarded-NPDU(s) from " + bbmds.filter { $0.value.forwarded > 0 }.keys.sorted().map(\.macText).joined(separator: ", ")
                   + "; their senders are listed under their original addresses"))
+    let window = [config.pair("bbmd_duplicate_window_ms")]
+    out.append(duplicateForwards.isEmpty
+      ? Finding(check: "bbmd.duplicate", status: .ok, threshold: window, message: "no broadcast forwarded by two BBMDs")
+      : Finding(check: "bbmd.duplicate", status: .warn, threshold: window, evidence: duplicateForwards,
+                message: "\(duplicateForwards.count) message(s) forwarded a second time by another BBMD within \(Int(config["bbmd_duplicate_window_ms"])) ms ("
+                  + duplicateBBMDPairs.joined(separator: "; ") + "): devices receive these broadcasts twice; the subnet has two BBMDs in the BDT"))
     out.append(naks.isEmpty
       ? Finding(check: "bbmd.bvlc_nak", status: .ok, message: "no BVLC-Result NAKs")
       : Finding(check: "bbmd.bvlc_nak", status: .warn, evidence: naks, message: "\(naks.count) BVLC-Result NAK(s)"))

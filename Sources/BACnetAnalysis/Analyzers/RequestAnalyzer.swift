@@ -2,7 +2,9 @@ import BACnetDecode
 
 /// Section 6: confirmed requests paired with their SimpleACK, ComplexACK, Error, Reject or Abort by (client,
 /// server, invoke id); response times per server and per service in log histograms; unanswered requests after
-/// the APDU timeout; retries; invoke-id reuse; Error/Reject/Abort tables; segmentation.
+/// the APDU timeout; retries; invoke-id reuse; Error/Reject/Abort tables; segmentation; messages larger than
+/// their receiver accepts (a request above the server's I-Am max APDU, an unsegmented response above the client's
+/// max APDU accepted, a segmented response to a client that did not accept segmentation).
 ///
 /// Memory is bounded by the outstanding requests (capped) and the servers; a request leaves the table when it
 /// is answered or some time after it timed out.
@@ -18,6 +20,9 @@ struct RequestAnalyzer {
     var lastNs: Int64
     var service: UInt8
     var digest: Int
+    /// The client's max APDU length accepted (0 = unknown) and its segmented-response-accepted flag.
+    var clientMaxAPDU = 0
+    var segmentedResponseAccepted = false
     var attempts = 1
     var timedOut = false
   }
@@ -64,6 +69,12 @@ struct RequestAnalyzer {
   var maxWindow = 0
   var openSegmented: [Key: Int] = [:]  // transaction → frame of its first segment, while more segments follow
   var pendingAtEnd = 0
+  // Max-APDU mismatches.
+  /// Device address → max APDU length accepted from its I-Am.
+  var announcedMaxAPDU: [AddressKey: Int] = [:]
+  var oversizedRequests = Evidence()
+  var oversizedResponses = Evidence()
+  var unacceptedSegmentation = Evidence()
 
   init(config: SummaryConfiguration) {
     cap = config.maxOutstandingRequests
@@ -71,7 +82,8 @@ struct RequestAnalyzer {
     timeoutNs = max(1, config.ns("apdu_timeout_ms"))
     let l = config.evidenceLimit
     for e in [\RequestAnalyzer.unanswered, \.retries, \.reuse, \.late, \.unmatched, \.serviceMismatch, \.errorFrames,
-              \.rejectFrames, \.abortFrames, \.segmented, \.segmentNAKs] {
+              \.rejectFrames, \.abortFrames, \.segmented, \.segmentNAKs, \.oversizedRequests, \.oversizedResponses,
+              \.unacceptedSegmentation] {
       self[keyPath: e] = Evidence(limit: l)
     }
   }
@@ -88,11 +100,16 @@ struct RequestAnalyzer {
       if lastSweepNs == .min { lastSweepNs = nowNs }
     }
     if nowNs != .min, nowNs &- lastSweepNs >= timeoutNs / 2 { sweep(now: nowNs, final: false) }
+    if c.apduType == 1, let max = c.announced?.2, let src = c.source,
+       announcedMaxAPDU[src] != nil || announcedMaxAPDU.count < tableCap {
+      announcedMaxAPDU[src] = Int(clamping: max)
+    }
     guard c.apduType != 0xFF, let src = c.source, let dst = c.destination, let invoke = c.invokeID else { return }
     let t = p.timeNs
     switch c.apduType {
     case 0:
       let key = Key(client: src, server: dst, invokeID: invoke)
+      if !c.isSegmented, let max = announcedMaxAPDU[dst], c.apduLength > max { oversizedRequests.note(p.frame) }
       if c.isSegmented {
         segmented.note(p.frame)
         maxWindow = max(maxWindow, Int(c.windowSize ?? 0))
@@ -123,10 +140,18 @@ struct RequestAnalyzer {
       requests += 1
       services[Int(svc)].requests += 1
       if servers[dst] != nil || servers.count < tableCap { servers[dst, default: ServerStats()].requests += 1 }
-      pending[key] = Pending(frame: p.frame, firstNs: t, lastNs: t, service: svc, digest: d)
+      pending[key] = Pending(frame: p.frame, firstNs: t, lastNs: t, service: svc, digest: d, clientMaxAPDU: c.maxAPDUAccepted,
+                             segmentedResponseAccepted: c.apduFlags & 0x02 != 0)
     case 2, 3, 5, 6, 7:
       let fromServer = c.apduType != 7 || c.sentByServer
       let key = fromServer ? Key(client: dst, server: src, invokeID: invoke) : Key(client: src, server: dst, invokeID: invoke)
+      if c.apduType == 3, let e = pending[key] {
+        if c.isSegmented {
+          if !e.segmentedResponseAccepted, (c.sequenceNumber ?? 0) == 0 { unacceptedSegmentation.note(p.frame) }
+        } else if e.clientMaxAPDU > 0, c.apduLength > e.clientMaxAPDU {
+          oversizedResponses.note(p.frame)
+        }
+      }
       if c.apduType == 3, c.isSegmented {
         segmented.note(p.frame)
         maxWindow = max(maxWindow, Int(c.windowSize ?? 0))
@@ -227,7 +252,9 @@ struct RequestAnalyzer {
                ("rejects", .n(rejectFrames.count)), ("aborts", .n(abortFrames.count)),
                ("segmented_messages", .n(segmented.count)), ("segment_acks", .n(segmentACKs)),
                ("segment_naks", .n(segmentNAKs.count)), ("max_window_size", .n(maxWindow)),
-               ("incomplete_segmented", .n(openSegmented.count)), ("requests_dropped", .n(pendingDropped))]
+               ("incomplete_segmented", .n(openSegmented.count)), ("requests_dropped", .n(pendingDropped)),
+               ("oversized_requests", .n(oversizedRequests.count)), ("oversized_responses", .n(oversizedResponses.count)),
+               ("unaccepted_segmentation", .n(unacceptedSegmentation.count))]
     let tcols: [(String, String)] = [("min_ms", "Min ms"), ("mean_ms", "Mean ms"), ("p95_ms", "p95 ms"), ("max_ms", "Max ms")]
     var bs = ReportTable(key: "by_server", title: "Response time by server", columns: [
       ("server", "Server"), ("requests", "Requests"), ("responses", "Responses"), ("unanswered", "Unanswered"),
@@ -290,6 +317,14 @@ struct RequestAnalyzer {
       : Finding(check: "requests.errors", status: rejectFrames.count + abortFrames.count > 0 ? .warn : .ok,
                 frames: Array((errorFrames.frames + rejectFrames.frames + abortFrames.frames).sorted().prefix(config.evidenceLimit)), frameCount: errs,
                 message: "\(errorFrames.count) Error, \(rejectFrames.count) Reject, \(abortFrames.count) Abort (see the error table)"))
+    let oversized = oversizedRequests.count + oversizedResponses.count + unacceptedSegmentation.count
+    out.append(oversized == 0
+      ? Finding(check: "requests.max_apdu", status: .ok,
+                message: "no message larger than its receiver accepts, no segmented response to a client that refused segmentation")
+      : Finding(check: "requests.max_apdu", status: .warn,
+                frames: Array((oversizedRequests.frames + oversizedResponses.frames + unacceptedSegmentation.frames).sorted().prefix(config.evidenceLimit)),
+                frameCount: oversized,
+                message: "\(oversizedRequests.count) request(s) larger than the server's I-Am max APDU, \(oversizedResponses.count) unsegmented response(s) larger than the client's max APDU accepted, \(unacceptedSegmentation.count) segmented response(s) to a client that did not accept segmentation"))
     if segmented.isEmpty && segmentACKs == 0 {
       out.append(Finding(check: "requests.segmentation", status: .ok, message: "no segmented messages"))
     } else {

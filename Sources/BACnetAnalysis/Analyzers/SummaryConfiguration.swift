@@ -25,6 +25,7 @@ public struct SummaryConfiguration: Sendable {
     Threshold(name: "treply_fail_ms", defaultValue: 250, help: "MS/TP reply to Data-Expecting-Reply latency (fail)"),
     Threshold(name: "hop_count_warn", defaultValue: 10, help: "routed NPDUs arriving with fewer hops left than this (warn)"),
     Threshold(name: "fd_grace_s", defaultValue: 30, help: "grace after a foreign-device TTL before a missed re-registration is flagged"),
+    Threshold(name: "bbmd_duplicate_window_ms", defaultValue: 1000, help: "the same message forwarded by a second BBMD this soon is a duplicate BBMD"),
   ]
 
   /// Current values by name.
