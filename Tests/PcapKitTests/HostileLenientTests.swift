@@ -104,4 +104,68 @@ struct HostileLenientTests {
     #expect(back.packets.map { Array($0.data) } == [[1, 2, 3, 4], [5, 6, 7, 8]])
     #expect(back.packets.allSatisfy { $0.linkType == LinkType(rawValue: 1) })
   }
+
+  /// Two sections, the second big-endian: its packets must come back whatever happened to its section header.
+  static func twoSections(secondHeader: (NG) -> [UInt8]) -> (bytes: [UInt8], secondStart: Int) {
+    let le = NG(), be = NG(order: .big)
+    let first = le.shb() + le.idb(link: 1) + le.epb(iface: 0, [1, 2, 3, 4])
+    let second = secondHeader(be) + be.idb(link: 1) + be.epb(iface: 0, [5, 6, 7, 8])
+    return (first + second, first.count)
+  }
+
+  static func repairedPackets(_ bytes: [UInt8]) throws -> (packets: [[UInt8]], damage: Int) {
+    var reader = try LenientCaptureReader(bytes: bytes)
+    var sink = MemorySink()
+    let summary = try CaptureRepair.run(reader: &reader, to: &sink)
+    let back = readAll(sink.bytes)
+    #expect(back.error == nil)
+    return (back.packets.map { Array($0.data) }, summary.damageCount)
+  }
+
+  @Test("pcapng: a zeroed section header before a section in the other byte order: that section is stood in for")
+  func lostSectionOtherByteOrder() throws {
+    var (bytes, start) = Self.twoSections { $0.shb() }
+    for i in start..<(start + 28) { bytes[i] = 0 }  // type, length, byte-order magic, version: all gone
+    let (packets, damage) = try Self.repairedPackets(bytes)
+    #expect(packets == [[1, 2, 3, 4], [5, 6, 7, 8]])
+    #expect(damage == 1)
+  }
+
+  @Test("pcapng: a section header with intact framing but bad options still starts its (big-endian) section")
+  func badSectionHeaderContent() throws {
+    // An option whose length runs past the block: the block is skipped exactly, and its section begins.
+    let (bytes, _) = Self.twoSections { be in be.shb(be.u16(3) + be.u16(97) + Array("OS".utf8) + [0, 0]) }
+    let (packets, damage) = try Self.repairedPackets(bytes)
+    #expect(packets == [[1, 2, 3, 4], [5, 6, 7, 8]])
+    #expect(damage == 1)
+  }
+
+  @Test("pcap: first header and a later one both damaged, no good record before: the records between survive")
+  func twoDamagedHeadersNoReference() throws {
+    let t: UInt32 = 1_700_000_000
+    var recs = (0..<5).map { Self.record(t + UInt32($0), [UInt8](repeating: UInt8($0), count: 8)) }
+    recs[0][10] = 0x61   // captured length of record 0 becomes 6,357,000
+    recs[3][15] = 0xC0   // original length of record 3 becomes 3 GiB
+    let bytes = Self.pcapHeader + recs.joined()
+    let (packets, _) = try Self.repairedPackets(bytes)
+    #expect(packets.contains([UInt8](repeating: 1, count: 8)) && packets.contains([UInt8](repeating: 2, count: 8)))
+    #expect(packets.contains([UInt8](repeating: 4, count: 8)))
+  }
+
+  @Test("pcap: a chain read 4 bytes late (fractions taken for seconds) that runs to the end is not preferred")
+  func lateChainAtEnd() throws {
+    let t: UInt32 = 1_700_000_000
+    // Data starting 00 10 00 00: read as an original length (4096) it fits, which is what lets the late chain form.
+    func data(_ i: Int, _ n: Int) -> [UInt8] { [0, 0x10, 0, 0] + [UInt8](repeating: UInt8(i), count: n - 4) }
+    func rec(_ i: Int, _ n: Int) -> [UInt8] {
+      Self.le32(t) + Self.le32(UInt32(i) * 10_000) + Self.le32(UInt32(n)) + Self.le32(UInt32(n)) + data(i, n)
+    }
+    let recs = [rec(0, 61), rec(1, 162), rec(2, 52), rec(3, 105), rec(4, 52)]
+    var bytes = Self.pcapHeader + recs.joined()
+    // Zero from inside record 0 to inside record 2's header (its seconds and half its fraction).
+    let r2 = 24 + recs[0].count + recs[1].count
+    for i in (24 + 22)..<(r2 + 6) { bytes[i] = 0 }
+    let (packets, _) = try Self.repairedPackets(bytes)
+    #expect(packets.contains(data(3, 105)) && packets.contains(data(4, 52)))
+  }
 }

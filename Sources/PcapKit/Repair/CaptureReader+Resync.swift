@@ -92,6 +92,19 @@ extension CaptureReader {
     return trailer == len || trailer == padded ? padded : nil
   }
 
+  /// The other byte order, when an Interface Description Block with intact framing in that order starts at
+  /// ``offset``: the first block of a section whose header was destroyed (a file can switch byte order at each
+  /// section). Nil otherwise.
+  mutating func interfaceInOtherByteOrder() throws(CaptureError) -> ByteOrder? {
+    guard try scanEnsure(20) else { return nil }
+    let o: ByteOrder = order == .little ? .big : .little
+    guard BlockType(rawValue: u32(start, o)) == .interfaceDescription else { return nil }
+    let len = Int(u32(start + 4, o))
+    guard len & 3 == 0, len >= CaptureReader.minimumLength(.interfaceDescription), len <= options.maxBlockSize,
+          try scanEnsure(len), Int(u32(start + len - 4, o)) == len else { return nil }
+    return o
+  }
+
   /// Whether a pcapng block a resynchronising reader may trust starts at ``offset``: a known block type, a
   /// 4-aligned length within the caps whose trailing copy agrees, and — for packet and statistics blocks — an
   /// interface that exists.

@@ -16,13 +16,14 @@
 /// * pcap: records are not aligned, so the scan moves byte by byte and accepts a header whose fraction is below
 ///   one second, whose captured length fits the snapshot length (or the largest seen) and does not exceed the
 ///   original length and whose timestamp is within ``resyncWindowSeconds`` of the last good record, preferring
-///   one whose following header fits too (before any good record, that is required). Records read in sequence
-///   are checked against their neighbours (a jump in time is accepted when the record's lengths agree and the
-///   next header continues from the new time, as in concatenated captures), so a zeroed region or a corrupted
-///   length that still parses is caught (``CaptureError/Code/implausibleRecord``) instead of being handed out as
-///   garbage packets.
+///   one whose following header fits too (before any good record, two following headers, or failing that one).
+///   Records read in sequence are checked against their neighbours (a jump in time is accepted when the record's
+///   lengths agree and the next header continues from the new time, as in concatenated captures), so a zeroed
+///   region or a corrupted length that still parses is caught (``CaptureError/Code/implausibleRecord``) instead of
+///   being handed out as garbage packets.
 /// * When the damaged pcapng block was a Section Header Block whose byte-order magic survived, a minimal one is
-///   delivered in its place (a new section in that byte order).
+///   delivered in its place (a new section in that byte order); so it is when the scan meets an intact Interface
+///   Description Block in the other byte order (the first block of a section whose header was destroyed).
 /// * When the damaged pcapng block was an Interface Description Block, a minimal one (same link type and snapshot
 ///   length, microsecond resolution) is delivered in its place so later interface IDs keep their meaning.
 /// * A pcap file header with an impossible version or reserved link-type bits, and a pcapng section header with an
@@ -165,9 +166,13 @@ public struct LenientCaptureReader {
     case .pcapng:
       try addPlaceholderInterface()
       if error.code != .truncated, let len = try reader.intactBlockLength() {
+        // A section header whose framing is intact but whose content is bad still starts a section, in its order.
+        let s = reader.start
+        let sectionOrder = reader.isSectionHeaderMagic(at: s) ? reader.sectionByteOrder(at: s + 8) : nil
         note(DamagedRegion(offset: at, length: len, reason: error))
         _ = try reader.discard(upTo: at + len)
         reader.isFinished = false
+        if let sectionOrder { startPlaceholderSection(sectionOrder) }
         return
       }
       if try reader.scanEnsure(12), reader.isSectionHeaderMagic(at: reader.start),
@@ -284,6 +289,13 @@ public struct LenientCaptureReader {
         reader.isFinished = false
         return
       case .implausible:
+        if let other = try reader.interfaceInOtherByteOrder() {
+          // A section in the other byte order whose header was lost: stand one in, then read its interfaces.
+          note(DamagedRegion(offset: from, length: p - from, reason: reason))
+          startPlaceholderSection(other)
+          reader.isFinished = false
+          return
+        }
         p += step
       case .endOfInput:
         return try skipRest(from: from, reason: reason)
@@ -395,22 +407,33 @@ public struct LenientCaptureReader {
     var position = rel + next
     var previous = c
     for _ in 0..<needed {
-      guard try reader.scanEnsure(position + h) else { return .chained }  // the input ends here
+      // The input ends here.
+      guard try reader.scanEnsure(position + h) else { return chained(c, extent: next) }
       let n = header(at: reader.start + position)
       guard n.capturedLength > 0, fits(n, after: previous.seconds) else {
         // Its successor may be damaged too: keep it in reserve if it fits a reference (even an unconfirmed one).
         if confirmedSeconds != nil { return .single(extent: next) }
+        // With no reference, a chain that broke after one fitting successor is a weak candidate (the real records
+        // before a second damaged header, or garbage inside packet data): kept in reserve, if it is near the last
+        // record delivered, while a full chain is sought anywhere in the span it claims, which reading from it then
+        // covers (no byte is scanned twice).
+        if position > rel + next, lastSeconds.map({ fits(c, after: $0) }) ?? true { return .single(extent: position - rel) }
         if let last = lastSeconds, fits(c, after: last) { return .single(extent: next) }
         return .implausible
       }
-      guard try reader.scanEnsure(position + h + n.capturedLength) else { return .chained }  // a truncated last record
+      // A truncated last record.
+      guard try reader.scanEnsure(position + h + n.capturedLength) else { return chained(c, extent: next) }
       position += h + n.capturedLength
       previous = n
     }
-    // Without a reference, a chain whose seconds are below 10^6 may be the real records read 4 bytes late
-    // (fraction taken for seconds, which then all agree): keep it in reserve and prefer a later chain.
-    if confirmedSeconds == nil && c.seconds < 1_000_000 { return .single(extent: next) }
-    return .chained
+    return chained(c, extent: next)
+  }
+
+  /// A full chain, unless there is no reference and its seconds are below 10^6: then it may be the real records
+  /// read 4 bytes late (fraction taken for seconds, which then all agree), kept in reserve while a later chain is
+  /// sought.
+  func chained(_ c: RecordHeader, extent: Int) -> PcapCandidate {
+    confirmedSeconds == nil && c.seconds < 1_000_000 ? .single(extent: extent) : .chained
   }
 
   /// Looks for the next plausible pcap record after the damage at `from`, byte by byte. A candidate whose
