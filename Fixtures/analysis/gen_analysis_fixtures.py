@@ -322,6 +322,44 @@ def max_apdu_mismatch():
     ]
 
 
+def writes_and_control():
+    """Client 10.0.0.9 and device 10.0.0.20, every request answered by a SimpleACK (even frames). Frame 1:
+    WriteProperty analog-value,1 present-value 21.5 at priority 8; frame 3: NULL at priority 8 (a relinquish);
+    frame 5: WritePropertyMultiple analog-value,2 present-value 1.0 at priority 9 and description "AHU-3 supply";
+    frame 7: DeviceCommunicationControl disable for 10 minutes with a password; frame 9: ReinitializeDevice warmstart.
+    Frames 11 and 12: UTC and local TimeSynchronization from 10.0.0.9 saying 2023-11-14 22:13:32.50, 2.5 s ahead
+    of the capture clock."""
+    c, s = "10.0.0.9", "10.0.0.20"
+
+    def req(invoke, service, body):
+        return udp_frame(c, s, unicast(npdu(bytes([0x00, 0x05, invoke, service]) + body, expecting_reply=True)))
+
+    def ack(invoke, service):
+        return udp_frame(s, c, unicast(npdu(bytes([0x20, invoke, service]))))
+
+    real = lambda v: app_tag(4, struct.pack("!f", v))
+    wp1 = ctx_tag(0, objid(2, 1)) + ctx_tag(1, bytes([85])) + b"\x3e" + real(21.5) + b"\x3f" + ctx_tag(4, bytes([8]))
+    wp2 = ctx_tag(0, objid(2, 1)) + ctx_tag(1, bytes([85])) + b"\x3e" + app_tag(0, b"") + b"\x3f" + ctx_tag(4, bytes([8]))
+    name = b"\x00AHU-3 supply"
+    wpm = (ctx_tag(0, objid(2, 2)) + b"\x1e"
+           + ctx_tag(0, bytes([85])) + b"\x2e" + real(1.0) + b"\x2f" + ctx_tag(3, bytes([9]))
+           + ctx_tag(0, bytes([28])) + b"\x2e" + app_tag(7, name) + b"\x2f"
+           + b"\x1f")
+    password = b"\x00secret"
+    dcc = ctx_tag(0, bytes([10])) + ctx_tag(1, bytes([1])) + bytes([0x2D, len(password)]) + password
+    reinit = ctx_tag(0, bytes([1]))
+    when = app_tag(10, bytes([123, 11, 14, 2])) + app_tag(11, bytes([22, 13, 32, 50]))
+    return [
+        (0.0, req(1, 15, wp1)), (0.05, ack(1, 15)),
+        (1.0, req(2, 15, wp2)), (1.05, ack(2, 15)),
+        (2.0, req(3, 16, wpm)), (2.05, ack(3, 16)),
+        (3.0, req(4, 17, dcc)), (3.05, ack(4, 17)),
+        (4.0, req(5, 20, reinit)), (4.05, ack(5, 20)),
+        (10.0, udp_frame(c, "10.0.0.255", broadcast(npdu(bytes([0x10, 0x09]) + when)), bcast=True)),
+        (10.0, udp_frame(c, "10.0.0.255", broadcast(npdu(bytes([0x10, 0x06]) + when)), bcast=True)),
+    ]
+
+
 FIXTURES = {
     "who_is_storm.pcap": (1, who_is_storm),
     "duplicate_instance.pcap": (1, duplicate_instance),
@@ -333,6 +371,7 @@ FIXTURES = {
     "mstp_retry_slow_slave.pcap": (165, mstp_retry_slow_slave),
     "duplicate_bbmd.pcap": (1, duplicate_bbmd),
     "max_apdu_mismatch.pcap": (1, max_apdu_mismatch),
+    "writes_and_control.pcap": (1, writes_and_control),
 }
 
 

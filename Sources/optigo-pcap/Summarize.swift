@@ -7,7 +7,7 @@ import PcapKit
 struct Summarize: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "summarize",
-    abstract: "Summarize captures: facts, BACnet devices, routers, discovery, duplicates, request timing, MS/TP health.",
+    abstract: "Summarize captures: facts, BACnet devices, routers, discovery, duplicates, request timing, writes, MS/TP health.",
     discussion: """
       Each file is summarized on its own, or all files as one timeline with --merged. Every check prints a \
       status (ok/warn/fail), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \

@@ -1,5 +1,6 @@
 import Testing
 import PcapKit
+import BACnetDecode
 @testable import BACnetAnalysis
 
 /// One fixture per finding (Fixtures/analysis, made by gen_analysis_fixtures.py): the summary must state exactly
@@ -183,6 +184,52 @@ struct FindingFixtureTests {
     #expect(facts["unaccepted_segmentation"] == .int(1) && facts["responses"] == .int(3))
     // The RPM of the segmentation fixture accepts segmented responses: nothing to report there.
     #expect(SummarySupport.fixture("segmented_response.pcap").finding("requests.max_apdu")?.status == .ok)
+  }
+
+  @Test func writesAndDeviceManagement() throws {
+    let r = SummarySupport.fixture("writes_and_control.pcap")
+    let dcc = try #require(r.finding("operations.communication_control"))
+    #expect(dcc.status == .warn && dcc.frames == [7])
+    let reinit = try #require(r.finding("operations.reinitialize"))
+    #expect(reinit.status == .warn && reinit.frames == [9])
+    onlyThese(r, ["operations.communication_control", "operations.reinitialize"])
+    #expect(r.finding("requests.unanswered")?.status == .ok)
+    let ops = try #require(r.section("operations"))
+    let facts = Dictionary(uniqueKeysWithValues: ops.facts.map { ($0.0, $0.1) })
+    #expect(facts["write_property_requests"] == .int(2) && facts["write_property_multiple_requests"] == .int(1))
+    #expect(facts["values_written"] == .int(4) && facts["relinquishes"] == .int(1) && facts["time_synchronizations"] == .int(2))
+    let writes = SummarySupport.rows(try #require(ops.tables.first { $0.key == "writes" }))
+    #expect(writes.count == 3)
+    let pv1 = try #require(writes.first { $0["object"] == .string("analog-value,1") })
+    #expect(pv1["writes"] == .int(2) && pv1["relinquishes"] == .int(1) && pv1["last_value"] == .string("NULL"))
+    #expect(pv1["last_priority"] == .int(8) && pv1["first_frame"] == .int(1) && pv1["last_frame"] == .int(3))
+    #expect(pv1["client"] == .string("0:10.0.0.9:47808") && pv1["server"] == .string("0:10.0.0.20:47808"))
+    let name = try #require(writes.first { $0["property"] == .string("description") })
+    #expect(name["last_value"] == .string("\"AHU-3 supply\"") && name["last_priority"] == .null)
+    #expect(writes.contains { $0["object"] == .string("analog-value,2") && $0["last_value"] == .string("1.0") && $0["last_priority"] == .int(9) })
+    let control = SummarySupport.rows(try #require(ops.tables.first { $0.key == "device_management" }))
+    #expect(control.map { $0["frame"] } == [.int(7), .int(9)])
+    #expect(control.first?["detail"] == .string("disable 10 min, password given"))
+    #expect(control.last?["detail"] == .string("warmstart"))
+    let sync = SummarySupport.rows(try #require(ops.tables.first { $0.key == "time_sync" }))
+    #expect(sync.map { $0["kind"] } == [.string("local"), .string("utc")])
+    #expect(sync.allSatisfy { $0["last_offset_s"] == .double(2.5) })
+  }
+
+  @Test("BACnet dates and times to seconds since the epoch; wildcards give none")
+  func epochSeconds() {
+    func s(_ y: Int, _ m: UInt8, _ d: UInt8, _ h: UInt8 = 0, _ mi: UInt8 = 0, _ se: UInt8 = 0, _ hu: UInt8 = 0) -> Double? {
+      OperationsAnalyzer.epochSeconds(BACnetDate(yearMinus1900: UInt8(y - 1900), month: m, day: d, weekday: 255),
+                                      BACnetTime(hour: h, minute: mi, second: se, hundredths: hu))
+    }
+    #expect(s(1970, 1, 1) == 0)
+    #expect(s(2023, 11, 14, 22, 13, 20) == 1_700_000_000)
+    #expect(s(2000, 2, 29, 12) == 951_825_600)
+    #expect(s(1900, 1, 1) == -2_208_988_800)
+    #expect(s(2154, 12, 31, 23, 59, 59, 50) == 5_838_047_999.5)  // the last year a BACnetDate can hold
+    #expect(OperationsAnalyzer.epochSeconds(BACnetDate(yearMinus1900: 255, month: 1, day: 1, weekday: 1),
+                                            BACnetTime(hour: 0, minute: 0, second: 0, hundredths: 0)) == nil)
+    #expect(s(2023, 13, 1) == nil && s(2023, 1, 32) == nil && s(2023, 1, 1, 255) == nil)
   }
 
   /// A first IP fragment held for reassembly (frame 24 of the sample, completed at frame 25) declares a UDP length

@@ -25,6 +25,7 @@ public struct SummaryEngine: Sendable {
   var requests: RequestAnalyzer
   var mstp: MSTPAnalyzer
   var quality: DecodeQualityAnalyzer
+  var operations: OperationsAnalyzer
 
   /// Creates an engine with the given thresholds and limits.
   public init(configuration: SummaryConfiguration = SummaryConfiguration()) {
@@ -36,6 +37,7 @@ public struct SummaryEngine: Sendable {
     requests = RequestAnalyzer(config: configuration)
     mstp = MSTPAnalyzer(config: configuration)
     quality = DecodeQualityAnalyzer(config: configuration)
+    operations = OperationsAnalyzer(config: configuration)
   }
 
   /// Consumes one packet decoded by ``BACnetPipeline``. The decode is only read (never copied whole): the
@@ -51,6 +53,7 @@ public struct SummaryEngine: Sendable {
     networks.consume(p, d, c)
     discovery.consume(p, d, c)
     requests.consume(p, d, c)
+    operations.consume(p, d, c)
   }
 
   /// The report as of now. Requests still open are judged against the last timestamp seen.
@@ -59,9 +62,9 @@ public struct SummaryEngine: Sendable {
     r.finish()
     let c = configuration
     var findings = discovery.findings(c) + devices.findings(c) + networks.findings(c) + r.findings(c)
-      + mstp.findings(c) + quality.findings(c)
+      + mstp.findings(c) + quality.findings(c) + operations.findings(c)
     findings.sort { a, b in a.check < b.check }
-    var sections = [traffic.section(topN: c.topN), networks.section(), discovery.section(), r.section()]
+    var sections = [traffic.section(topN: c.topN), networks.section(), discovery.section(), r.section(), operations.section()]
     if !mstp.isEmpty { sections.append(mstp.section()) }
     sections.append(quality.section())
     let limits: [(String, ReportValue)] = [
@@ -69,7 +72,8 @@ public struct SummaryEngine: Sendable {
       ("max_outstanding_requests", .n(c.maxOutstandingRequests)), ("requests_dropped", .n(r.pendingDropped)),
       ("max_table_rows", .n(c.maxTableRows)), ("talkers_dropped", .n(traffic.talkersDropped)),
       ("routers_dropped", .n(networks.routersDropped)), ("discovery_sources_dropped", .n(discovery.dropped)),
-      ("error_rows_dropped", .n(r.errorTableDropped)), ("evidence_frames_per_finding", .n(c.evidenceLimit)),
+      ("error_rows_dropped", .n(r.errorTableDropped)), ("writes_dropped", .n(operations.writesDropped)),
+      ("device_management_rows_dropped", .n(operations.controlsDropped)), ("evidence_frames_per_finding", .n(c.evidenceLimit)),
     ]
     var thresholds: [(String, ReportValue)] = []
     for t in SummaryConfiguration.thresholds { thresholds.append((t.name, .double(c[t.name]))) }
