@@ -23,8 +23,29 @@ struct OperationsAnalyzer {
     var relinquishes = 0
     var firstFrame: Int
     var lastFrame: Int
-    var lastValue: String
+    /// The last value's encoded tags (rendered only for the report; the buffer is reused, so a write to a point
+    /// seen before allocates nothing), empty when it was longer than ``valueBytesLimit``.
+    var lastValue: [UInt8] = []
+    var lastValueLength = 0
     var lastPriority: UInt8?
+
+    mutating func update(frame: Int, value: ArraySlice<UInt8>, priority: UInt8?, relinquish: Bool) {
+      count += 1
+      if relinquish { relinquishes += 1 }
+      lastFrame = frame
+      lastPriority = priority
+      lastValue.removeAll(keepingCapacity: true)
+      if value.count <= OperationsAnalyzer.valueBytesLimit { lastValue.append(contentsOf: value) }
+      lastValueLength = value.count
+    }
+
+    /// The last value as short text.
+    var valueText: String {
+      guard lastValue.count == lastValueLength else { return "(\(lastValueLength) octets)" }
+      let text = EncodedValues(bytes: lastValue[...], offset: 0).summary
+      let limit = OperationsAnalyzer.valueTextLimit
+      return text.count > limit ? String(text.prefix(limit - 1)) + "…" : text
+    }
   }
   struct ControlRow {
     var frame: Int
@@ -44,8 +65,10 @@ struct OperationsAnalyzer {
     var lastOffsetS: Double?
   }
 
-  /// Longest value text kept per written point.
+  /// Longest value text shown per written point.
   static let valueTextLimit = 80
+  /// Longest encoded value kept per written point.
+  static let valueBytesLimit = 512
 
   let cap: Int
   var writes: [WriteKey: WriteStats] = [:]
@@ -116,18 +139,16 @@ struct OperationsAnalyzer {
     guard let client = c.source, let server = c.destination else { return }
     let key = WriteKey(client: client, server: server, object: object.rawValue, property: property.rawValue,
                        arrayIndex: arrayIndex)
-    guard writes[key] != nil || writes.count < cap else {
+    if let i = writes.index(forKey: key) {
+      writes.values[i].update(frame: frame, value: value.bytes, priority: priority, relinquish: relinquish)
+      return
+    }
+    guard writes.count < cap else {
       writesDropped += 1
       return
     }
-    var text = value.summary
-    if text.count > Self.valueTextLimit { text = String(text.prefix(Self.valueTextLimit - 1)) + "…" }
-    var s = writes[key] ?? WriteStats(firstFrame: frame, lastFrame: frame, lastValue: text)
-    s.count += 1
-    if relinquish { s.relinquishes += 1 }
-    s.lastFrame = frame
-    s.lastValue = text
-    s.lastPriority = priority
+    var s = WriteStats(firstFrame: frame, lastFrame: frame)
+    s.update(frame: frame, value: value.bytes, priority: priority, relinquish: relinquish)
     writes[key] = s
   }
 
@@ -169,7 +190,7 @@ struct OperationsAnalyzer {
       let object = BACnetDecode.ObjectIdentifier(rawValue: k.object)
       wt.rows.append([.string(k.server.description), .string(object.description),
                       .string(PropertyIdentifier(rawValue: k.property).name), .n(k.arrayIndex), .string(k.client.description),
-                      .n(v.count), .n(v.relinquishes), .n(v.lastPriority), .string(v.lastValue), .n(v.firstFrame), .n(v.lastFrame)])
+                      .n(v.count), .n(v.relinquishes), .n(v.lastPriority), .string(v.valueText), .n(v.firstFrame), .n(v.lastFrame)])
     }
     var ct = ReportTable(key: "device_management", title: "Device management", columns: [
       ("frame", "Frame"), ("client", "Client"), ("server", "Server"), ("service", "Service"), ("detail", "Detail")])
