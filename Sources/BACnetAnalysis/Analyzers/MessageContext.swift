@@ -50,8 +50,8 @@ struct MessageContext {
   var requestDigest = 0
   /// Octets of a Confirmed-Request or ComplexACK APDU (header and service data; 0 for other types).
   var apduLength = 0
-  /// Confirmed-Request: the max APDU length the client accepts, in octets (0 when the code is reserved).
-  var maxAPDUAccepted = 0
+  /// Confirmed-Request: the max-APDU-length-accepted code (0–5 for 50, 128, 206, 480, 1024, 1476 octets).
+  var maxAPDUCode: UInt8 = 0xFF
   /// I-Am / I-Have: instance, vendor, max APDU, segmentation.
   var announced: (UInt32, UInt16?, UInt32?, UInt32?)?
   /// Who-Is with a range.
@@ -124,7 +124,7 @@ struct MessageContext {
       case 0:
         requestDigest = RequestAnalyzer.digest(a.serviceData) &+ Int(a.serviceChoice ?? 0)
         apduLength = a.serviceData.count + (a.isSegmented ? 6 : 4)
-        maxAPDUAccepted = a.maxAPDULengthAccepted ?? 0
+        maxAPDUCode = a.maxAPDUCode ?? 0xFF
       case 3: apduLength = a.serviceData.count + (a.isSegmented ? 5 : 3)
       case 1:
         switch a.parameters {

@@ -88,6 +88,19 @@ struct RequestAnalyzer {
     }
   }
 
+  /// Octets of a max-APDU-length-accepted code (clause 20.1.2.5); 0 for reserved codes.
+  static func maxAPDUOctets(_ code: UInt8) -> Int {
+    switch code {
+    case 0: 50
+    case 1: 128
+    case 2: 206
+    case 3: 480
+    case 4: 1024
+    case 5: 1476
+    default: 0
+    }
+  }
+
   static func digest(_ s: ArraySlice<UInt8>) -> Int {
     var h: UInt64 = 0xCBF2_9CE4_8422_2325
     for b in s { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
@@ -109,7 +122,8 @@ struct RequestAnalyzer {
     switch c.apduType {
     case 0:
       let key = Key(client: src, server: dst, invokeID: invoke)
-      if !c.isSegmented, let max = announcedMaxAPDU[dst], c.apduLength > max { oversizedRequests.note(p.frame) }
+      // No device accepts fewer than 50 octets: shorter requests (most of them) need no lookup.
+      if c.apduLength > 50, !c.isSegmented, let max = announcedMaxAPDU[dst], c.apduLength > max { oversizedRequests.note(p.frame) }
       if c.isSegmented {
         segmented.note(p.frame)
         maxWindow = max(maxWindow, Int(c.windowSize ?? 0))
@@ -140,12 +154,12 @@ struct RequestAnalyzer {
       requests += 1
       services[Int(svc)].requests += 1
       if servers[dst] != nil || servers.count < tableCap { servers[dst, default: ServerStats()].requests += 1 }
-      pending[key] = Pending(frame: p.frame, firstNs: t, lastNs: t, service: svc, digest: d, clientMaxAPDU: c.maxAPDUAccepted,
-                             segmentedResponseAccepted: c.apduFlags & 0x02 != 0)
+      pending[key] = Pending(frame: p.frame, firstNs: t, lastNs: t, service: svc, digest: d,
+                             clientMaxAPDU: Self.maxAPDUOctets(c.maxAPDUCode), segmentedResponseAccepted: c.apduFlags & 0x02 != 0)
     case 2, 3, 5, 6, 7:
       let fromServer = c.apduType != 7 || c.sentByServer
       let key = fromServer ? Key(client: dst, server: src, invokeID: invoke) : Key(client: src, server: dst, invokeID: invoke)
-      if c.apduType == 3, let e = pending[key] {
+      if c.apduType == 3, c.isSegmented || c.apduLength > 50, let e = pending[key] {
         if c.isSegmented {
           if !e.segmentedResponseAccepted, (c.sequenceNumber ?? 0) == 0 { unacceptedSegmentation.note(p.frame) }
         } else if e.clientMaxAPDU > 0, c.apduLength > e.clientMaxAPDU {
