@@ -9,8 +9,9 @@ struct Repair: ParsableCommand {
     discussion: """
       Reads IN leniently: where a record or block is damaged, the reader skips to the next plausible one (pcap: a \
       record header whose lengths and timestamp fit its neighbours; pcapng: a known block whose leading and \
-      trailing lengths agree and whose interface exists) and carries on. Every intact record is copied byte for \
-      byte into OUT, in the input's format; OUT appears only when complete (temporary file renamed into place). \
+      trailing lengths agree and whose interface exists) and carries on. A destroyed magic number is restored when \
+      the rest of the header names the format; lost section and interface headers are stood in for. Every intact \
+      record is copied byte for byte into OUT, in the input's format; OUT appears only when complete (temporary file renamed into place). \
       Each damaged region is reported on standard error (offset, length, reason); --json prints a report on \
       standard output.
 

@@ -168,4 +168,32 @@ struct HostileLenientTests {
     let (packets, _) = try Self.repairedPackets(bytes)
     #expect(packets.contains(data(3, 105)) && packets.contains(data(4, 52)))
   }
+
+  @Test("a destroyed magic number is restored from the rest of the header; the strict reader still refuses the file")
+  func destroyedMagic() throws {
+    // pcap, little-endian microseconds; big-endian nanoseconds (the first record's fraction reaches a second).
+    let le = Self.pcapHeader + Self.record(1_700_000_000, [1, 2, 3]) + Self.record(1_700_000_001, [4, 5])
+    func be32(_ v: UInt32) -> [UInt8] { Self.le32(v).reversed() }
+    let beHeader: [UInt8] = [0xA1, 0xB2, 0x3C, 0x4D, 0, 2, 0, 4] + be32(0) + be32(0) + be32(65535) + be32(1)
+    let beNs = beHeader + be32(1_700_000_000) + be32(123_456_789) + be32(2) + be32(2) + [9, 9]
+    let ng = NG()
+    let pcapng = ng.shb() + ng.idb(link: 1) + ng.epb(iface: 0, [7, 7, 7, 7])
+    for original in [le, beNs, pcapng] {
+      var damaged = original
+      damaged.replaceSubrange(0..<4, with: [0x00, 0xFF, 0x13, 0x37])
+      #expect(throws: CaptureError.self) { try CaptureReader(bytes: damaged) }
+      let (records, reader) = try Self.lenientRecords(damaged)
+      let packets = records.compactMap { if case .packet(let p) = $0 { p } else { nil } }
+      let expected = readAll(original).packets
+      #expect(packets.map { Array($0.data) } == expected.map { Array($0.data) })
+      #expect(packets.map(\.timestamp) == expected.map(\.timestamp))
+      #expect(reader.damage.map(\.offset) == [0] && reader.damage.first?.action == .patched)
+      #expect(reader.damage.first?.reason.code == .badMagic && reader.skippedBytes == 0)
+    }
+    // Nothing in the header names a format: still unreadable.
+    var garbage = le
+    garbage.replaceSubrange(0..<12, with: [UInt8](repeating: 0x5A, count: 12))
+    let e = #expect(throws: CaptureError.self) { try LenientCaptureReader(bytes: garbage) }
+    #expect(e?.code == .badMagic)
+  }
 }

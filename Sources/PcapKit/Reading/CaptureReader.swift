@@ -68,6 +68,8 @@ public struct CaptureReader {
   public internal(set) var format: CaptureFormat
   /// True when the input was gzip-compressed (detected by magic).
   public internal(set) var isCompressed = false
+  /// Set when a lenient reader restored a destroyed magic number (``restoreMagic()``): the error it replaced.
+  var restoredMagic: CaptureError?
   /// The current section's header (nil before the first record is read).
   public internal(set) var section: SectionHeader?
   /// The current section's interfaces, indexed by interface ID.
@@ -111,7 +113,14 @@ public struct CaptureReader {
     try self.init(source: MemorySource(bytes), options: options)
   }
 
-  init(source: Source, options: ReaderOptions) throws(CaptureError) {
+  /// Wraps any byte source the way ``init(source:options:)`` does.
+  static func wrap(_ source: some ByteSource) -> Source {
+    if let f = source as? FileSource { return .file(f) }
+    if let g = source as? GzipSource { return .gzip(g) }
+    return .custom(source)
+  }
+
+  init(source: Source, options: ReaderOptions, restoringMagic: Bool = false) throws(CaptureError) {
     self.source = source
     self.options = options
     // Start small (cheap for tiny inputs) and grow towards chunkSize as refills show the input is large.
@@ -128,10 +137,17 @@ public struct CaptureReader {
       _ = try refill(4)
     }
     if end == 0 { throw CaptureError(.truncated, offset: 0, "the input is empty") }
-    guard let f = CaptureFormat.detect(buf[0..<min(end, 4)]) else {
-      if end < 4 { throw CaptureError(.truncated, offset: 0, "the input holds only \(end) bytes") }
-      throw CaptureError(.badMagic, offset: 0, "not a pcap or pcapng capture (first bytes \(hex(buf[0..<4])))")
+    var detected = CaptureFormat.detect(buf[0..<min(end, 4)])
+    if detected == nil, end >= 4 {
+      let error = CaptureError(.badMagic, offset: 0, "not a pcap or pcapng capture (first bytes \(hex(buf[0..<4])))")
+      if restoringMagic, try restoreMagic() {
+        restoredMagic = error
+        detected = CaptureFormat.detect(buf[0..<4])
+      } else {
+        throw error
+      }
     }
+    guard let f = detected else { throw CaptureError(.truncated, offset: 0, "the input holds only \(end) bytes") }
     format = f
     if case .pcap = f { phase = .pcapHeader }
   }

@@ -53,6 +53,30 @@ extension CaptureReader {
     }
   }
 
+  /// Rewrites a destroyed magic number in the buffer when the rest of the file header still names the format: a
+  /// pcapng byte-order magic at byte 8, or a pcap version 2.4 at byte 4 (its byte order giving the file's; the
+  /// first record's fraction field, if it reaches a second or more, says nanoseconds). Only the lenient reader asks.
+  /// - Returns: true when the magic was restored.
+  mutating func restoreMagic() throws(CaptureError) -> Bool {
+    _ = try ensure(32)
+    guard end >= 12 else { return false }
+    if sectionByteOrder(at: 8) != nil {
+      buf.replaceSubrange(0..<4, with: [0x0A, 0x0D, 0x0D, 0x0A])
+      return true
+    }
+    let order: ByteOrder
+    switch (u16(4, .little), u16(6, .little)) {
+    case (2, 4): order = .little
+    case (0x0200, 0x0400): order = .big
+    default: return false
+    }
+    let nanoseconds = end >= 32 && u32(28, order) >= 1_000_000 && u32(28, order) < 1_000_000_000
+    let magic: UInt32 = nanoseconds ? 0xA1B2_3C4D : 0xA1B2_C3D4
+    let bytes = [UInt8(magic >> 24), UInt8(magic >> 16 & 0xFF), UInt8(magic >> 8 & 0xFF), UInt8(magic & 0xFF)]
+    buf.replaceSubrange(0..<4, with: order == .big ? bytes : bytes.reversed())
+    return true
+  }
+
   static let knownBlockTypes: Set<BlockType> = [
     .sectionHeader, .interfaceDescription, .enhancedPacket, .simplePacket, .interfaceStatistics, .nameResolution,
     .decryptionSecrets, .customCopyable, .customDoNotCopy, .packet,

@@ -63,20 +63,28 @@ public struct LenientCaptureReader {
   public var maxRecordedRegions = 10_000
 
   /// Opens a capture file (`"-"` is standard input).
+  ///
+  /// A destroyed magic number is restored when the rest of the header still names the format (a pcapng byte-order
+  /// magic, a pcap version 2.4 whose byte order gives the file's) and reported as a patched region.
   /// - Throws: what ``CaptureReader/init(path:options:)`` throws: the input cannot be opened, or its first bytes
-  ///   are not a capture (nothing can be salvaged without knowing the format).
+  ///   are not a capture and the header names no format either (nothing can be salvaged without it).
   public init(path: String, options: ReaderOptions = .init()) throws(CaptureError) {
-    reader = try CaptureReader(path: path, options: options)
+    try self.init(reader: CaptureReader(source: .file(try FileSource(path: path)), options: options, restoringMagic: true))
   }
 
   /// Reads a capture from any byte source.
   public init(source: some ByteSource, options: ReaderOptions = .init()) throws(CaptureError) {
-    reader = try CaptureReader(source: source, options: options)
+    try self.init(reader: CaptureReader(source: CaptureReader.wrap(source), options: options, restoringMagic: true))
   }
 
   /// Reads a capture held in memory.
   public init(bytes: [UInt8], options: ReaderOptions = .init()) throws(CaptureError) {
-    reader = try CaptureReader(bytes: bytes, options: options)
+    try self.init(source: MemorySource(bytes), options: options)
+  }
+
+  init(reader: CaptureReader) {
+    self.reader = reader
+    if let e = reader.restoredMagic { note(DamagedRegion(offset: 0, length: 4, reason: e, action: .patched)) }
   }
 
   /// The capture format, detected from the first bytes.
