@@ -45,6 +45,8 @@ public struct LenientCaptureReader {
   var patchedOffsets: Set<Int> = []
   var pendingPlaceholder: CaptureRecord?
   var currentConfirmed = true
+  /// The last position a pcap scan examined (scans never examine a position twice).
+  var pcapExaminedThrough = -1
 
   /// A resynchronisation candidate's timestamp must lie within this many seconds of the last good record's.
   public static let resyncWindowSeconds: Int64 = 86_400
@@ -423,8 +425,7 @@ public struct LenientCaptureReader {
         if confirmedSeconds != nil { return .single(extent: next) }
         // With no reference, a chain that broke after one fitting successor is a weak candidate (the real records
         // before a second damaged header, or garbage inside packet data): kept in reserve, if it is near the last
-        // record delivered, while a full chain is sought anywhere in the span it claims, which reading from it then
-        // covers (no byte is scanned twice).
+        // record delivered (when there is one), while a full chain is sought anywhere in the span it claims.
         if position > rel + next, lastSeconds.map({ fits(c, after: $0) }) ?? true { return .single(extent: position - rel) }
         if let last = lastSeconds, fits(c, after: last) { return .single(extent: next) }
         return .implausible
@@ -449,7 +450,9 @@ public struct LenientCaptureReader {
   /// damaged too) is kept in reserve and taken if no chained candidate starts within its extent.
   /// Each position is examined once, and a reserve taken is then read past, so the work stays linear.
   mutating func scanPcap(from: Int, reason: CaptureError) throws(CaptureError) {
-    var p = from + 1
+    // A position is examined at most once in the whole file: when a reserve taken earlier fails as soon as it is
+    // read, the positions after it that the earlier scan examined are not examined again.
+    var p = max(from + 1, pcapExaminedThrough + 1)
     var reserve: (position: Int, extent: Int)?
     while true {
       if let r = reserve, p >= r.position + r.extent { return try resume(at: r.position, from: from, reason: reason) }
@@ -458,6 +461,7 @@ public struct LenientCaptureReader {
         return try skipRest(from: from, reason: reason)
       }
       scanSteps += 1
+      pcapExaminedThrough = p
       switch try pcapCandidate(at: p - reader.offset) {
       case .chained:
         return try resume(at: p, from: from, reason: reason)
