@@ -28,20 +28,7 @@ public func fuzzOne(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
   options.chunkSize = 256
   options.maxBlockSize = 1 << 20
   guard var reader = try? CaptureReader(bytes: bytes, options: options) else { return 0 }
-  var facts = CaptureFacts(file: "fuzz")
-  facts.noteReader(reader)
-  var engine = SummaryEngine(configuration: SummaryConfiguration())
-  var pipeline = BACnetPipeline(configuration: BACnetPipeline.Configuration())
-  do {
-    while let p = try reader.nextPacket() {
-      facts.observe(p)
-      engine.consume(pipeline.decode(p))
-    }
-  } catch {
-    facts.error = error.description
-  }
-  facts.noteStructure(reader)
-  let report = engine.report(captures: [facts])
+  let (report, _) = SummaryEngine.summarize(&reader, file: "fuzz")
   _ = report.text
   _ = report.json.json
   return 0

@@ -97,28 +97,15 @@ struct Summarize: ParsableCommand {
   /// Summarizes one file: reads every record once, feeding capture facts and the analyzer.
   static func summarize(_ file: String, _ config: SummaryConfiguration,
                         _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
-    var facts = CaptureFacts(file: file)
     var reader: CaptureReader
     do {
       reader = try CaptureReader(path: file)
     } catch {
       return (nil, ReadOutcome.report(error, file: file, recordsRead: 0))
     }
-    facts.noteReader(reader)
-    var engine = SummaryEngine(configuration: config)
-    var pipeline = BACnetPipeline(configuration: pc)
-    var outcome = ReadOutcome.complete
-    do {
-      while let p = try reader.nextPacket() {
-        facts.observe(p)
-        engine.consume(pipeline.decode(p))
-      }
-    } catch {
-      facts.error = error.description
-      outcome = ReadOutcome.report(error, file: file, recordsRead: 1)  // the header was read: damaged, not unreadable
-    }
-    facts.noteStructure(reader)
-    return (engine.report(captures: [facts]), outcome)
+    let (report, error) = SummaryEngine.summarize(&reader, file: file, configuration: config, pipeline: pc)
+    // The header was read: an error now means damaged, not unreadable.
+    return (report, error.map { ReadOutcome.report($0, file: file, recordsRead: 1) } ?? .complete)
   }
 
   /// Summarizes several files as one timeline (k-way merge by timestamp); frame numbers count the merged stream.

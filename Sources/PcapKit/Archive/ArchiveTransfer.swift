@@ -40,9 +40,10 @@ struct ArchiveTransfer {
   ) throws(ArchiveError) {
     let input = try fileSystem.openForReading(source)
     defer { fileSystem.closeQuietly(input) }
-    let output = try fileSystem.createNew(temp, permissions: 0o600)
-    var outputOpen = true
-    do throws(ArchiveError) {
+    try writeVerified(
+      source: source, to: temp, expectedDigest: expectedDigest, permissions: permissions,
+      readBackFailure: "the copy does not read back identically; not moved"
+    ) { (output) throws(ArchiveError) -> [UInt8] in
       var digest = makeDigest()
       var buffer = [UInt8](repeating: 0, count: chunkSize)
       while true {
@@ -52,17 +53,32 @@ struct ArchiveTransfer {
         try fileSystem.write(output, buffer[0..<n])
         try step(.copying)
       }
+      return digest.finalize()
+    }
+  }
+
+  /// Creates `temp` (which must not exist), lets `fill` write it and return the digest of what it wrote, then
+  /// gives it `permissions`, fsyncs and closes it, and checks that both what was written and what reads back have
+  /// `expectedDigest` (the first proves `source` did not change since it was examined). On any failure (other
+  /// than a simulated crash) `temp` is removed and the error rethrown.
+  private func writeVerified(
+    source: String, to temp: String, expectedDigest: String, permissions: UInt32, readBackFailure: String,
+    fill: (OpenFile) throws(ArchiveError) -> [UInt8]
+  ) throws(ArchiveError) {
+    let output = try fileSystem.createNew(temp, permissions: 0o600)
+    var outputOpen = true
+    do throws(ArchiveError) {
+      let written = try fill(output)
       try fileSystem.setPermissions(output, permissions)
       try fileSystem.synchronize(output)
       outputOpen = false
       try fileSystem.close(output)
-      guard hexString(digest.finalize()) == expectedDigest else {
+      guard hexString(written) == expectedDigest else {
         throw ArchiveError(
           code: .verificationFailed, path: source, message: "the file changed after it was examined; not moved")
       }
       guard try matches(temp, digestHex: expectedDigest) else {
-        throw ArchiveError(
-          code: .verificationFailed, path: temp, message: "the copy does not read back identically; not moved")
+        throw ArchiveError(code: .verificationFailed, path: temp, message: readBackFailure)
       }
     } catch {
       if error.code == .interrupted { throw error }
@@ -97,35 +113,20 @@ struct ArchiveTransfer {
   func scrubVerified(
     from source: String, kind: CaptureFileKind, to temp: String, expectedDigest: String, permissions: UInt32
   ) throws(ArchiveError) {
-    let output = try fileSystem.createNew(temp, permissions: 0o600)
-    let sink = ArchiveFileSink(
-      fileSystem: fileSystem, file: output, digest: makeDigest(), bufferSize: chunkSize, hook: hook)
-    var outputOpen = true
-    do throws(ArchiveError) {
+    try writeVerified(
+      source: source, to: temp, expectedDigest: expectedDigest, permissions: permissions,
+      readBackFailure: "the rewritten file does not read back identically"
+    ) { (output) throws(ArchiveError) -> [UInt8] in
+      let sink = ArchiveFileSink(
+        fileSystem: fileSystem, file: output, digest: makeDigest(), bufferSize: chunkSize, hook: hook)
       var writer = sink
-      do {
+      do throws(CaptureError) {
         _ = try CaptureScrubbing.scrub(fileAt: source, kind: kind, into: &writer)
         try sink.flush()
       } catch {
         throw sink.failure ?? Self.damaged(error, path: source)
       }
-      try fileSystem.setPermissions(output, permissions)
-      try fileSystem.synchronize(output)
-      outputOpen = false
-      try fileSystem.close(output)
-      guard hexString(sink.finalizeDigest()) == expectedDigest else {
-        throw ArchiveError(
-          code: .verificationFailed, path: source, message: "the file changed after it was examined; not moved")
-      }
-      guard try matches(temp, digestHex: expectedDigest) else {
-        throw ArchiveError(
-          code: .verificationFailed, path: temp, message: "the rewritten file does not read back identically")
-      }
-    } catch {
-      if error.code == .interrupted { throw error }
-      if outputOpen { fileSystem.closeQuietly(output) }
-      try? fileSystem.removeFile(temp)
-      throw error
+      return sink.finalizeDigest()
     }
   }
 

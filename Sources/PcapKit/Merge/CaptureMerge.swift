@@ -357,41 +357,30 @@ public struct CaptureMerge {
     }
   }
 
-  /// Reads input i's next packet straight into `heads[i]` (no intermediate copies); other records met on the way
-  /// go to `pendingOthers`.
+  /// Reads input i's next packet into `heads[i]`: an Enhanced Packet Block straight from the reader's fast path,
+  /// anything else through ``readPacket(_:)`` (other records met on the way go to `pendingOthers`).
   mutating func readHead(_ i: Int) throws(CaptureError) {
     guard sources[i].isReading else { return }
-    while true {
-      let record: CaptureRecord?
-      do {
-        if let p = try readers[i]!.nextEnhancedPacketIfAny() {
-          let time = adjusted(p.timestamp, i)
-          noteRead(time, i)
-          heads[i] = consume p
-          sources[i].headTime = time
-          sources[i].headSection = max(0, sources[i].section)
-          return
-        }
-        record = try readers[i]!.next()
-      } catch {
-        close(i)
-        throw named(error, i)
-      }
-      guard let record else {
-        close(i)
-        return
-      }
-      if case .packet(let p) = record {
-        let time = adjusted(p.timestamp, i)
-        noteRead(time, i)
-        heads[i] = consume p
-        sources[i].headTime = time
-        sources[i].headSection = max(0, sources[i].section)
-        return
-      }
-      if case .section = record { sources[i].section += 1 }
-      pendingOthers.append(MergedRecord(input: i, record: record, section: max(0, sources[i].section), timestamp: nil))
+    let fast: Packet?
+    do {
+      fast = try readers[i]?.nextEnhancedPacketIfAny()
+    } catch {
+      close(i)
+      throw named(error, i)
     }
+    let p: Packet
+    if let f = fast {
+      p = f
+    } else if let (q, _) = try readPacket(i) {
+      p = q
+    } else {
+      return
+    }
+    let time = adjusted(p.timestamp, i)
+    noteRead(time, i)
+    heads[i] = consume p
+    sources[i].headTime = time
+    sources[i].headSection = max(0, sources[i].section)
   }
 
   /// The input's next packet and its section number; other records met on the way go to `pendingOthers`.
@@ -400,7 +389,7 @@ public struct CaptureMerge {
     while true {
       let record: CaptureRecord?
       do {
-        record = try readers[i]!.next()
+        record = try readers[i]?.next()
       } catch {
         close(i)
         throw named(error, i)

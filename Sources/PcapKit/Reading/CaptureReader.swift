@@ -253,31 +253,28 @@ public struct CaptureReader {
   public mutating func nextIfPacket() throws(CaptureError) -> Packet? {
     if phase == .pcapRecords {
       if isFinished { return nil }
-      do {
-        if let p = try nextPcapRecord() { return p }
-        isFinished = true
-        return nil
-      } catch {
-        isFinished = true
-        throw error
-      }
+      return try nextPcapPacket()
     }
     return try nextEnhancedPacketIfAny()
+  }
+
+  /// The next classic pcap record as a packet; nil, or an error, finishes the reader.
+  @inline(__always)
+  mutating func nextPcapPacket() throws(CaptureError) -> Packet? {
+    do {
+      if let p = try nextPcapRecord() { return p }
+      isFinished = true
+      return nil
+    } catch {
+      isFinished = true
+      throw error
+    }
   }
 
   /// The next packet, skipping every other record (whose effects — new sections, interfaces — still apply).
   /// - Throws: as ``next()``.
   public mutating func nextPacket() throws(CaptureError) -> Packet? {
-    if phase == .pcapRecords && !isFinished {
-      do {
-        if let p = try nextPcapRecord() { return p }
-        isFinished = true
-        return nil
-      } catch {
-        isFinished = true
-        throw error
-      }
-    }
+    if phase == .pcapRecords && !isFinished { return try nextPcapPacket() }
     while true {
       if let p = try nextEnhancedPacketIfAny() { return p }
       guard let r = try next() else { return nil }
