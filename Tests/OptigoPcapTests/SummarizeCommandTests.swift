@@ -77,7 +77,7 @@ struct SummarizeCommandTests {
                                              ("frames", .array([])), ("frame_count", .int(0)), ("message", .string(""))])])) : (k, v)
     }
     #expect(!validator.validate(.object(badStatus)).isEmpty)
-    let badVersion = kv.map { ($0.0 == "schema_version" ? ($0.0, ReportValue.int(2)) : $0) }
+    let badVersion = kv.map { ($0.0 == "schema_version" ? ($0.0, ReportValue.int(1)) : $0) }
     #expect(!validator.validate(.object(badVersion)).isEmpty)
   }
 
