@@ -256,3 +256,22 @@ struct TrustworthyFindingsTests {
 extension ReportValue {
   var intValue: Int? { if case .int(let v) = self { Int(v) } else { nil } }
 }
+
+@Suite("README summarize sample")
+struct ReadmeSampleTests {
+  /// The README's sample output fits 120 columns and is what the tool prints (every line but the file name, which
+  /// the README gives as the command line's path, is in the golden report).
+  @Test func sampleIsTrueAndFits() throws {
+    let readme = try String(contentsOf: SummarySupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let parts = readme.components(separatedBy: "```text\n")
+    #expect(parts.count == 2)
+    let sample = try #require(parts.last?.components(separatedBy: "\n```").first)
+    let golden = try String(contentsOf: SummarySupport.fixtures.appendingPathComponent("mstp_noisy_ring.txt"), encoding: .utf8)
+    let lines = sample.components(separatedBy: "\n")
+    #expect(lines.count > 20)
+    for line in lines {
+      #expect(line.count <= 120, "\(line)")
+      if !line.hasPrefix("File:") { #expect(golden.contains(line + "\n"), "not in the report: \(line)") }
+    }
+  }
+}

@@ -134,3 +134,22 @@ struct SummarizeCommandTests {
     #expect(text.contains("MS/TP stations"))
   }
 }
+
+@Suite("summarize --fail-on")
+struct SummarizeFailOnTests {
+  @Test func failOnSetsADistinctExitStatus() {
+    let fixtures = FilterMergeSupport.packageRoot.appendingPathComponent("Fixtures/analysis")
+    let warn = fixtures.appendingPathComponent("retried_request.pcap").path       // requests.retries warn
+    let fail = fixtures.appendingPathComponent("unanswered_request.pcap").path    // requests.unanswered fail
+    let clean = fixtures.appendingPathComponent("rpm_names.pcap").path            // nothing above ok
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", warn]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "warn", warn]) == 2)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "fail", warn]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "fail", fail]) == 2)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "warn", clean]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--fail-on", "warn", "--wide", "--all", "--local-time", clean]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--fail-on", "maybe", warn]) == 64)
+    // A read error outranks the findings: the unreadable file's 66, not 2.
+    #expect(FilterMergeSupport.optigo(["summarize", "--fail-on", "warn", "/nonexistent/x.pcap"]) == 66)
+  }
+}

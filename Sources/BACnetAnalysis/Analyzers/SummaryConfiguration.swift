@@ -26,7 +26,7 @@ public struct SummaryConfiguration: Sendable {
     Threshold(name: "hop_count_warn", defaultValue: 10, help: "routed NPDUs arriving with fewer hops left than this (warn)"),
     Threshold(name: "fd_grace_s", defaultValue: 30, help: "grace after a foreign-device TTL before a missed re-registration is flagged"),
     Threshold(name: "error_warn_percent", defaultValue: 10, help: "Error responses warn above this share of all responses (Reject and Abort always warn)"),
-    Threshold(name: "rate_min_window_s", defaultValue: 60, help: "rates (per minute, per second) are given only over at least this many seconds; counts otherwise"),
+    Threshold(name: "rate_min_window_s", defaultValue: 10, help: "rates (per minute, per second) are given only over at least this many seconds; counts otherwise"),
     Threshold(name: "bbmd_duplicate_window_ms", defaultValue: 1000, help: "the same message forwarded by a second BBMD this soon is a duplicate BBMD"),
   ]
 
