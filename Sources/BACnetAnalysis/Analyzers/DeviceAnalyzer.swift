@@ -138,6 +138,10 @@ struct DeviceAnalyzer {
       entries.values[i].instance = instance
       entries.values[i].instanceSource = source
       entries.values[i].iAmFrame = frame
+    } else if source == 1, entries.values[i].instanceSource != 1 {
+      // An I-Am confirms an instance first learnt from an I-Have or a ReadProperty reply: it is the better source.
+      entries.values[i].instanceSource = 1
+      entries.values[i].iAmFrame = frame
     }
     var list = instanceAddresses[instance] ?? []
     if !list.contains(where: { $0.0 == src }) {
