@@ -224,6 +224,8 @@ struct TrustworthyFindingsTests {
     #expect(HumanUnits.iso8601(0) == "1970-01-01T00:00:00.000")
     #expect(HumanUnits.iso8601(951_825_600_123_000_000) == "2000-02-29T12:00:00.123")
     #expect(HumanUnits.iso8601(-1_000_000) == "1969-12-31T23:59:59.999")
+    #expect(HumanUnits.iso8601(-1) == "1969-12-31T23:59:59.999")
+    #expect(HumanUnits.iso8601(.min) == "1677-09-21T00:12:43.145" && !HumanUnits.iso8601(.max).isEmpty && !HumanUnits.duration(.min).isEmpty)
     #expect(TextOptions().time(1_700_000_000_000_000_000) == "2023-11-14T22:13:20.000Z")
     #expect(TextOptions(utcOffset: { _ in 3600 }).time(1_700_000_000_000_000_000) == "2023-11-14T23:13:20.000+01:00")
     #expect(TextOptions(utcOffset: { _ in -16200 }).time(1_700_000_000_000_000_000) == "2023-11-14T17:43:20.000-04:30")

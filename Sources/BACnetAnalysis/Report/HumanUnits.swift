@@ -23,7 +23,7 @@ public struct TextOptions: Sendable {
   /// (`2023-11-14T23:13:20.000+01:00`) when ``utcOffset`` is set.
   public func time(_ ns: Int64) -> String {
     let offset = utcOffset?(ns) ?? 0
-    var s = HumanUnits.iso8601(ns &+ Int64(offset) * 1_000_000_000)
+    var s = HumanUnits.iso8601(ns &+ Int64(offset) &* 1_000_000_000)
     if utcOffset == nil {
       s += "Z"
     } else {
@@ -38,8 +38,8 @@ public struct TextOptions: Sendable {
 public enum HumanUnits {
   /// `2023-11-14T22:13:20.000` (no zone) for nanoseconds since the epoch, proleptic Gregorian calendar.
   public static func iso8601(_ ns: Int64) -> String {
-    let msTotal = ns >= 0 ? ns / 1_000_000 : -((-ns + 999_999) / 1_000_000)
-    var days = msTotal >= 0 ? msTotal / 86_400_000 : -((-msTotal + 86_399_999) / 86_400_000)
+    let msTotal = floorDivide(ns, 1_000_000)
+    var days = floorDivide(msTotal, 86_400_000)
     let msOfDay = msTotal - days * 86_400_000
     // Civil from days (H. Hinnant's algorithm).
     days += 719_468
@@ -59,7 +59,7 @@ public enum HumanUnits {
   /// A duration as `2 d 03:14:05.120` (days only when there are some; milliseconds always).
   public static func duration(_ ns: Int64) -> String {
     let neg = ns < 0
-    let ms = (neg ? -(ns / 1_000_000) : ns / 1_000_000)
+    let ms = neg ? -(ns / 1_000_000) : ns / 1_000_000
     let days = ms / 86_400_000, rest = ms % 86_400_000
     let s = rest / 1000
     var out = neg ? "-" : ""
@@ -76,6 +76,11 @@ public enum HumanUnits {
       out.append(ch)
     }
     return (n < 0 ? "-" : "") + out
+  }
+
+  /// Division rounding towards negative infinity, total for every Int64 (no negation of `Int64.min`).
+  static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
+    a >= 0 ? a / b : -1 - (-(a + 1)) / b
   }
 
   static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
