@@ -104,6 +104,10 @@ public struct SummaryEngine: Sendable {
       out.append("No BACnet decoded: nothing on the BACnet/IP UDP ports (47808–47823 unless --ports/--add-ports), no "
                  + "BACnet/Ethernet (LLC 82 82 03), no MS/TP frames; checks with nothing to judge are n/a.")
     }
+    let arcnet = traffic.linkTypes.filter { $0.0.rawValue == 7 || $0.0.rawValue == 129 }.reduce(0) { $0 + $1.1 }
+    if arcnet > 0 {
+      out.append("\(grouped(arcnet)) ARCNET frame(s): BACnet over ARCNET is not decoded; these frames are counted only.")
+    }
     let ports = traffic.lookalike.filter { $0.value >= Self.lookalikeMinimum }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
     for (port, n) in ports.prefix(3) {
       out.append("\(grouped(n)) packet(s) on UDP \(port) look like BACnet/IP: re-run with --add-ports \(port) to decode them.")

@@ -66,6 +66,24 @@ public struct SummaryReport: Sendable {
     return .object(top)
   }
 
+  /// The given columns of a table, less those with no value in any row.
+  static func view(_ t: ReportTable, _ keep: [String]) -> ReportTable {
+    let idx = keep.compactMap { t.columns.firstIndex(of: $0) }.filter { i in
+      t.rows.contains { r in
+        switch r[i] {
+        case .null: false
+        case .array(let a): !a.isEmpty
+        default: true
+        }
+      }
+    }
+    var v = t
+    v.columns = idx.map { t.columns[$0] }
+    v.headers = idx.map { t.headers[$0] }
+    v.rows = t.rows.map { r in idx.map { r[$0] } }
+    return v
+  }
+
   /// Terminal text with the default layout (120 columns, capped tables, UTC).
   public var text: String { text(TextOptions()) }
 
@@ -117,17 +135,18 @@ public struct SummaryReport: Sendable {
       for t in sec.tables { s += "\n" + t.text(o) }
       if sec.key == "traffic" {
         heading("Devices")
-        var d = devices
-        if !o.allColumns {
-          // The terminal view keeps the columns an engineer scans (--all shows them all); JSON has them all.
-          let keep = ["instance", "object_name", "vendor_name", "model_name", "network", "mac", "router", "bbmd", "packets_out",
-                      "client_services", "server_services"]
-          let idx = keep.compactMap { d.columns.firstIndex(of: $0) }
-          d.columns = idx.map { d.columns[$0] }
-          d.headers = idx.map { devices.headers[$0] }
-          d.rows = devices.rows.map { r in idx.map { r[$0] } }
+        if o.allColumns {
+          s += devices.text(o)
+        } else {
+          // The terminal view keeps the columns an engineer scans, services in a table of their own so that both fit
+          // the width; columns with nothing in them are left out. --all and the JSON have every column.
+          s += Self.view(devices, ["instance", "object_name", "vendor_name", "model_name", "network", "mac", "mac_kind",
+                                   "router", "bbmd", "packets_out"]).text(o)
+          var services = Self.view(devices, ["instance", "network", "mac", "client_services", "server_services"])
+          services.title = "Device services (confirmed, as client and as server)"
+          services.rows = services.rows.filter { r in r.dropFirst(3).contains { if case .array(let a) = $0 { !a.isEmpty } else { false } } }
+          if !services.rows.isEmpty { s += "\n" + services.text(o) }
         }
-        s += d.text(o)
       }
     }
     return s
