@@ -13,7 +13,7 @@ struct Summarize: ParsableCommand {
     abstract: "Summarize captures: facts, BACnet devices, routers, discovery, duplicates, request timing, writes, MS/TP health.",
     discussion: """
       Each file is summarized on its own, or all files as one timeline with --merged. Every check prints a \
-      status (ok/warn/fail), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \
+      status (ok/warn/fail, n/a when it had nothing to judge), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \
       object per summary (an array of them for several files without --merged) following docs/summary-schema.md. \
       Thresholds (--threshold NAME=VALUE, repeatable):
       """ + " " + SummaryConfiguration.thresholds.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")

@@ -186,7 +186,8 @@ struct DeviceAnalyzer {
     case 58: slot = \.location
     default: return
     }
-    guard case .characterString(let text)? = value.firstValue else { return }
+    // The first value read stands: a device polled for its name every minute costs one decode, not one per poll.
+    guard entries.values[i].names?[keyPath: slot] == nil, case .characterString(let text)? = value.firstValue else { return }
     var names = entries.values[i].names ?? Names()
     names[keyPath: slot] = String(text.string.prefix(Self.nameLimit))
     entries.values[i].names = names
