@@ -14,8 +14,10 @@ struct Info: ParsableCommand {
       not be read to its end (the figures then cover what was read), 66 when it could not be read at all.
       """)
 
-  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
-  var files: [String]
+  @OptionGroup var inputFiles: InputFiles
+
+  /// The capture files, from the arguments and `-r`.
+  var files: [String] { inputFiles.all }
 
   @Flag(help: "Print one JSON object per file (JSON Lines).")
   var json = false

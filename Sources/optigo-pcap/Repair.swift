@@ -21,7 +21,15 @@ struct Repair: ParsableCommand {
   )
 
   @Argument(help: "Damaged capture (pcap, pcapng, optionally gzip-compressed); - reads standard input.")
-  var input: String
+  var positionalInput: String?
+
+  @Option(name: .customShort("r"), help: ArgumentHelp("Damaged capture (alternative to the argument).", valueName: "file"))
+  var readFile: String?
+
+  @OptionGroup var stale: StaleTemporaryOptions
+
+  /// The input from either spelling.
+  var input: String { readFile ?? positionalInput ?? "-" }
 
   @Option(name: [.customShort("w"), .customLong("write")], help: "Output file for the salvaged capture; - writes standard output.")
   var output: String
@@ -33,10 +41,13 @@ struct Repair: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    if positionalInput != nil && readFile != nil { throw ValidationError("give the input either as an argument or with -r, not both") }
+    if positionalInput == nil && readFile == nil { throw ValidationError("give the damaged capture (or - for standard input)") }
     if json && output == "-" { throw ValidationError("--json prints on standard output, so -w cannot be - as well") }
   }
 
   func run() throws {
+    stale.check(paths: [output], command: "repair")
     let name = input == "-" ? "standard input" : input
     var reader: LenientCaptureReader
     do {

@@ -16,8 +16,10 @@ struct Summarize: ParsableCommand {
       """ + " " + SummaryConfiguration.thresholds.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")
       + ". Exit status 65 when a file could not be read to its end (the summary covers what was read), 66 when it could not be read at all.")
 
-  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
-  var files: [String]
+  @OptionGroup var inputFiles: InputFiles
+
+  /// The capture files, from the arguments and `-r`.
+  var files: [String] { inputFiles.all }
 
   @Flag(help: "Print JSON instead of tables.")
   var json = false
