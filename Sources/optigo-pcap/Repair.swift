@@ -11,7 +11,8 @@ struct Repair: ParsableCommand {
       record header whose lengths and timestamp fit its neighbours; pcapng: a known block whose leading and \
       trailing lengths agree and whose interface exists) and carries on. A destroyed magic number is restored when \
       the rest of the header names the format; lost section and interface headers are stood in for. Every intact \
-      record is copied byte for byte into OUT, in the input's format; OUT appears only when complete (temporary file renamed into place). \
+      record is copied byte for byte into OUT, and a last packet the input cuts short is kept with its captured \
+      length reduced to the bytes present (counted as truncated; no byte is invented), in the input's format; OUT appears only when complete (temporary file renamed into place). \
       Each damaged region is reported on standard error (offset, length, reason); --json prints a report on \
       standard output.
 
@@ -75,7 +76,8 @@ struct Repair: ParsableCommand {
     }
     let headerRecovered = summary.recordsWritten > 0
     CaptureCommandSupport.printError(
-      "optigo-pcap repair: \(name): \(summary.packetsWritten) packet\(summary.packetsWritten == 1 ? "" : "s") kept, "
+      "optigo-pcap repair: \(name): \(summary.packetsWritten) packet\(summary.packetsWritten == 1 ? "" : "s") kept"
+        + (summary.truncatedPackets > 0 ? ", \(summary.truncatedPackets) of them truncated" : "") + ", "
         + "\(summary.damageCount) damaged region\(summary.damageCount == 1 ? "" : "s"), \(summary.skippedBytes) bytes skipped"
         + (summary.synthesizedSectionHeader ? ", section header rebuilt" : ""))
     if json { printReport(summary, name: name) }
@@ -112,6 +114,7 @@ struct Repair: ParsableCommand {
     j.add("inputLength", s.inputLength)
     j.add("recordsWritten", s.recordsWritten)
     j.add("packetsWritten", s.packetsWritten)
+    j.add("truncatedPackets", s.truncatedPackets)
     j.add("damagedRegions", s.damageCount)
     j.add("skippedBytes", s.skippedBytes)
     j.add("sectionHeaderRebuilt", s.synthesizedSectionHeader)
