@@ -72,7 +72,7 @@ struct Filter: ParsableCommand {
   )
 
   @Argument(help: ArgumentHelp(
-    "Input capture (pcap, pcapng, optionally gzip-compressed; - reads standard input), then optionally '[udp|tcp] port N [or …]'.",
+    "Input capture (pcap, pcapng, optionally gzip-, zstd- or lz4-compressed; - reads standard input), then optionally '[udp|tcp] port N [or …]'.",
     valueName: "input [expression]"))
   var words: [String] = []
 

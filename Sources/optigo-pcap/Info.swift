@@ -62,6 +62,8 @@ struct CaptureStats {
 
   var format: CaptureFormat?
   var compressed = false
+  /// The compression's name ("gzip", "zstd", "lz4"), nil for plain input.
+  var compression: String?
   var byteOrders: [ByteOrder] = []
   var versions: [String] = []
   var sections = 0
@@ -98,6 +100,7 @@ struct CaptureStats {
     }
     format = reader.format
     compressed = reader.isCompressed
+    compression = reader.compression
     do {
       while true {
         // Packets come straight from the reader's buffer (no record enum); other records through next().
@@ -184,7 +187,7 @@ struct CaptureStats {
 
   var formatName: String {
     guard let format else { return "unknown" }
-    return format.description + (compressed ? " (gzip-compressed)" : "")
+    return format.description + (compressed ? " (\(compression ?? "gzip")-compressed)" : "")
   }
 
   var encapsulation: String {
@@ -288,6 +291,7 @@ struct CaptureStats {
       j.add("modified", modified)
     }
     j.add("compressed", compressed)
+    if let compression { j.add("compression", compression) } else { j.addNull("compression") }
     j.add("byte_orders", byteOrders.map { $0 == .little ? "little" : "big" })
     j.add("versions", versions)
     j.add("sections", sections)

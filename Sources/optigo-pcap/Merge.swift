@@ -19,7 +19,7 @@ struct Merge: ParsableCommand {
       """
   )
 
-  @Argument(help: "Input captures (pcap, pcapng, optionally gzip-compressed), or directories of them; - reads standard input.")
+  @Argument(help: "Input captures (pcap, pcapng, optionally gzip-, zstd- or lz4-compressed), or directories of them; - reads standard input.")
   var arguments: [String] = []
 
   @Option(name: .customShort("r"), help: ArgumentHelp("Input capture (repeatable; alternative to the arguments).", valueName: "file"))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureCompression
 import PcapKit
 
 /// The `optigo-pcap` command: BACnet-aware tools for pcap and pcapng captures.
@@ -23,6 +24,7 @@ struct OptigoPcap: ParsableCommand {
   /// quietly), answers a mistyped subcommand with the closest one, then runs the command.
   static func main() {
     InterruptCleanup.install()
+    CaptureCompression.registerDecompressors()
     let arguments = Array(CommandLine.arguments.dropFirst())
     if let first = arguments.first, !first.hasPrefix("-"), let suggestion = SubcommandSuggestion.message(for: first) {
       Diagnostics.error(suggestion)

@@ -21,7 +21,7 @@ struct Repair: ParsableCommand {
       """
   )
 
-  @Argument(help: "Damaged capture (pcap, pcapng, optionally gzip-compressed); - reads standard input.")
+  @Argument(help: "Damaged capture (pcap, pcapng, optionally gzip-, zstd- or lz4-compressed); - reads standard input.")
   var positionalInput: String?
 
   @Option(name: .customShort("r"), help: ArgumentHelp("Damaged capture (alternative to the argument).", valueName: "file"))

@@ -85,3 +85,20 @@ struct CommandHabitTests {
     }
   }
 }
+
+@Suite("Compressed inputs on the command line")
+struct CompressedCommandTests {
+  @Test("list and info read zstd and lz4 captures like the plain ones", .enabled(if: optigoPcap != nil, "the optigo-pcap executable is not built"))
+  func listAndInfo() throws {
+    let binary = try #require(optigoPcap)
+    let fixtures = FilterMergeSupport.packageRoot.appendingPathComponent("Fixtures")
+    let plain = try run(binary, ["list", fixtures.appendingPathComponent("bacnet-ip/sample.pcap").path])
+    for (name, kind) in [("sample.pcap.zst", "zstd"), ("sample.pcap.lz4", "lz4")] {
+      let path = fixtures.appendingPathComponent("compressed/" + name).path
+      let listed = try run(binary, ["list", path])
+      #expect(listed.status == 0 && listed.stdout == plain.stdout && !plain.stdout.isEmpty)
+      let info = try run(binary, ["info", path])
+      #expect(info.stdout.contains("pcap (\(kind)-compressed)"), "\(info.stdout)")
+    }
+  }
+}
