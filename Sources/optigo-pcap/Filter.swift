@@ -33,7 +33,7 @@ enum CaptureCommandSupport {
   /// Opens a capture for reading, mapping failures to exit status 66.
   static func openReader(_ path: String, command: String, options: ReaderOptions = .init()) throws -> CaptureReader {
     do {
-      return try CaptureReader(path: path, options: options)
+      return try CaptureInput.reader(path, options: options)
     } catch {
       printError("optigo-pcap \(command): \(path == "-" ? "standard input" : path): \(error)")
       throw ExitStatus.unreadableInput

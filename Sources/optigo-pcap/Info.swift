@@ -93,7 +93,7 @@ struct CaptureStats {
     var records = 0
     var reader: CaptureReader
     do {
-      reader = try CaptureReader(path: file)
+      reader = try CaptureInput.reader(file)
     } catch {
       self.error = error
       return ReadOutcome.report(error, file: file, recordsRead: 0)

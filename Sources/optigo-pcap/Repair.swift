@@ -52,7 +52,7 @@ struct Repair: ParsableCommand {
     let name = input == "-" ? "standard input" : input
     var reader: LenientCaptureReader
     do {
-      reader = try LenientCaptureReader(path: input)
+      reader = try CaptureInput.lenientReader(input)
     } catch {
       CaptureCommandSupport.printError("optigo-pcap repair: \(name): \(error)")
       throw ExitStatus.unreadableInput

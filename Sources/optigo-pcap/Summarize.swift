@@ -101,7 +101,7 @@ struct Summarize: ParsableCommand {
                         _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
     var reader: CaptureReader
     do {
-      reader = try CaptureReader(path: file)
+      reader = try CaptureInput.reader(file)
     } catch {
       return (nil, ReadOutcome.report(error, file: file, recordsRead: 0))
     }

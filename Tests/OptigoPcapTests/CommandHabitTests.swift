@@ -102,3 +102,23 @@ struct CompressedCommandTests {
     }
   }
 }
+
+@Suite("Progress")
+struct ProgressTests {
+  @Test("progress goes to standard error when it is a terminal (under script(1)), never when it is piped",
+        .enabled(if: optigoPcap != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
+  func progress() throws {
+    let binary = try #require(optigoPcap)
+    let dir = try FilterMergeSupport.scratch("progress")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let input = dir.appendingPathComponent("in.pcap")
+    try Data(InterruptCommandTests.generatedCapture(packets: 40_000)).write(to: input)  // 2.8 MB
+    let command = "OPTIGO_PCAP_PROGRESS_AFTER_MS=0 \(binary) info \(input.path) >/dev/null"
+    let terminal = try run("/usr/bin/script", ["-qec", command, "/dev/null"])
+    #expect(terminal.status == 0)
+    #expect(terminal.stdout.contains("in.pcap: ") && terminal.stdout.contains("% of 2.8 MB") && terminal.stdout.contains("MB/s"), "\(terminal.stdout)")
+    #expect(terminal.stdout.hasSuffix("\r\u{1B}[K"), "the progress line is erased at the end")
+    let piped = try run("/bin/sh", ["-c", command])
+    #expect(piped.status == 0 && piped.stderr.isEmpty && piped.stdout.isEmpty)
+  }
+}
