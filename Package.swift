@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "PcapKit", targets: ["PcapKit"]),
     .library(name: "BACnetDecode", targets: ["BACnetDecode"]),
     .library(name: "BACnetAnalysis", targets: ["BACnetAnalysis"]),
+    .library(name: "CaptureCompression", targets: ["CaptureCompression"]),
     .executable(name: "optigo-pcap", targets: ["optigo-pcap"]),
   ],
   dependencies: [
@@ -32,22 +33,26 @@ let package = Package(
       pkgConfig: "libcrypto",
       providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
     ),
+    // zstd and lz4 frame decompression for compressed captures (CaptureCompression only: PcapKit stays on zlib).
+    .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"]), .brew(["zstd"])]),
+    .systemLibrary(name: "CLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
     // Bounds-checked byte cursor shared (with `package` access) by the two decoding libraries.
     .target(name: "WireBytes", swiftSettings: librarySettings),
     .target(name: "PcapKit", dependencies: ["WireBytes", "CZlib"], swiftSettings: librarySettings),
     .target(name: "BACnetDecode", dependencies: ["WireBytes"], swiftSettings: librarySettings),
+    .target(name: "CaptureCompression", dependencies: ["PcapKit", "CZstd", "CLz4"], swiftSettings: librarySettings),
     // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
     .target(name: "BACnetAnalysis", dependencies: ["PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
-        "PcapKit", "BACnetDecode", "BACnetAnalysis",
+        "PcapKit", "BACnetDecode", "BACnetAnalysis", "CaptureCompression",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "CLibCrypto",
       ]
     ),
     .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
-    .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
+    .testTarget(name: "PcapKitTests", dependencies: ["PcapKit", "CaptureCompression"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
     .testTarget(

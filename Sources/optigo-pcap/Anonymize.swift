@@ -85,6 +85,8 @@ struct Anonymize: ParsableCommand {
   @Flag(name: .shortAndLong, help: "Print every change (this links new names to old ones on the terminal).")
   var verbose = false
 
+  @OptionGroup var stale: StaleTemporaryOptions
+
   func validate() throws {
     let recoveries = [resumeMap, undoMap].compactMap { $0 }.count
     if recoveries > 1 { throw ValidationError("--resume and --undo cannot be combined.") }
@@ -100,6 +102,7 @@ struct Anonymize: ParsableCommand {
   }
 
   func run() throws {
+    if !dryRun { stale.check(paths: inputs + (outputDirectory.map { [$0] } ?? []), command: "anonymize") }
     let reporter = AnonymizeReporter(verbose: verbose, dryRun: dryRun)
     let outcome = execute(reporter)
     switch outcome {

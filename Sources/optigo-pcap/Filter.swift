@@ -33,7 +33,7 @@ enum CaptureCommandSupport {
   /// Opens a capture for reading, mapping failures to exit status 66.
   static func openReader(_ path: String, command: String, options: ReaderOptions = .init()) throws -> CaptureReader {
     do {
-      return try CaptureReader(path: path, options: options)
+      return try CaptureInput.reader(path, options: options)
     } catch {
       printError("optigo-pcap \(command): \(path == "-" ? "standard input" : path): \(error)")
       throw ExitStatus.unreadableInput
@@ -65,11 +65,16 @@ struct Filter: ParsableCommand {
       datagram are kept too. Section headers, interfaces, name resolution and statistics blocks are kept; packet \
       bytes, timestamps and comments are copied exactly. The output appears only when complete (temporary file \
       renamed into place). A one-line account goes to standard error.
+
+      For tcpdump habits, a trailing '[udp|tcp] port N [or …]' (or 'portrange A-B') after the input is read as \
+      --ports N (and --proto): `filter -r in.pcap -w out.pcap udp port 47808`. Other expressions are refused.
       """
   )
 
-  @Argument(help: "Input capture (pcap, pcapng, optionally gzip-compressed); - reads standard input.")
-  var input: String?
+  @Argument(help: ArgumentHelp(
+    "Input capture (pcap, pcapng, optionally gzip-, zstd- or lz4-compressed; - reads standard input), then optionally '[udp|tcp] port N [or …]'.",
+    valueName: "input [expression]"))
+  var words: [String] = []
 
   @Option(name: .customShort("r"), help: "Input capture (alternative to the positional argument).")
   var readFile: String?
@@ -92,27 +97,54 @@ struct Filter: ParsableCommand {
   @Option(name: .customShort("F"), help: "Output format: pcap or pcapng (default: the input's format).")
   var format: CaptureOutputFormat?
 
+  @OptionGroup var stale: StaleTemporaryOptions
+
   @Option(name: .customLong("fragment-window"), help: "Packets held back waiting for a first IP fragment.")
   var fragmentWindow = 1024
+
+  /// The positional input, if any: the first word, unless `-r` names the input or the words start an expression.
+  var input: String? {
+    guard readFile == nil, let first = words.first else { return nil }
+    return FilterExpression.leadingWords.contains(first.lowercased()) ? nil : first
+  }
+
+  /// The words after the input: a trailing port expression.
+  var expressionWords: [String] { input == nil ? words : Array(words.dropFirst()) }
 
   /// The input path from either spelling.
   var inputPath: String { readFile ?? input ?? "-" }
 
-  /// The port set from `--ports` and `--add-ports`.
+  /// The trailing expression, parsed (nil when there is none).
+  func expression() throws(FilterExpressionError) -> FilterExpression? {
+    expressionWords.isEmpty ? nil : try FilterExpression.parse(expressionWords)
+  }
+
+  /// The port set from `--ports`, a trailing expression and `--add-ports`.
   func portSet() throws(CaptureError) -> PortSet {
-    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
+    let base = (try? expression())??.ports ?? ports
+    var set = try base.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
     for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
     return set
   }
 
+  /// `--proto`, or the transport a trailing expression names.
+  var effectiveTransport: TransportSelection { ((try? expression()) ?? nil)?.transport ?? transport }
+
   func validate() throws {
-    if input != nil && readFile != nil { throw ValidationError("give the input either as an argument or with -r, not both") }
     if fragmentWindow < 1 { throw ValidationError("--fragment-window must be at least 1") }
+    do {
+      if try expression() != nil, ports != nil {
+        throw ValidationError("give the ports either with --ports or as a trailing expression, not both")
+      }
+    } catch let error as FilterExpressionError {
+      throw ValidationError(error.message)
+    }
     do { _ = try portSet() } catch { throw ValidationError(error.message) }
   }
 
   func run() throws {
-    let predicate = PortFilter(ports: try portSet(), transport: transport, keepNonIP: keepNonIP)
+    stale.check(paths: [output], command: "filter")
+    let predicate = PortFilter(ports: try portSet(), transport: effectiveTransport, keepNonIP: keepNonIP)
     var reader = try CaptureCommandSupport.openReader(inputPath, command: "filter")
     let out = try CaptureCommandSupport.openOutput(output, inputs: [inputPath], command: "filter")
     let mode: RecordWriter.Mode

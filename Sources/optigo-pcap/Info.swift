@@ -14,8 +14,10 @@ struct Info: ParsableCommand {
       not be read to its end (the figures then cover what was read), 66 when it could not be read at all.
       """)
 
-  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
-  var files: [String]
+  @OptionGroup var inputFiles: InputFiles
+
+  /// The capture files, from the arguments and `-r`.
+  var files: [String] { inputFiles.all }
 
   @Flag(help: "Print one JSON object per file (JSON Lines).")
   var json = false
@@ -60,6 +62,8 @@ struct CaptureStats {
 
   var format: CaptureFormat?
   var compressed = false
+  /// The compression's name ("gzip", "zstd", "lz4"), nil for plain input.
+  var compression: String?
   var byteOrders: [ByteOrder] = []
   var versions: [String] = []
   var sections = 0
@@ -89,13 +93,14 @@ struct CaptureStats {
     var records = 0
     var reader: CaptureReader
     do {
-      reader = try CaptureReader(path: file)
+      reader = try CaptureInput.reader(file)
     } catch {
       self.error = error
       return ReadOutcome.report(error, file: file, recordsRead: 0)
     }
     format = reader.format
     compressed = reader.isCompressed
+    compression = reader.compression
     do {
       while true {
         // Packets come straight from the reader's buffer (no record enum); other records through next().
@@ -182,7 +187,7 @@ struct CaptureStats {
 
   var formatName: String {
     guard let format else { return "unknown" }
-    return format.description + (compressed ? " (gzip-compressed)" : "")
+    return format.description + (compressed ? " (\(compression ?? "gzip")-compressed)" : "")
   }
 
   var encapsulation: String {
@@ -286,6 +291,7 @@ struct CaptureStats {
       j.add("modified", modified)
     }
     j.add("compressed", compressed)
+    if let compression { j.add("compression", compression) } else { j.addNull("compression") }
     j.add("byte_orders", byteOrders.map { $0 == .little ? "little" : "big" })
     j.add("versions", versions)
     j.add("sections", sections)

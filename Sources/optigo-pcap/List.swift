@@ -36,8 +36,13 @@ struct List: ParsableCommand {
       status is 65 when a file could not be read to its end, 66 when a file could not be read at all.
       """)
 
-  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
-  var files: [String]
+  @OptionGroup var inputFiles: InputFiles
+
+  /// The capture files, from the arguments and `-r`.
+  var files: [String] { inputFiles.all }
+
+  @Option(name: .customShort("c"), help: ArgumentHelp("Stop after N packets (over all files; like tcpdump -c).", valueName: "n"))
+  var count: Int?
 
   @Flag(help: "Print JSON Lines instead of text.")
   var json = false
@@ -62,6 +67,7 @@ struct List: ParsableCommand {
   }
 
   func validate() throws {
+    if let count, count < 1 { throw ValidationError("-c must be at least 1") }
     do { _ = try portSet() } catch { throw ValidationError(error.message) }
   }
 
@@ -75,15 +81,16 @@ struct List: ParsableCommand {
     let out = OutputStream.standardOutput()
     var worst = ReadOutcome.complete
     var annotators = makeAnnotators()
-    for file in files {
-      worst = max(worst, list(file, out, &annotators))
+    var remaining = count ?? Int.max
+    for file in files where remaining > 0 {
+      worst = max(worst, list(file, out, &annotators, remaining: &remaining))
     }
     out.flush()
     if out.failed { throw ExitStatus.outputFailure }
     if let code = worst.exitCode { throw code }
   }
 
-  func list(_ file: String, _ out: OutputStream, _ annotators: inout [any ListAnnotator]) -> ReadOutcome {
+  func list(_ file: String, _ out: OutputStream, _ annotators: inout [any ListAnnotator], remaining: inout Int) -> ReadOutcome {
     var records = 0
     do {
       var reader = try CaptureReader(path: file)
@@ -91,10 +98,11 @@ struct List: ParsableCommand {
       var frame = 0
       var firstNs: Int128?
       if files.count > 1 && !json { out.line("==> \(file) <==") }
-      while let record = try reader.next() {
+      while remaining > 0, let record = try reader.next() {
         records += 1
         guard case .packet(let p) = record else { continue }
         frame += 1
+        remaining -= 1
         let ns = p.timestamp.nanosecondsSinceEpoch
         if json {
           var j = JSONLine()

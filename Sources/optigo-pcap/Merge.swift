@@ -11,15 +11,45 @@ struct Merge: ParsableCommand {
     commandName: "merge",
     abstract: "Merge captures chronologically (or concatenate them) into one capture.",
     discussion: """
-      Packets are ordered by their exact timestamps; equal timestamps keep the order of the inputs. Inputs may \
+      A directory stands for the captures directly in it (by content, in name order; hidden temporary files of \
+      unfinished writes are never taken). Packets are ordered by their exact timestamps; equal timestamps keep the order of the inputs. Inputs may \
       mix pcap and pcapng and link types; the output is pcapng with one interface per input interface (-F pcap \
       when every packet has the same link type). Each input is read once, streaming; inputs are opened only when \
       the merged timeline reaches them. The output appears only when complete.
       """
   )
 
-  @Argument(help: "Input captures (pcap, pcapng, optionally gzip-compressed); - reads standard input.")
-  var inputs: [String]
+  @Argument(help: "Input captures (pcap, pcapng, optionally gzip-, zstd- or lz4-compressed), or directories of them; - reads standard input.")
+  var arguments: [String] = []
+
+  @Option(name: .customShort("r"), help: ArgumentHelp("Input capture (repeatable; alternative to the arguments).", valueName: "file"))
+  var readFiles: [String] = []
+
+  @OptionGroup var stale: StaleTemporaryOptions
+
+  /// The inputs: the files given, and in place of a directory the captures directly in it, by name (temporary
+  /// files of unfinished writes and files that are not captures are left out, and named when `reporting`).
+  func inputs(reporting: Bool = false) throws -> [String] {
+    var result: [String] = []
+    for path in arguments + readFiles {
+      guard path != "-", StaleTemporaryOptions.isDirectory(path) else {
+        result.append(path)
+        continue
+      }
+      let listing: CaptureDirectory
+      do {
+        listing = try CaptureDirectory(path)
+      } catch {
+        CaptureCommandSupport.printError("optigo-pcap merge: \(path): \(error)")
+        throw ExitStatus.unreadableInput
+      }
+      if reporting {
+        for (skipped, reason) in listing.skipped { CaptureCommandSupport.printError("optigo-pcap merge: note: left out \(skipped): \(reason)") }
+      }
+      result += listing.captures
+    }
+    return result
+  }
 
   @Option(name: [.customShort("w"), .customLong("write")], help: "Output file; - writes standard output.")
   var output: String
@@ -41,7 +71,7 @@ struct Merge: ParsableCommand {
   var format: CaptureOutputFormat = .pcapng
 
   /// The inputs with their time offsets.
-  func mergeInputs() throws -> [MergeInput] {
+  func mergeInputs(_ inputs: [String]) throws -> [MergeInput] {
     var result = inputs.map { MergeInput(path: $0) }
     for spec in timeOffsets {
       guard let eq = spec.lastIndex(of: "=") else {
@@ -59,15 +89,18 @@ struct Merge: ParsableCommand {
   }
 
   func validate() throws {
+    let inputs = try inputs()
     if inputs.isEmpty { throw ValidationError("give at least one input capture") }
     if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read only once") }
     if reorderWindow < 0 { throw ValidationError("--reorder-window must be 0 or more") }
-    _ = try mergeInputs()
+    _ = try mergeInputs(inputs)
   }
 
   func run() throws {
+    stale.check(paths: [output] + arguments + readFiles, command: "merge")
     raiseDescriptorLimit()
-    let mergeInputs = try mergeInputs()
+    let inputs = try inputs(reporting: true)
+    let mergeInputs = try mergeInputs(inputs)
     var options = MergeOptions()
     options.concatenate = concatenate
     options.mergeIdenticalInterfaces = mergeIdenticalInterfaces

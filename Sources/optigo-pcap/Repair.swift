@@ -11,7 +11,8 @@ struct Repair: ParsableCommand {
       record header whose lengths and timestamp fit its neighbours; pcapng: a known block whose leading and \
       trailing lengths agree and whose interface exists) and carries on. A destroyed magic number is restored when \
       the rest of the header names the format; lost section and interface headers are stood in for. Every intact \
-      record is copied byte for byte into OUT, in the input's format; OUT appears only when complete (temporary file renamed into place). \
+      record is copied byte for byte into OUT, and a last packet the input cuts short is kept with its captured \
+      length reduced to the bytes present (counted as truncated; no byte is invented), in the input's format; OUT appears only when complete (temporary file renamed into place). \
       Each damaged region is reported on standard error (offset, length, reason); --json prints a report on \
       standard output.
 
@@ -20,8 +21,16 @@ struct Repair: ParsableCommand {
       """
   )
 
-  @Argument(help: "Damaged capture (pcap, pcapng, optionally gzip-compressed); - reads standard input.")
-  var input: String
+  @Argument(help: "Damaged capture (pcap, pcapng, optionally gzip-, zstd- or lz4-compressed); - reads standard input.")
+  var positionalInput: String?
+
+  @Option(name: .customShort("r"), help: ArgumentHelp("Damaged capture (alternative to the argument).", valueName: "file"))
+  var readFile: String?
+
+  @OptionGroup var stale: StaleTemporaryOptions
+
+  /// The input from either spelling.
+  var input: String { readFile ?? positionalInput ?? "-" }
 
   @Option(name: [.customShort("w"), .customLong("write")], help: "Output file for the salvaged capture; - writes standard output.")
   var output: String
@@ -33,14 +42,17 @@ struct Repair: ParsableCommand {
   var quiet = false
 
   func validate() throws {
+    if positionalInput != nil && readFile != nil { throw ValidationError("give the input either as an argument or with -r, not both") }
+    if positionalInput == nil && readFile == nil { throw ValidationError("give the damaged capture (or - for standard input)") }
     if json && output == "-" { throw ValidationError("--json prints on standard output, so -w cannot be - as well") }
   }
 
   func run() throws {
+    stale.check(paths: [output], command: "repair")
     let name = input == "-" ? "standard input" : input
     var reader: LenientCaptureReader
     do {
-      reader = try LenientCaptureReader(path: input)
+      reader = try CaptureInput.lenientReader(input)
     } catch {
       CaptureCommandSupport.printError("optigo-pcap repair: \(name): \(error)")
       throw ExitStatus.unreadableInput
@@ -64,7 +76,8 @@ struct Repair: ParsableCommand {
     }
     let headerRecovered = summary.recordsWritten > 0
     CaptureCommandSupport.printError(
-      "optigo-pcap repair: \(name): \(summary.packetsWritten) packet\(summary.packetsWritten == 1 ? "" : "s") kept, "
+      "optigo-pcap repair: \(name): \(summary.packetsWritten) packet\(summary.packetsWritten == 1 ? "" : "s") kept"
+        + (summary.truncatedPackets > 0 ? ", \(summary.truncatedPackets) of them truncated" : "") + ", "
         + "\(summary.damageCount) damaged region\(summary.damageCount == 1 ? "" : "s"), \(summary.skippedBytes) bytes skipped"
         + (summary.synthesizedSectionHeader ? ", section header rebuilt" : ""))
     if json { printReport(summary, name: name) }
@@ -101,6 +114,7 @@ struct Repair: ParsableCommand {
     j.add("inputLength", s.inputLength)
     j.add("recordsWritten", s.recordsWritten)
     j.add("packetsWritten", s.packetsWritten)
+    j.add("truncatedPackets", s.truncatedPackets)
     j.add("damagedRegions", s.damageCount)
     j.add("skippedBytes", s.skippedBytes)
     j.add("sectionHeaderRebuilt", s.synthesizedSectionHeader)

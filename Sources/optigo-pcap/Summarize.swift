@@ -24,8 +24,10 @@ struct Summarize: ParsableCommand {
       + "Exit status 65 when a file could not be read to its end (the summary covers what was read), 66 when it could "
       + "not be read at all, 2 (with --fail-on) when a finding reached the given level and every file was read whole.")
 
-  @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
-  var files: [String]
+  @OptionGroup var inputFiles: InputFiles
+
+  /// The capture files, from the arguments and `-r`.
+  var files: [String] { inputFiles.all }
 
   @Flag(help: "Print JSON instead of tables.")
   var json = false
@@ -154,7 +156,7 @@ struct Summarize: ParsableCommand {
                         _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
     var reader: CaptureReader
     do {
-      reader = try CaptureReader(path: file)
+      reader = try CaptureInput.reader(file)
     } catch {
       return (nil, ReadOutcome.report(error, file: file, recordsRead: 0))
     }

@@ -28,7 +28,8 @@ enum ListBACnetSupport {
     defer { try? FileManager.default.removeItem(at: url) }
     let out = OutputStream(sink: try FileSink(path: url.path))
     var annotators = command.makeAnnotators()
-    for file in command.files { _ = command.list(file, out, &annotators) }
+    var remaining = command.count ?? Int.max
+    for file in command.files { _ = command.list(file, out, &annotators, remaining: &remaining) }
     out.flush()
     try out.sink.close()
     return String(decoding: try Data(contentsOf: url), as: UTF8.self)

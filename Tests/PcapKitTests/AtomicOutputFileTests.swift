@@ -51,13 +51,16 @@ import Glibc
     write(dir + "/out.pcap", [9, 9])
     let out = try AtomicOutputFile(path: dir + "/out.pcap")
     let temp = try #require(out.temporaryPath)
-    #expect(temp.hasPrefix(dir + "/.out.pcap.tmp-"))
+    #expect(temp.hasPrefix(dir + "/.optigo-tmp-") && temp.hasSuffix("-out.pcap"))
+    #expect(TemporaryFileNames.isTemporary(name: String(temp.split(separator: "/").last ?? "")))
+    #expect(InterruptCleanup.registeredPaths.contains(temp))  // a signal would remove it
     try out.sink.write([1, 2, 3][...])
     #expect(contents(dir + "/out.pcap") == [9, 9])  // target untouched until commit
     try out.commit()
     #expect(contents(dir + "/out.pcap") == [1, 2, 3])
     #expect(entries(dir) == ["out.pcap"])
     #expect(out.isCommitted && out.temporaryPath == nil)
+    #expect(!InterruptCleanup.registeredPaths.contains(temp))
   }
 
   @Test("dropping or discarding without commit removes the temporary file and leaves the target untouched")
@@ -116,5 +119,42 @@ import Glibc
     #expect(AtomicOutputFile.split("a.pcap") == (".", "a.pcap"))
     #expect(AtomicOutputFile.split("/a.pcap") == ("/", "a.pcap"))
     #expect(AtomicOutputFile.split("x/y/a.pcap") == ("x/y", "a.pcap"))
+  }
+}
+
+@Suite("Temporary file names")
+struct TemporaryFileNameTests {
+  @Test("every temporary name the tools write, and those of older versions, is recognised; capture names are not")
+  func recognised() {
+    for name in [".optigo-tmp-12-abc-out.pcap", ".optigo-partial-x", ".optigo-undo-y", ".out.pcap.tmp-4118-1dh6t4vjbedyr",
+                 TemporaryFileNames.temporaryName(for: "x.pcapng", processID: 7, random: 99)] {
+      #expect(TemporaryFileNames.isTemporary(name: name), "\(name)")
+    }
+    for name in ["out.pcap", ".hidden.pcap", "a.tmp-1-2", ".a.tmp-x-2", ".tmp-1-2", "capture.pcapng.gz", ".a.tmp-1-2B"] {
+      #expect(!TemporaryFileNames.isTemporary(name: name), "\(name)")
+    }
+    let long = TemporaryFileNames.temporaryName(for: String(repeating: "é", count: 200), processID: 1, random: .max)
+    #expect(long.utf8.count <= 255)
+  }
+
+  @Test("stale: temporary names older than the age, regular files only; clean removes them")
+  func stale() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("stale-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    for name in [".optigo-tmp-1-a-old.pcap", ".optigo-tmp-1-b-new.pcap", "old.pcap"] {
+      _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data([1, 2, 3]))
+    }
+    try FileManager.default.createDirectory(atPath: dir + "/.optigo-tmp-1-c-dir", withIntermediateDirectories: true)
+    let hoursAgo = Date(timeIntervalSinceNow: -7200)
+    for name in [".optigo-tmp-1-a-old.pcap", "old.pcap", ".optigo-tmp-1-c-dir"] {
+      try FileManager.default.setAttributes([.modificationDate: hoursAgo], ofItemAtPath: dir + "/" + name)
+    }
+    let found = TemporaryFileNames.stale(in: dir)
+    #expect(found.map(\.path) == [dir + "/.optigo-tmp-1-a-old.pcap"])
+    #expect(found.first?.size == 3 && (found.first?.age ?? 0) >= 7200)
+    #expect(TemporaryFileNames.remove(found[0]) == nil)
+    #expect(TemporaryFileNames.stale(in: dir).isEmpty)
+    #expect(FileManager.default.fileExists(atPath: dir + "/.optigo-tmp-1-b-new.pcap"))  // recent: maybe still written
   }
 }

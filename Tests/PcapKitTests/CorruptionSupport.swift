@@ -101,7 +101,8 @@ struct DamagedCopy {
   }
 }
 
-/// Generates damaged copies of a capture: truncations at and inside every record boundary, random byte flips,
+/// Generates damaged copies of a capture: truncations at and inside every record boundary and inside packet data,
+/// random byte flips,
 /// zeroed ranges and bogus length fields. Seeded; `scale` multiplies the random variants.
 func damagedCopies(of layout: CaptureLayout, seed: UInt64, scale: Int, maxBoundaries: Int = 32) -> [DamagedCopy] {
   var rng = SeededRandom(seed: seed)
@@ -115,6 +116,11 @@ func damagedCopies(of layout: CaptureLayout, seed: UInt64, scale: Int, maxBounda
       out.append(DamagedCopy(kind: delta == 0 ? "truncate-at-boundary" : "truncate-in-header",
                              bytes: Array(b[..<cut]), damaged: [cut..<max(n, cut + 1)]))
     }
+  }
+  // Truncation inside a packet's data (half way through the record), as when a capture is cut mid-write.
+  for rec in layout.records.prefix(maxBoundaries) where rec.isPacket && rec.range.count >= 48 {
+    let cut = rec.range.lowerBound + rec.range.count / 2
+    out.append(DamagedCopy(kind: "truncate-in-data", bytes: Array(b[..<cut]), damaged: [cut..<n]))
   }
   for _ in 0..<(8 * scale) {
     // Random byte flips (1–6 bytes, anywhere after the format bytes).

@@ -6,8 +6,9 @@ import Testing
 /// Damaged copies of the fixtures (truncation at and inside every record boundary, byte flips, zeroed ranges, bogus
 /// lengths; seeded): no trap, no hang, the strict reader delivers every packet before the damage, and the lenient
 /// reader (what `optigo-pcap repair` writes) recovers every intact packet after it, into a capture that reads
-/// cleanly. When `pcapfix` is installed the same damaged files go through it and both recovery rates are printed
-/// (informational: pcapfix's rate is not asserted).
+/// cleanly. When `pcapfix` is installed (CI installs it) the same damaged files go through it, and for every damage
+/// kind both counts of salvaged packets (an original packet whose timestamp and data, or a prefix of its data for a
+/// packet kept truncated, are in the output) are printed and ours must be at least pcapfix's.
 ///
 /// `HOSTILE_CORRUPTION_SCALE` (default 1) multiplies the random variants per source.
 @Suite("Corruption")
@@ -49,6 +50,26 @@ struct CorruptionTests {
     var ours = 0
     var pcapfix = 0
     var pcapfixRuns = 0
+    /// Original packets salvaged whole or truncated (see ``salvaged(_:from:)``), by repair and by pcapfix.
+    var oursSalvaged = 0
+    var pcapfixSalvaged = 0
+    var oursTruncated = 0
+  }
+
+  /// How many of `layout`'s packets appear in `output`: same timestamp, and the same data or (a packet kept
+  /// truncated) a non-empty prefix of it. Each original packet counts once.
+  static func salvaged(_ output: [Packet], from layout: CaptureLayout) -> Int {
+    var byTicks: [Int128: [Int]] = [:]
+    let originals = layout.records.compactMap(\.key)
+    for (i, k) in originals.enumerated() { byTicks[k.ticks, default: []].append(i) }
+    var matched = Set<Int>()
+    for p in output where p.capturedLength > 0 {
+      let data = Array(p.data)
+      if let i = byTicks[p.timestamp.ticks]?.first(where: { !matched.contains($0) && originals[$0].data.starts(with: data) }) {
+        matched.insert(i)
+      }
+    }
+    return matched.count
   }
 
   @Test("damaged fixtures: strict reader keeps the prefix, lenient reader recovers every intact packet")
@@ -98,6 +119,8 @@ struct CorruptionTests {
             let check = readAll(sink.bytes)
             if let e = check.error { failures.append("\(label): repaired output does not read cleanly: \(e)") }
             recovered = Set(check.packets.map { PacketKey(ticks: $0.timestamp.ticks, data: Array($0.data)) })
+            t.oursSalvaged += Self.salvaged(check.packets, from: layout)
+            t.oursTruncated += summary.truncatedPackets
           }
         }
         let missing = intact.filter { !recovered.contains($0) }
@@ -124,8 +147,10 @@ struct CorruptionTests {
           t.pcapfixRuns += 1
           // pcapfix writes nothing when it judges the file fine: then the input is what a user keeps.
           let result = FileManager.default.fileExists(atPath: output.path) ? output : input
-          let theirs = Set((try? fileBytes(result)).map { readAll($0).packets.map { PacketKey(ticks: $0.timestamp.ticks, data: Array($0.data)) } } ?? [])
+          let theirPackets = (try? fileBytes(result)).map { readAll($0).packets } ?? []
+          let theirs = Set(theirPackets.map { PacketKey(ticks: $0.timestamp.ticks, data: Array($0.data)) })
           t.pcapfix += intact.filter { theirs.contains($0) }.count
+          t.pcapfixSalvaged += Self.salvaged(theirPackets, from: layout)
           try? FileManager.default.removeItem(at: input)
           try? FileManager.default.removeItem(at: output)
         }
@@ -137,6 +162,10 @@ struct CorruptionTests {
     for (kind, t) in tallies.sorted(by: { $0.key < $1.key }) {
       print(Self.line(kind, t, pcapfix != nil))
       total.copies += t.copies; total.intact += t.intact; total.ours += t.ours; total.pcapfix += t.pcapfix
+      total.oursSalvaged += t.oursSalvaged; total.pcapfixSalvaged += t.pcapfixSalvaged; total.oursTruncated += t.oursTruncated
+      if pcapfix != nil && t.oursSalvaged < t.pcapfixSalvaged {
+        failures.append("\(kind): repair salvaged \(t.oursSalvaged) packets, pcapfix \(t.pcapfixSalvaged)")
+      }
     }
     print(Self.line("all", total, pcapfix != nil))
     let known = failures.filter { f in Self.knownRepairLosses.contains { f.hasPrefix($0 + ":") } }
@@ -166,7 +195,9 @@ struct CorruptionTests {
 
   static func line(_ kind: String, _ t: Tally, _ withPcapfix: Bool) -> String {
     func pct(_ a: Int) -> String { t.intact == 0 ? "n/a" : String(format: "%.1f%%", 100 * Double(a) / Double(t.intact)) }
-    let theirs = withPcapfix ? ", pcapfix \(t.pcapfix) (\(pct(t.pcapfix)))" : ", pcapfix not installed"
+    let theirs = withPcapfix
+      ? ", pcapfix \(t.pcapfix) (\(pct(t.pcapfix))); salvaged incl. truncated: repair \(t.oursSalvaged) (\(t.oursTruncated) truncated), pcapfix \(t.pcapfixSalvaged)"
+      : ", salvaged incl. truncated \(t.oursSalvaged) (\(t.oursTruncated) truncated); pcapfix not installed"
     return "  \(kind): \(t.copies) damaged files, \(t.intact) intact packets; repair recovered \(t.ours) (\(pct(t.ours)))\(theirs)"
   }
 }

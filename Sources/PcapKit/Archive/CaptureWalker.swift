@@ -49,6 +49,8 @@ struct CaptureWalker {
           continue
         }
         switch st.kind {
+        case .regular where TemporaryFileNames.isTemporary(name: ArchivePaths.name(of: input)):
+          skip(input, "temporary file of an unfinished write, never a capture")
         case .regular:
           // Resolve the directory part only: the file itself is never a link here.
           let directory = try fileSystem.resolve(ArchivePaths.directory(of: input))
@@ -98,6 +100,10 @@ struct CaptureWalker {
       let path = ArchivePaths.join(directory, name)
       if name.hasPrefix(ArchivePaths.partialPrefix) || name.hasPrefix(ArchivePaths.undoPrefix) {
         skip(path, "temporary file of an interrupted run (use --resume or --undo with its map)")
+        continue
+      }
+      if TemporaryFileNames.isTemporary(name: name) {
+        skip(path, "temporary file of an unfinished write, never a capture")
         continue
       }
       let st: FileStatus?

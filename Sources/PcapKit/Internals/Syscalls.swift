@@ -1,6 +1,6 @@
-// The only file of PcapKit that talks to the C library (POSIX calls; zlib lives in Zlib.swift). Every call that
-// passes a pointer is marked `unsafe` here, so IO/, Output/ and Archive/ are safe Swift: buffers are Swift arrays
-// whose bounds are checked before each call, descriptors are plain integers owned by their callers.
+// The only file of PcapKit that talks to the C library (POSIX calls; zlib lives in Zlib.swift, signal handling in
+// SignalCleanup.swift). Every call that passes a pointer is marked `unsafe` here, so IO/, Output/ and Archive/
+// are safe Swift: buffers are Swift arrays whose bounds are checked before each call, descriptors are plain integers owned by their callers.
 #if canImport(Glibc)
   internal import Glibc
 #elseif canImport(Musl)
@@ -15,6 +15,8 @@ struct RawStatus {
   var inode: UInt64
   var size: Int64
   var mode: UInt32
+  /// Last modification, seconds since the epoch.
+  var modified: Int64 = 0
 }
 
 /// Thin wrappers over the system calls used by ``FileSource``, ``FileSink``, ``AtomicOutputFile`` and
@@ -31,7 +33,8 @@ enum Syscalls {
     var st = stat()
     guard unsafe lstat(path, &st) == 0 else { return nil }
     return RawStatus(
-      device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode))
+      device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode),
+      modified: Int64(st.st_mtim.tv_sec))
   }
 
   /// `stat(2)`: like ``lstatus(_:)`` but follows symbolic links.
@@ -39,14 +42,16 @@ enum Syscalls {
     var st = stat()
     guard unsafe stat(path, &st) == 0 else { return nil }
     return RawStatus(
-      device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode))
+      device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode),
+      modified: Int64(st.st_mtim.tv_sec))
   }
 
   static func fstatus(_ fd: Int32) -> RawStatus? {
     var st = stat()
     guard unsafe fstat(fd, &st) == 0 else { return nil }
     return RawStatus(
-      device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode))
+      device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size), mode: UInt32(st.st_mode),
+      modified: Int64(st.st_mtim.tv_sec))
   }
 
   static func openFile(_ path: String, flags: Int32, mode: UInt32) -> Int32 {
@@ -168,6 +173,9 @@ enum Syscalls {
     defer { unsafe free(cwd) }
     return unsafe String(validatingCString: cwd)
   }
+
+  /// Seconds since the epoch.
+  static func now() -> Int64 { Int64(time(nil)) }
 
   /// The process id, to make temporary names unlikely to collide.
   static func processID() -> Int32 { getpid() }

@@ -2,7 +2,9 @@
 /// which ``commit()`` flushes to disk (`fsync`) and renames over the target in one atomic step.
 ///
 /// If the process fails before ``commit()`` (an error, a thrown exception, the object simply dropped), the
-/// temporary file is removed and the target is left exactly as it was. The path `"-"` means standard output,
+/// temporary file is removed and the target is left exactly as it was. The temporary file is registered with
+/// ``InterruptCleanup``, so once a tool has called ``InterruptCleanup/install()`` a SIGINT, SIGTERM or SIGHUP removes
+/// it too; its name (see ``TemporaryFileNames``) keeps capture discovery from ever taking it for a capture. The path `"-"` means standard output,
 /// which cannot be made atomic: bytes are written straight through.
 ///
 /// ```swift
@@ -24,6 +26,8 @@ public final class AtomicOutputFile {
   public let sink: FileSink
   /// True once ``commit()`` succeeded.
   public private(set) var isCommitted = false
+  /// The temporary file's slot in the interrupt-cleanup table (nil when it did not fit, or for standard output).
+  private var cleanupSlot: Int?
 
   /// Opens a temporary file beside `path`.
   ///
@@ -53,14 +57,18 @@ public final class AtomicOutputFile {
     let (directory, name) = AtomicOutputFile.split(path)
     var lastError: Int32 = 0
     for _ in 0..<16 {
-      let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
-      let candidate = directory + "/." + name + ".tmp-\(Syscalls.processID())-" + suffix
+      let candidate = ArchivePaths.join(directory, TemporaryFileNames.temporaryName(
+        for: name, processID: Syscalls.processID(), random: UInt64.random(in: 0...UInt64.max)))
+      // Registered before it exists, so no signal can come between creating and registering it.
+      let slot = SignalCleanup.register(candidate)
       let created = OutputSystemCalls.createExclusive(candidate)
       if created.fd >= 0 {
         temporaryPath = candidate
+        cleanupSlot = slot
         sink = FileSink(fileDescriptor: created.fd, closeWhenDone: true, bufferSize: bufferSize)
         return
       }
+      if let slot { SignalCleanup.unregister(slot) }
       lastError = created.error
       if lastError != 17 { break }  // EEXIST: try another name; anything else is final
     }
@@ -98,6 +106,7 @@ public final class AtomicOutputFile {
       throw CaptureError(.ioError, offset: nil, "cannot rename into \(path): \(Syscalls.errorText(e))")
     }
     self.temporaryPath = nil
+    releaseCleanupSlot()
     isCommitted = true
     OutputSystemCalls.syncDirectory(AtomicOutputFile.split(path).directory)
   }
@@ -109,6 +118,12 @@ public final class AtomicOutputFile {
     try? sink.close()
     _ = Syscalls.removeFile(temporaryPath)
     self.temporaryPath = nil
+    releaseCleanupSlot()
+  }
+
+  private func releaseCleanupSlot() {
+    if let cleanupSlot { SignalCleanup.unregister(cleanupSlot) }
+    cleanupSlot = nil
   }
 
   /// `("dir", "name")` for `"dir/name"`; `(".", "name")` for a bare name; `("/", …)` under the root.

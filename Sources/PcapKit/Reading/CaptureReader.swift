@@ -66,8 +66,10 @@ public struct CaptureReader {
   public let options: ReaderOptions
   /// The capture format, detected from the first bytes.
   public internal(set) var format: CaptureFormat
-  /// True when the input was gzip-compressed (detected by magic).
+  /// True when the input was compressed (gzip, or a registered ``InputDecompressor``; detected by magic).
   public internal(set) var isCompressed = false
+  /// The compression's name (`"gzip"`, or a registered ``InputDecompressor``'s, e.g. `"zstd"`), nil for plain input.
+  public internal(set) var compression: String?
   /// Set when a lenient reader restored a destroyed magic number (``restoreMagic()``): the error it replaced.
   var restoredMagic: CaptureError?
   /// The current section's header (nil before the first record is read).
@@ -132,9 +134,19 @@ public struct CaptureReader {
       let gz = try GzipSource(wrapping: self.source.underlying, prefix: Array(buf[0..<end]))
       self.source = .gzip(gz)
       isCompressed = true
+      compression = "gzip"
       end = 0
       sourceAtEnd = false
       _ = try refill(4)
+    } else if end >= 4, let decompressor = InputDecompressor.matching(buf[0..<end]) {
+      self.source = .custom(try decompressor.make(self.source.underlying, Array(buf[0..<end])))
+      isCompressed = true
+      compression = decompressor.name
+      end = 0
+      sourceAtEnd = false
+      _ = try refill(4)
+    } else if end >= 4, let name = InputDecompressor.knownName(buf[0..<end]) {
+      throw CaptureError(.badMagic, offset: 0, "\(name)-compressed input, and this program reads no \(name) (decompress it first)")
     }
     if end == 0 { throw CaptureError(.truncated, offset: 0, "the input is empty") }
     var detected = CaptureFormat.detect(buf[0..<min(end, 4)])

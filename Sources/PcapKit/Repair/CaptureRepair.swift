@@ -15,6 +15,8 @@ public enum CaptureRepair {
     public var recordsWritten = 0
     /// Packets written.
     public var packetsWritten = 0
+    /// Of ``packetsWritten``, those kept with their captured length cut to the bytes the input holds.
+    public var truncatedPackets = 0
     /// Damage found (at most ``LenientCaptureReader/maxRecordedRegions`` entries).
     public var damage: [DamagedRegion] = []
     /// Damaged regions found, all of them.
@@ -64,6 +66,7 @@ public enum CaptureRepair {
     summary.damage = reader.damage
     summary.damageCount = reader.damageCount
     summary.skippedBytes = reader.skippedBytes
+    summary.truncatedPackets = reader.truncatedPackets
     summary.inputLength = reader.offset
     return summary
   }

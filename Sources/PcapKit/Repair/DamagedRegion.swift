@@ -14,6 +14,9 @@ public struct DamagedRegion: Hashable, Sendable, CustomStringConvertible {
     public static let skipped = Action(rawValue: "skipped")
     /// The bytes were rewritten to a valid value (e.g. a pcap version field) and the record kept.
     public static let patched = Action(rawValue: "patched")
+    /// A packet whose data the input cuts short was kept with its captured length reduced to the bytes present
+    /// (``DamagedRegion/length`` is the record's bytes that were there, header included).
+    public static let truncatedPacket = Action(rawValue: "kept-truncated")
   }
 
   /// Absolute offset (in the decompressed stream) of the first damaged byte.
@@ -22,7 +25,7 @@ public struct DamagedRegion: Hashable, Sendable, CustomStringConvertible {
   public var length: Int
   /// The reader error that revealed the damage (its code and message; its offset may point inside the region).
   public var reason: CaptureError
-  /// Skipped or patched.
+  /// Skipped, patched, or a packet kept truncated.
   public var action: Action
 
   /// Creates a region.

@@ -26,6 +26,10 @@
 ///   Description Block in the other byte order (the first block of a section whose header was destroyed).
 /// * When the damaged pcapng block was an Interface Description Block, a minimal one (same link type and snapshot
 ///   length, microsecond resolution) is delivered in its place so later interface IDs keep their meaning.
+/// * A packet whose data runs past the end of the input (no plausible record starting inside it) is kept with its
+///   captured length cut to the bytes present (``DamagedRegion/Action/truncatedPacket``, counted in
+///   ``truncatedPackets``), as pcapfix does: its headers are often what matters. No byte is invented; a pcapng
+///   Enhanced Packet Block is rebuilt around the bytes present (zero padding, trailer, no options).
 /// * A pcap file header with an impossible version or reserved link-type bits, and a pcapng section header with an
 ///   unsupported version, are patched in the buffer (``DamagedRegion/Action/patched``) and read on.
 ///
@@ -61,6 +65,8 @@ public struct LenientCaptureReader {
   public private(set) var skippedBytes = 0
   /// Candidate positions examined while resynchronising: a work counter (it never exceeds the input size).
   public private(set) var scanSteps = 0
+  /// Packets kept with their captured length cut to the bytes the input holds.
+  public private(set) var truncatedPackets = 0
   /// Most regions kept in ``damage``.
   public var maxRecordedRegions = 10_000
 
@@ -280,11 +286,64 @@ public struct LenientCaptureReader {
     reader.buf[i + 1] = o == .little ? hi : lo
   }
 
-  /// Everything from `from` to the end of the input is damage.
+  /// Everything from `from` to the end of the input is damage — unless it is a packet the input cuts short, which
+  /// is then kept truncated.
   mutating func skipRest(from: Int, reason: CaptureError) throws(CaptureError) {
+    if reason.code == .truncated, salvageCutPacket(at: from, reason: reason) { return }
     let endOffset = try reader.discardRest()
     if endOffset > from { note(DamagedRegion(offset: from, length: endOffset - from, reason: reason)) }
     reader.isFinished = true
+  }
+
+  /// When the record at `from` is a packet whose header is whole and plausible and whose data the end of the input
+  /// cuts short, rewrites it in the buffer with its captured length cut to the bytes present and resumes reading
+  /// there. Only called once a scan found no plausible record inside those bytes (so a bogus length swallowing
+  /// good records is not taken for a cut packet), with the whole rest of the input in the buffer.
+  mutating func salvageCutPacket(at from: Int, reason: CaptureError) -> Bool {
+    let s = from - reader.base
+    guard reader.sourceAtEnd, s >= 0, s < reader.end else { return false }
+    let have = reader.end - s
+    let o = reader.order
+    switch reader.phase {
+    case .pcapRecords:
+      let h = reader.pcapHeaderLength
+      guard have > h else { return false }
+      let head = header(at: s)
+      guard head.capturedLength > have - h, fits(head, after: lastSeconds) else { return false }
+      let present = Self.bytes32(UInt32(have - h), o)
+      for k in 0..<4 { reader.buf[s + 8 + k] = present[k] }
+    case .pcapng:
+      guard have > 28, reader.u32(s, o) == BlockType.enhancedPacket.rawValue else { return false }
+      let length = Int(reader.u32(s + 4, o)), caplen = Int(reader.u32(s + 20, o))
+      let origlen = Int(reader.u32(s + 24, o))
+      guard Int(reader.u32(s + 8, o)) < reader.ifaces.count, length > have, length <= reader.options.maxBlockSize,
+            caplen <= length - 32, caplen > have - 28, origlen >= caplen || origlen == 0 else { return false }
+      let present = have - 28
+      let total = 28 + ((present + 3) & ~3) + 4
+      var block = Array(reader.buf[s..<(s + 28)])
+      func set32(_ at: Int, _ v: Int) { block.replaceSubrange(at..<(at + 4), with: Self.bytes32(UInt32(v), o)) }
+      set32(4, total)
+      set32(20, present)
+      block += reader.buf[(s + 28)..<reader.end]
+      block += [UInt8](repeating: 0, count: total - 4 - block.count)
+      block += [0, 0, 0, 0]
+      set32(total - 4, total)
+      reader.buf.replaceSubrange(s..<reader.end, with: block)
+      reader.end = s + total
+    default:
+      return false
+    }
+    reader.start = s
+    reader.isFinished = false
+    truncatedPackets += 1
+    note(DamagedRegion(offset: from, length: have, reason: reason, action: .truncatedPacket))
+    return true
+  }
+
+  /// `v` as four bytes in byte order `o`.
+  static func bytes32(_ v: UInt32, _ o: ByteOrder) -> [UInt8] {
+    let big = [UInt8(v >> 24), UInt8(v >> 16 & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)]
+    return o == .little ? big.reversed() : big
   }
 
   /// Looks for the next plausible pcapng block after the damage at `from`, in steps of `step` bytes.
