@@ -1,5 +1,6 @@
 /// An output file that appears at its path only when complete: bytes go to a temporary file beside the target,
-/// which ``commit()`` flushes to disk (`fsync`) and renames over the target in one atomic step.
+/// which ``commit()`` renames over the target in one atomic step — flushed to disk first (`fsync`) when its
+/// ``Durability`` asks for it.
 ///
 /// If the process fails before ``commit()`` (an error, a thrown exception, the object simply dropped), the
 /// temporary file is removed and the target is left exactly as it was. The path `"-"` means standard output,
@@ -11,6 +12,19 @@
 /// try writeEverything(to: &sink)
 /// try output.commit()               // or drop `output`: the target is untouched
 /// ```
+///
+/// ## Durability: when an output is forced to disk
+///
+/// One rule for the whole project: **an output is `fsync`'d when it replaces or removes the only copy of
+/// data**, and otherwise only renamed into place.
+///
+/// * ``Durability/renamed`` — outputs *derived from inputs that still exist* (`filter`, `merge`, `repair -w`,
+///   report files): never half-visible (a crash leaves the old target or nothing), but not forced to disk; after
+///   a power loss the target may be empty or old and the command can simply be run again. Waiting for the disk
+///   would otherwise dominate these commands' wall time. The CLI's `--sync` asks for ``Durability/synchronized``.
+/// * ``Durability/synchronized`` — the file's data and then its directory are `fsync`'d around the rename. Used
+///   wherever the input goes away or is overwritten: in-place anonymize/scrub (the archive's copy → fsync →
+///   verify → rename path and its journal), the capture spool and the upload journal. It is this type's default.
 ///
 /// The constructor refuses an output that *is* one of the inputs — compared by device and inode, so
 /// `./a.pcap`, a hard link or a symbolic link to an input are all caught — because truncating it would destroy
@@ -24,6 +38,18 @@ public final class AtomicOutputFile {
   public let sink: FileSink
   /// True once ``commit()`` succeeded.
   public private(set) var isCommitted = false
+  /// Whether ``commit()`` forces the data to disk before the rename.
+  public let durability: Durability
+  /// True once ``commit()`` has `fsync`'d the file (tests read it).
+  package private(set) var wasSynchronized = false
+
+  /// How far ``commit()`` goes to make the output survive a crash of the machine (see the rule above).
+  public enum Durability: Sendable {
+    /// Temporary file renamed into place, not forced to disk: for outputs whose inputs still exist.
+    case renamed
+    /// `fsync` of the file before the rename and of its directory after: for outputs that replace the only copy.
+    case synchronized
+  }
 
   /// Opens a temporary file beside `path`.
   ///
@@ -31,10 +57,13 @@ public final class AtomicOutputFile {
   ///   - path: the final output path, or `"-"` for standard output.
   ///   - inputs: the input paths of the job (`"-"` entries are ignored); the output may not be any of them.
   ///   - bufferSize: bytes the sink buffers before a `write(2)`.
+  ///   - durability: whether ``commit()`` forces the data to disk (default ``Durability/synchronized``).
   /// - Throws: ``CaptureError/Code/outputIsInput`` when `path` is one of `inputs`; ``CaptureError/Code/ioError``
   ///   when the target is a directory or the temporary file cannot be created.
-  public init(path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize) throws(CaptureError) {
+  public init(path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize,
+              durability: Durability = .synchronized) throws(CaptureError) {
     self.path = path
+    self.durability = durability
     if path == "-" {
       temporaryPath = nil
       sink = FileSink(fileDescriptor: 1, closeWhenDone: false, bufferSize: bufferSize)
@@ -71,7 +100,8 @@ public final class AtomicOutputFile {
 
   deinit { discard() }
 
-  /// Flushes the sink, forces the data to disk, and renames the temporary file over the target.
+  /// Flushes the sink, forces the data to disk (``Durability/synchronized`` only), and renames the temporary file
+  /// over the target.
   ///
   /// For standard output it only flushes. Calling it twice is harmless.
   /// - Throws: ``CaptureError/Code/ioError`` if any step fails; the temporary file is then removed and the target
@@ -87,7 +117,10 @@ public final class AtomicOutputFile {
       throw CaptureError(.invalidArgument, offset: nil, "output \(path) was already discarded")
     }
     do {
-      try sink.synchronize()
+      if durability == .synchronized {
+        try sink.synchronize()
+        wasSynchronized = true
+      }
       try sink.close()
     } catch {
       discard()
@@ -99,7 +132,7 @@ public final class AtomicOutputFile {
     }
     self.temporaryPath = nil
     isCommitted = true
-    OutputSystemCalls.syncDirectory(AtomicOutputFile.split(path).directory)
+    if durability == .synchronized { OutputSystemCalls.syncDirectory(AtomicOutputFile.split(path).directory) }
   }
 
   /// Abandons the output: closes and removes the temporary file, leaving the target untouched. Harmless after
