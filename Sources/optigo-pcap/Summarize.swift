@@ -57,7 +57,8 @@ struct Summarize: ParsableCommand {
 
   func run() throws {
     let config = try summaryConfiguration()
-    let pipelineConfig = BACnetPipeline.Configuration(ports: try portSet(), heuristic: heuristic)
+    var pipelineConfig = BACnetPipeline.Configuration(ports: try portSet(), heuristic: heuristic)
+    pipelineConfig.decodeMode = .summary  // builds only what the analyzers read; same diagnostics and report
     let out = OutputStream.standardOutput()
     var worst = ReadOutcome.complete
     var reports: [SummaryReport] = []
