@@ -179,3 +179,18 @@ struct SplitMix {
     return z ^ (z >> 31)
   }
 }
+
+@Suite struct MACAddressTextTests {
+  @Test("MAC text: two lower-case hex digits per octet, colons between")
+  func text() {
+    #expect(MACAddress(rawValue: 0).description == "00:00:00:00:00:00")
+    #expect(MACAddress(rawValue: 0xFFFF_FFFF_FFFF).description == "ff:ff:ff:ff:ff:ff")
+    #expect(MACAddress(rawValue: 0x001B_213A_4F10).description == "00:1b:21:3a:4f:10")
+    for v in 0...255 {
+      let raw = UInt64(v) << 40 | UInt64(255 - v) << 32 | UInt64(v ^ 0x5A) << 8 | UInt64(v / 3)
+      let octets = [v, 255 - v, 0, 0, v ^ 0x5A, v / 3]
+      let expected = octets.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":")
+      #expect(MACAddress(rawValue: raw).description == expected)
+    }
+  }
+}

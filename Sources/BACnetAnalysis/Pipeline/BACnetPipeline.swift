@@ -21,7 +21,7 @@ public import PcapKit
 /// packet's decode goes into a small box (which keeps ``DecodedPacket`` a few hundred bytes to move) that is reused
 /// for the next packet once the consumer has dropped the previous ``DecodedPacket``; besides that, what BACnetDecode
 /// allocates for the values it returns is the only heap traffic (none for most messages in
-/// ``BACnetDecode/DecodeMode/summary`` mode).
+/// `DecodeMode.summary` mode).
 ///
 /// ```swift
 /// var pipeline = BACnetPipeline(configuration: .init(heuristic: true))

@@ -26,8 +26,8 @@ extension BACnetPipeline {
     public var maxPendingSegmentedMessages: Int
     /// The largest joined segmented message, in bytes.
     public var maxSegmentedMessageBytes: Int
-    /// Which service parameters the BACnet decoder builds: ``DecodeMode/full`` (the default; `list`) or
-    /// ``DecodeMode/summary`` (what ``SummaryEngine`` reads; same diagnostics, fewer values built).
+    /// Which service parameters the BACnet decoder builds: `DecodeMode.full` (the default; `list`) or
+    /// `DecodeMode.summary` (what ``SummaryEngine`` reads; same diagnostics, fewer values built).
     public var decodeMode: DecodeMode = .full
 
     /// The defaults: BACnet ports 47808–47823, no heuristic, IP and segment reassembly on with modest bounds

@@ -10,7 +10,8 @@ struct JSONLine {
   private(set) var text = "{"
   private var empty = true
 
-  init() {}
+  /// Reserves room for a typical `list --json` line, so the text grows without reallocating.
+  init() { text.reserveCapacity(512) }
 
   private mutating func key(_ k: String) {
     if !empty { text += "," }
@@ -22,7 +23,8 @@ struct JSONLine {
   /// Adds an integer member.
   mutating func add(_ k: String, _ v: some BinaryInteger) {
     key(k)
-    text += String(v)
+    // Int's own formatting is much faster than the generic BinaryInteger one.
+    if let i = Int(exactly: v) { text += i.description } else { text += String(v) }
   }
 
   /// Adds a string member (escaped).
@@ -73,7 +75,12 @@ struct JSONLine {
   static func appendString(_ s: String, to out: inout String) {
     out += "\""
     // Fast path: nothing to escape (the common case), so the string is appended whole.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+    var plain = true
+    for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C {
+      plain = false
+      break
+    }
+    if plain {
       out += s
       out += "\""
       return
