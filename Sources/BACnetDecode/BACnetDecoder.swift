@@ -9,14 +9,16 @@ public enum BACnetDecoder {
 
   /// Decodes a BACnet/IP or BACnet/IPv6 UDP payload: BVLC (type 0x81 or 0x82), then NPDU and APDU or
   /// network message.
-  /// - Parameter bytes: the UDP payload; offsets in diagnostics count from its first byte.
-  public static func decodeBVLL(_ bytes: ArraySlice<UInt8>) -> BACnetMessage {
+  /// - Parameters:
+  ///   - bytes: the UDP payload; offsets in diagnostics count from its first byte.
+  ///   - mode: which service parameters are built (``DecodeMode/full`` by default).
+  public static func decodeBVLL(_ bytes: ArraySlice<UInt8>, mode: DecodeMode = .full) -> BACnetMessage {
     var m = BACnetMessage()
     var c = ByteCursor(bytes)
     let (bvlc, npduCursor) = BVLC.decode(&c, diagnostics: &m.diagnostics)
     m.bvlc = bvlc
     if var n = npduCursor {
-      decodeNetworkLayer(&n, into: &m)
+      decodeNetworkLayer(&n, into: &m, mode: mode)
     }
     return m
   }
@@ -28,10 +30,14 @@ public enum BACnetDecoder {
   }
 
   /// Decodes an NPDU whose first byte sits at `baseOffset` in a larger input.
-  public static func decodeNPDU(_ bytes: ArraySlice<UInt8>, baseOffset: Int) -> BACnetMessage {
+  /// - Parameters:
+  ///   - bytes: the NPDU.
+  ///   - baseOffset: absolute offset of its first byte, for diagnostics.
+  ///   - mode: which service parameters are built (``DecodeMode/full`` by default).
+  public static func decodeNPDU(_ bytes: ArraySlice<UInt8>, baseOffset: Int, mode: DecodeMode = .full) -> BACnetMessage {
     var m = BACnetMessage()
     var c = ByteCursor(bytes, baseOffset: baseOffset)
-    decodeNetworkLayer(&c, into: &m)
+    decodeNetworkLayer(&c, into: &m, mode: mode)
     return m
   }
 
@@ -39,29 +45,32 @@ public enum BACnetDecoder {
   /// - Parameters:
   ///   - bytes: the APDU.
   ///   - baseOffset: absolute offset of its first byte, for diagnostics.
-  public static func decodeAPDU(_ bytes: ArraySlice<UInt8>, baseOffset: Int = 0) -> (APDU?, [BACnetDiagnostic]) {
+  ///   - mode: which service parameters are built (``DecodeMode/full`` by default).
+  public static func decodeAPDU(_ bytes: ArraySlice<UInt8>, baseOffset: Int = 0, mode: DecodeMode = .full) -> (APDU?, [BACnetDiagnostic]) {
     var d: [BACnetDiagnostic] = []
     var c = ByteCursor(bytes, baseOffset: baseOffset)
-    let a = APDU.decode(&c, diagnostics: &d)
+    let a = APDU.decode(&c, diagnostics: &d, mode: mode)
     return (a, d)
   }
 
   /// Decodes one LINKTYPE_BACNET_MS_TP (165) record: with or without the `55 FF` preamble, with or without a
   /// trailing `FF` pad; header CRC-8, data CRC-16 and CRC-32K checked separately; data frames decoded into
   /// NPDU/APDU.
-  /// - Parameter bytes: the record; offsets in diagnostics count from its first byte.
-  public static func decodeMSTP(_ bytes: ArraySlice<UInt8>) -> MSTPDecode {
-    MSTPFrame.decode(bytes)
+  /// - Parameters:
+  ///   - bytes: the record; offsets in diagnostics count from its first byte.
+  ///   - mode: which service parameters are built (``DecodeMode/full`` by default).
+  public static func decodeMSTP(_ bytes: ArraySlice<UInt8>, mode: DecodeMode = .full) -> MSTPDecode {
+    MSTPFrame.decode(bytes, mode: mode)
   }
 
-  static func decodeNetworkLayer(_ c: inout ByteCursor, into m: inout BACnetMessage) {
+  static func decodeNetworkLayer(_ c: inout ByteCursor, into m: inout BACnetMessage, mode: DecodeMode = .full) {
     let (npdu, complete) = NPDU.decode(&c, diagnostics: &m.diagnostics)
     m.npdu = npdu
     guard let npdu, complete else { return }
     if let type = npdu.messageType {
       m.networkMessage = NetworkMessage.decode(type: type, vendorID: npdu.vendorID, &c, diagnostics: &m.diagnostics)
     } else {
-      m.apdu = APDU.decode(&c, diagnostics: &m.diagnostics)
+      m.apdu = APDU.decode(&c, diagnostics: &m.diagnostics, mode: mode)
     }
   }
 }

@@ -18,6 +18,10 @@ extension TransportSelection: ExpressibleByArgument {
 
 /// Small helpers shared by the `filter` and `merge` subcommands.
 enum CaptureCommandSupport {
+  /// `--sync` of the commands that write a capture derived from their inputs.
+  static let syncHelp = ArgumentHelp(
+    "Force the output to disk (fsync) before renaming it into place (by default it is only renamed: the inputs still exist).")
+
   /// Writes one line to standard error.
   static func printError(_ line: String) {
     var bytes = Array(line.utf8)
@@ -43,10 +47,13 @@ enum CaptureCommandSupport {
   /// Creates the atomic output, mapping failures to exit status 64 (output is an input) or 73.
   ///
   /// The sink's own buffer is small (64 KiB): filter and merge hand it kept records in 1 MiB batches, which then go
-  /// straight to `write(2)` instead of being copied once more.
-  static func openOutput(_ path: String, inputs: [String], command: String) throws -> AtomicOutputFile {
+  /// straight to `write(2)` instead of being copied once more. These outputs derive from inputs that still exist,
+  /// so they are renamed into place without `fsync` unless `sync` (`--sync`) asks for it (the rule is documented
+  /// on `AtomicOutputFile`).
+  static func openOutput(_ path: String, inputs: [String], command: String, sync: Bool = false) throws -> AtomicOutputFile {
     do {
-      return try AtomicOutputFile(path: path, inputs: inputs, bufferSize: 1 << 16)
+      return try AtomicOutputFile(path: path, inputs: inputs, bufferSize: 1 << 16,
+                                  durability: sync ? .synchronized : .renamed)
     } catch {
       printError("optigo-pcap \(command): \(error)")
       throw error.code == .outputIsInput ? ExitStatus.usage : ExitStatus.outputFailure
@@ -81,6 +88,9 @@ struct Filter: ParsableCommand {
 
   @Option(name: [.customShort("w"), .customLong("write")], help: "Output file; - writes standard output.")
   var output: String
+
+  @Flag(help: CaptureCommandSupport.syncHelp)
+  var sync = false
 
   @Option(help: "Ports to keep instead of the default 47808-47823, e.g. 47808-47823,1234.")
   var ports: String?
@@ -146,7 +156,7 @@ struct Filter: ParsableCommand {
     stale.check(paths: [output], command: "filter")
     let predicate = PortFilter(ports: try portSet(), transport: effectiveTransport, keepNonIP: keepNonIP)
     var reader = try CaptureCommandSupport.openReader(inputPath, command: "filter")
-    let out = try CaptureCommandSupport.openOutput(output, inputs: [inputPath], command: "filter")
+    let out = try CaptureCommandSupport.openOutput(output, inputs: [inputPath], command: "filter", sync: sync)
     let mode: RecordWriter.Mode
     switch (format, reader.format) {
     case (nil, _): mode = .verbatim

@@ -22,19 +22,34 @@ struct Info: ParsableCommand {
   @Flag(help: "Print one JSON object per file (JSON Lines).")
   var json = false
 
+  @Option(name: .customShort("j"), help: "Files read at once (default: the number of cores); output stays in input order.")
+  var jobs: Int?
+
+  func validate() throws {
+    if let jobs, jobs < 1 { throw ValidationError("-j needs at least 1") }
+  }
+
   func run() throws {
     let out = OutputStream.standardOutput()
     var worst = ReadOutcome.complete
-    for (i, file) in files.enumerated() {
+    // Files in parallel, each worker one file at a time; errors and figures are printed in input order.
+    let files = self.files, json = self.json
+    let workers = files.filter({ $0 == "-" }).count > 1 ? 1 : jobs ?? ParallelFiles.defaultJobs
+    let results = ParallelFiles.map(files.count, jobs: workers) { i -> (ReadOutcome, CaptureError?, String) in
       var stats = CaptureStats()
-      let outcome = stats.read(file)
+      let outcome = stats.read(files[i])
+      if outcome == .unreadable { return (outcome, stats.error, "") }
+      return (outcome, stats.error, json ? stats.json(file: files[i]) : stats.text(file: files[i]))
+    }
+    for (i, (file, (outcome, error, text))) in zip(files, results).enumerated() {
+      if let error { Diagnostics.error("\(file): \(error)") }
       worst = max(worst, outcome)
       if outcome == .unreadable { continue }
       if json {
-        out.line(stats.json(file: file))
+        out.line(text)
       } else {
         if i > 0 { out.line("") }
-        out.write(stats.text(file: file))
+        out.write(text)
       }
     }
     out.flush()
@@ -89,6 +104,7 @@ struct CaptureStats {
   var origSize = 0
   var untimed = 0
 
+  /// Reads the whole capture; the error, if any, is kept in ``error`` (not printed: the caller reports it).
   mutating func read(_ file: String) -> ReadOutcome {
     var records = 0
     var reader: CaptureReader
@@ -96,7 +112,7 @@ struct CaptureStats {
       reader = try CaptureInput.reader(file)
     } catch {
       self.error = error
-      return ReadOutcome.report(error, file: file, recordsRead: 0)
+      return .unreadable
     }
     format = reader.format
     compressed = reader.isCompressed
@@ -141,7 +157,7 @@ struct CaptureStats {
       flushLinkTypeRun()
       bytesRead = reader.offset
       self.error = error
-      return ReadOutcome.report(error, file: file, recordsRead: records)
+      return records == 0 ? .unreadable : .damaged
     }
   }
 

@@ -54,6 +54,9 @@ struct Merge: ParsableCommand {
   @Option(name: [.customShort("w"), .customLong("write")], help: "Output file; - writes standard output.")
   var output: String
 
+  @Flag(help: CaptureCommandSupport.syncHelp)
+  var sync = false
+
   @Flag(name: [.customShort("a"), .customLong("append")], help: "Concatenate the inputs in the order given.")
   var concatenate = false
 
@@ -105,7 +108,7 @@ struct Merge: ParsableCommand {
     options.concatenate = concatenate
     options.mergeIdenticalInterfaces = mergeIdenticalInterfaces
     options.reorderWindow = reorderWindow
-    let out = try CaptureCommandSupport.openOutput(output, inputs: inputs, command: "merge")
+    let out = try CaptureCommandSupport.openOutput(output, inputs: inputs, command: "merge", sync: sync)
     var merge = CaptureMerge(inputs: mergeInputs, options: options)
     var writer = MergeWriter(
       sink: out.sink, format: format == .pcap ? .pcap : .pcapng, inputs: mergeInputs,

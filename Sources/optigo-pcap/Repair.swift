@@ -35,6 +35,9 @@ struct Repair: ParsableCommand {
   @Option(name: [.customShort("w"), .customLong("write")], help: "Output file for the salvaged capture; - writes standard output.")
   var output: String
 
+  @Flag(help: CaptureCommandSupport.syncHelp)
+  var sync = false
+
   @Flag(help: "Print a JSON report (input, output, counts, every damaged region) on standard output.")
   var json = false
 
@@ -57,7 +60,7 @@ struct Repair: ParsableCommand {
       CaptureCommandSupport.printError("optigo-pcap repair: \(name): \(error)")
       throw ExitStatus.unreadableInput
     }
-    let out = try CaptureCommandSupport.openOutput(output, inputs: [input], command: "repair")
+    let out = try CaptureCommandSupport.openOutput(output, inputs: [input], command: "repair", sync: sync)
     var sink = FailureTrackingSink(inner: out.sink)
     let summary: CaptureRepair.Summary
     do {

@@ -44,6 +44,9 @@ struct Summarize: ParsableCommand {
   @Option(name: .customLong("add-ports"), help: "UDP ports to add to the BACnet/IP set (repeatable).")
   var addPorts: [String] = []
 
+  @Option(name: .customShort("j"), help: "Files summarized at once (default: the number of cores); output stays in input order.")
+  var jobs: Int?
+
   @Flag(help: "Also decode UDP payloads on other ports that look like BACnet/IP.")
   var heuristic = false
 
@@ -106,11 +109,13 @@ struct Summarize: ParsableCommand {
     do { _ = try portSet() } catch { throw ValidationError(error.message) }
     do { _ = try summaryConfiguration() } catch { throw ValidationError(error.description) }
     if merged && files.contains("-") { throw ValidationError("--merged reads files, not standard input") }
+    if let jobs, jobs < 1 { throw ValidationError("-j needs at least 1") }
   }
 
   func run() throws {
     let config = try summaryConfiguration()
-    let pipelineConfig = BACnetPipeline.Configuration(ports: try portSet(), heuristic: heuristic)
+    var pipelineConfig = BACnetPipeline.Configuration(ports: try portSet(), heuristic: heuristic)
+    pipelineConfig.decodeMode = .summary  // builds only what the analyzers read; same diagnostics and report
     let out = OutputStream.standardOutput()
     var worst = ReadOutcome.complete
     var reports: [SummaryReport] = []
@@ -119,10 +124,16 @@ struct Summarize: ParsableCommand {
       worst = outcome
       if let r { reports.append(r) }
     } else {
-      for file in files {
-        let (r, outcome) = Self.summarize(file, config, pipelineConfig)
-        worst = max(worst, outcome)
-        if let r { reports.append(r) }
+      // Files in parallel (each worker one file at a time, so memory grows with -j, not with the file count);
+      // reports and read errors are taken in input order. Standard input named twice is read by one worker.
+      let files = self.files
+      let workers = files.filter({ $0 == "-" }).count > 1 ? 1 : jobs ?? ParallelFiles.defaultJobs
+      let pc = pipelineConfig
+      let results = ParallelFiles.map(files.count, jobs: workers) { i in Self.summarize(files[i], config, pc) }
+      for (file, result) in zip(files, results) {
+        let outcome = result.error.map { ReadOutcome.report($0, file: file, recordsRead: result.report == nil ? 0 : 1) }
+        worst = max(worst, outcome ?? .complete)
+        if let r = result.report { reports.append(r) }
       }
     }
     if json {
@@ -151,18 +162,18 @@ struct Summarize: ParsableCommand {
     }
   }
 
-  /// Summarizes one file: reads every record once, feeding capture facts and the analyzer.
+  /// Summarizes one file: reads every record once, feeding capture facts and the analyzer. No report means the
+  /// file could not be opened (unreadable); a report with an error means it was read in part (damaged). Nothing is
+  /// printed here (workers run in parallel; the caller reports errors in input order).
   static func summarize(_ file: String, _ config: SummaryConfiguration,
-                        _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
+                        _ pc: BACnetPipeline.Configuration) -> (report: SummaryReport?, error: CaptureError?) {
     var reader: CaptureReader
     do {
       reader = try CaptureInput.reader(file)
     } catch {
-      return (nil, ReadOutcome.report(error, file: file, recordsRead: 0))
+      return (nil, error)
     }
-    let (report, error) = SummaryEngine.summarize(&reader, file: file, configuration: config, pipeline: pc)
-    // The header was read: an error now means damaged, not unreadable.
-    return (report, error.map { ReadOutcome.report($0, file: file, recordsRead: 1) } ?? .complete)
+    return SummaryEngine.summarize(&reader, file: file, configuration: config, pipeline: pc)
   }
 
   /// Summarizes several files as one timeline (k-way merge by timestamp); frame numbers count the merged stream.

@@ -106,9 +106,9 @@ struct SummarizeCommandTests {
     #expect(FilterMergeSupport.optigo(["summarize", "--threshold", "apdu_timeout_ms", f]) == 64)
     #expect(FilterMergeSupport.optigo(["summarize", "--ports", "notaport", f]) == 64)
     #expect(FilterMergeSupport.optigo(["summarize", "/nonexistent/file.pcap"]) == 66)
-    let (r, outcome) = Summarize.summarize("/nonexistent/file.pcap", SummaryConfiguration(), BACnetPipeline.Configuration())
-    #expect(r == nil)
-    #expect(outcome == .unreadable)
+    let (r, error) = Summarize.summarize("/nonexistent/file.pcap", SummaryConfiguration(), BACnetPipeline.Configuration())
+    #expect(r == nil)  // no report: unreadable (exit 66)
+    #expect(error != nil)
   }
 
   @Test func damagedInputIsSummarizedUpToTheDamage() throws {
@@ -118,8 +118,9 @@ struct SummarizeCommandTests {
     bytes.removeLast(10)  // cut the last record short
     let path = dir.appendingPathComponent("cut.pcap").path
     try Data(bytes).write(to: URL(fileURLWithPath: path))
-    let (r, outcome) = Summarize.summarize(path, SummaryConfiguration(), BACnetPipeline.Configuration())
-    #expect(outcome == .damaged)
+    let (r, error) = Summarize.summarize(path, SummaryConfiguration(), BACnetPipeline.Configuration())
+    #expect(error != nil)  // a report and an error: damaged (exit 65)
+    #expect(FilterMergeSupport.optigo(["summarize", path]) == 65)
     let report = try #require(r)
     #expect(report.packets == 60)
     #expect(report.captures.first?.error != nil)

@@ -63,6 +63,26 @@ import Glibc
     #expect(!InterruptCleanup.registeredPaths.contains(temp))
   }
 
+  @Test("durability: .renamed commits atomically without fsync, .synchronized (the default) fsyncs before the rename")
+  func durability() throws {
+    let dir = scratch()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    write(dir + "/out.pcap", [9, 9])
+    let derived = try AtomicOutputFile(path: dir + "/out.pcap", durability: .renamed)
+    try derived.sink.write([1, 2, 3][...])
+    #expect(contents(dir + "/out.pcap") == [9, 9])
+    try derived.commit()
+    #expect(contents(dir + "/out.pcap") == [1, 2, 3])
+    #expect(entries(dir) == ["out.pcap"])
+    #expect(derived.isCommitted && !derived.wasSynchronized)
+    let durable = try AtomicOutputFile(path: dir + "/out.pcap")
+    #expect(durable.durability == .synchronized)
+    try durable.sink.write([4][...])
+    try durable.commit()
+    #expect(contents(dir + "/out.pcap") == [4])
+    #expect(durable.isCommitted && durable.wasSynchronized)
+  }
+
   @Test("dropping or discarding without commit removes the temporary file and leaves the target untouched")
   func discard() throws {
     let dir = scratch()

@@ -238,12 +238,15 @@ struct RequestAnalyzer {
   mutating func sweep(now: Int64, final: Bool) {
     lastSweepNs = now
     var forget: [Key] = []
+    // Noted in frame order, not in the dictionary's (per-instance, unordered) order, so the evidence frames are
+    // the same on every run.
+    var expired: [Int] = []
     for (k, e) in pending {
       let age = now - e.lastNs
       if !e.timedOut {
         if age > timeoutNs || (final && age >= timeoutNs) {
           if let i = pending.index(forKey: k) { pending.values[i].timedOut = true }
-          unanswered.note(e.frame)
+          expired.append(e.frame)
           services[Int(e.service)].unanswered += 1
           servers[k.server]?.unanswered += 1
         } else if final {
@@ -254,6 +257,10 @@ struct RequestAnalyzer {
       }
     }
     for k in forget { pending[k] = nil }
+    if !expired.isEmpty {
+      expired.sort()
+      for f in expired { unanswered.note(f) }
+    }
   }
 
   mutating func finish() {

@@ -17,9 +17,11 @@ public import PcapKit
 /// ``Configuration``) and decoded on the packet that completes them, and segmented APDUs are joined into
 /// ``DecodedPacket/reassembledAPDU``. Use one pipeline per capture stream (``reset()`` between files).
 ///
-/// On the common path (a packet that is neither a fragment nor a segment) the pipeline allocates nothing for a
-/// non-BACnet packet and one small box for a BACnet packet's decode (which keeps ``DecodedPacket`` a few hundred
-/// bytes to move); besides that, what BACnetDecode allocates for the values it returns is the only heap traffic.
+/// On the common path (a packet that is neither a fragment nor a segment) the pipeline allocates nothing: a BACnet
+/// packet's decode goes into a small box (which keeps ``DecodedPacket`` a few hundred bytes to move) that is reused
+/// for the next packet once the consumer has dropped the previous ``DecodedPacket``; besides that, what BACnetDecode
+/// allocates for the values it returns is the only heap traffic (none for most messages in
+/// `DecodeMode.summary` mode).
 ///
 /// ```swift
 /// var pipeline = BACnetPipeline(configuration: .init(heuristic: true))
@@ -38,6 +40,8 @@ public struct BACnetPipeline {
 
   var ipReassembler: IPReassembler
   var segments: SegmentReassembler<ConversationKey>
+  var messageBoxes = BoxPool<BACnetMessage>()
+  var mstpBoxes = BoxPool<MSTPDecode>()
 
   /// Creates a pipeline.
   public init(configuration: Configuration = Configuration()) {
@@ -47,6 +51,7 @@ public struct BACnetPipeline {
       timeoutPackets: configuration.fragmentTimeoutPackets)
     self.segments = SegmentReassembler(
       maxPending: configuration.maxPendingSegmentedMessages, maxMessageBytes: configuration.maxSegmentedMessageBytes)
+    self.segments.mode = configuration.decodeMode
   }
 
   /// Forgets reassembly state and restarts frame numbering at 1 (call between capture files).
@@ -118,17 +123,17 @@ public struct BACnetPipeline {
 
     switch layers.network {
     case .mstp:
-      let m = BACnetDecoder.decodeMSTP(data[layers.payload])
+      let box = mstpBoxes.box(BACnetDecoder.decodeMSTP(data[layers.payload], mode: configuration.decodeMode))
       d.carrier = .mstp
       d.bacnetOffset = layers.payload.lowerBound - base
-      d.message = m.message
-      d.mstp = m
-      appendDecoderDiagnostics(m.diagnostics, to: &d)
-      joinSegments(&d, key: mstpKey(m))
+      if let message = box.value.message { d.messageBox = messageBoxes.box(message) }
+      d.mstpBox = box
+      appendDecoderDiagnostics(box.value.diagnostics, to: &d)
+      joinSegments(&d, key: mstpKey(box.value))
       return
     case .llc:
       guard let llc = layers.llc, llc.isBACnet, layers.stop == .complete else { return }
-      let box = DecodeBox(BACnetDecoder.decodeNPDU(data[layers.payload]))
+      let box = messageBoxes.box(BACnetDecoder.decodeNPDU(data[layers.payload], baseOffset: 0, mode: configuration.decodeMode))
       d.carrier = .ethernetLLC
       d.bacnetOffset = layers.payload.lowerBound - base
       d.messageBox = box
@@ -161,7 +166,7 @@ public struct BACnetPipeline {
       return
     }
     // Decoded straight into its box: the message is never copied.
-    let box = DecodeBox(BACnetDecoder.decodeBVLL(payload))
+    let box = messageBoxes.box(BACnetDecoder.decodeBVLL(payload, mode: configuration.decodeMode))
     d.bacnetOffset = layers.payload.lowerBound - base
     d.messageBox = box
     appendPayloadTruncation(layers, &d)
@@ -223,7 +228,7 @@ public struct BACnetPipeline {
       d.diagnostics.append(.init(code: .ipReassembled, offset: 0,
                                  message: "IP datagram reassembled from \(count) fragments (\(whole.count) bytes); offsets count from its UDP payload",
                                  layer: .reassembly))
-      let m = BACnetDecoder.decodeBVLL(payload)
+      let m = BACnetDecoder.decodeBVLL(payload, mode: configuration.decodeMode)
       d.message = m
       d.diagnostics.append(contentsOf: m.diagnostics)
       joinSegments(&d, key: ipKey(d.link, sp, dp))
@@ -242,7 +247,7 @@ public struct BACnetPipeline {
     guard info.isFirst, layers.stop == .complete, let sp = layers.sourcePort, let dp = layers.destinationPort,
           configuration.ports.matches(source: sp, destination: dp)
     else { return }
-    let m = BACnetDecoder.decodeBVLL(data[layers.payload])
+    let m = BACnetDecoder.decodeBVLL(data[layers.payload], mode: configuration.decodeMode)
     d.carrier = .udpPort
     d.sourcePortIsBACnet = configuration.ports.contains(sp)
     d.destinationPortIsBACnet = configuration.ports.contains(dp)

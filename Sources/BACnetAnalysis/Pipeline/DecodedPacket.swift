@@ -173,8 +173,32 @@ public struct DecodedPacket: Sendable {
   }
 }
 
-/// An immutable heap box for a large decode, so that ``DecodedPacket`` stays small to move.
-final class DecodeBox<Value: Sendable>: Sendable {
-  let value: Value
+/// A heap box for a large decode, so that ``DecodedPacket`` stays small to move.
+///
+/// Immutable once handed out: only a ``BoxPool`` writes `value`, and only while it holds the sole reference (no
+/// ``DecodedPacket`` shares the box any more), which is what makes the unchecked `Sendable` sound.
+final class DecodeBox<Value: Sendable>: @unchecked Sendable {
+  fileprivate(set) var value: Value
   init(_ value: Value) { self.value = value }
+}
+
+/// Reuses one ``DecodeBox`` from packet to packet: when the previous packet's decode has been dropped by its
+/// consumer, its box is refilled instead of allocating a new one, so the pipeline allocates nothing per packet.
+struct BoxPool<Value: Sendable> {
+  private var spare: DecodeBox<Value>?
+
+  /// A box holding `value`: the spare box when no one else references it, else a new one (which becomes the spare).
+  mutating func box(_ value: consuming Value) -> DecodeBox<Value> {
+    if var b = spare {
+      spare = nil
+      if isKnownUniquelyReferenced(&b) {
+        b.value = value
+        spare = b
+        return b
+      }
+    }
+    let b = DecodeBox(value)
+    spare = b
+    return b
+  }
 }

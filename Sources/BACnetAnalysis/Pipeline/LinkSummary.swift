@@ -13,17 +13,19 @@ public struct MACAddress: RawRepresentable, Hashable, Sendable, CustomStringConv
 
   /// `ff:ff:ff:ff:ff:ff` style, lower case.
   public var description: String {
-    var s = ""
-    s.reserveCapacity(17)
-    for shift in stride(from: 40, through: 0, by: -8) {
-      let byte = UInt8(truncatingIfNeeded: rawValue >> UInt64(shift))
-      if shift != 40 { s += ":" }
-      let h = String(byte, radix: 16)
-      if h.count == 1 { s += "0" }
-      s += h
+    // Built as bytes (this runs twice per packet in `list`): two hex digits per octet, colons between.
+    var text = [UInt8](repeating: 0x3A, count: 17)
+    for k in 0..<6 {
+      let byte = UInt8(truncatingIfNeeded: rawValue >> UInt64(40 - 8 * k))
+      text[3 * k] = Self.hexDigit(byte >> 4)
+      text[3 * k + 1] = Self.hexDigit(byte & 0x0F)
     }
-    return s
+    return String(decoding: text, as: UTF8.self)
   }
+
+  /// The lower-case ASCII hex digit of a value 0–15.
+  @inline(__always)
+  static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }
 
 /// What a packet's link, network and transport headers say: the ``PacketLayers`` walk plus the MAC addresses.

@@ -1,3 +1,4 @@
+public import BACnetDecode
 public import PcapKit
 
 extension BACnetPipeline {
@@ -25,6 +26,9 @@ extension BACnetPipeline {
     public var maxPendingSegmentedMessages: Int
     /// The largest joined segmented message, in bytes.
     public var maxSegmentedMessageBytes: Int
+    /// Which service parameters the BACnet decoder builds: `DecodeMode.full` (the default; `list`) or
+    /// `DecodeMode.summary` (what ``SummaryEngine`` reads; same diagnostics, fewer values built).
+    public var decodeMode: DecodeMode = .full
 
     /// The defaults: BACnet ports 47808–47823, no heuristic, IP and segment reassembly on with modest bounds
     /// (64 datagrams of at most 65,535 bytes, dropped after 10,000 packets; 256 segmented messages of at most 1 MiB).

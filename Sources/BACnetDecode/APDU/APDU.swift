@@ -105,7 +105,7 @@ public struct APDU: Hashable, Sendable {
 
 extension APDU {
   /// Decodes an APDU from the cursor to its end.
-  static func decode(_ c: inout ByteCursor, diagnostics d: inout [BACnetDiagnostic]) -> APDU? {
+  static func decode(_ c: inout ByteCursor, diagnostics d: inout [BACnetDiagnostic], mode: DecodeMode = .full) -> APDU? {
     let start = c.offset
     guard let first = try? c.readUInt8() else {
       d.append(BACnetDiagnostic(code: .truncated, offset: start, message: "the APDU is empty", layer: .apdu))
@@ -188,7 +188,7 @@ extension APDU {
       // (SegmentReassembler). Not a fault, so no diagnostic; the segment's octets stay in serviceData.
       return a
     }
-    ServiceDecoder.decodeParameters(&a, diagnostics: &d)
+    ServiceDecoder.decodeParameters(&a, diagnostics: &d, mode: mode)
     return a
   }
 }

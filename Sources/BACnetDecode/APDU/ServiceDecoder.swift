@@ -1,16 +1,25 @@
 /// Decoding of service parameters for the services with a typed layout; everything else becomes a
 /// (validated) generic tag run.
+///
+/// Every typed layout is checked the same way in both ``DecodeMode``s (so the diagnostics are identical); `build`
+/// false (summary mode, a service the summary does not read) skips building the lists and boxed values, and the
+/// parameters become the generic tag run.
 enum ServiceDecoder {
-  static func decodeParameters(_ a: inout APDU, diagnostics d: inout [BACnetDiagnostic]) {
+  static func decodeParameters(_ a: inout APDU, diagnostics d: inout [BACnetDiagnostic], mode: DecodeMode = .full) {
     var r = TagReader(a.serviceData, offset: a.serviceDataOffset)
+    let typedPDU = a.pduType == .unconfirmedRequest || a.pduType == .confirmedRequest || a.pduType == .complexACK
+    // A summary's ReadPropertyMultiple-ACK is checked without building first; it is decoded again, in full, only
+    // when it holds results of an object of the kept type (complexACK's `keep`).
+    let rpmACK = mode.isSummary && a.pduType == .complexACK && a.serviceChoice == 14
+    let build = !typedPDU || (!rpmACK && mode.buildsParameters(pduType: a.pduType, service: a.serviceChoice ?? 0xFF))
     do {
       switch a.pduType {
       case .unconfirmedRequest:
-        try unconfirmed(&a, &r)
+        try unconfirmed(&a, &r, build)
       case .confirmedRequest:
-        try confirmedRequest(&a, &r)
+        try confirmedRequest(&a, &r, build)
       case .complexACK:
-        try complexACK(&a, &r)
+        try complexACK(&a, &r, build, keep: rpmACK ? mode.fullyDecodedObjectType : nil)
       case .error:
         try errorPDU(&a, &r)
       case .simpleACK, .segmentACK, .reject, .abort:
@@ -31,6 +40,7 @@ enum ServiceDecoder {
         }
       } else {
         try r.expectEnd(a.serviceName ?? "service")
+        if !build && !rpmACK { generic(&a) }
       }
     } catch {
       var f = error
@@ -42,7 +52,7 @@ enum ServiceDecoder {
 
   // MARK: Unconfirmed services
 
-  static func unconfirmed(_ a: inout APDU, _ r: inout TagReader) throws(DecodeFailure) {
+  static func unconfirmed(_ a: inout APDU, _ r: inout TagReader, _ build: Bool) throws(DecodeFailure) {
     switch a.serviceChoice ?? 0xFF {
     case 0:  // I-Am
       let dev = try r.appObjectIdentifier("I-Am device identifier")
@@ -60,9 +70,9 @@ enum ServiceDecoder {
       let name = try r.appCharacterString("I-Have object name")
       a.parameters = .iHave(IHaveRequest(device: dev, object: obj, objectName: name))
     case 2:
-      try covNotification(&a, &r)
+      try covNotification(&a, &r, build)
     case 3:
-      try eventNotification(&a, &r)
+      try eventNotification(&a, &r, build)
     case 6, 9:
       let date = try r.appDate("time synchronization date")
       let time = try r.appTime("time synchronization time")
@@ -100,6 +110,7 @@ enum ServiceDecoder {
         }
         if r.nextIsApplication(6) { req.deviceMACAddress = try r.appOctetString("device MAC address") }
       }
+      guard build else { return generic(&a) }
       a.parameters = .deviceIdentity(req)
     default:
       break
@@ -108,12 +119,12 @@ enum ServiceDecoder {
 
   // MARK: Confirmed requests
 
-  static func confirmedRequest(_ a: inout APDU, _ r: inout TagReader) throws(DecodeFailure) {
+  static func confirmedRequest(_ a: inout APDU, _ r: inout TagReader, _ build: Bool) throws(DecodeFailure) {
     switch a.serviceChoice ?? 0xFF {
     case 1:
-      try covNotification(&a, &r)
+      try covNotification(&a, &r, build)
     case 2:
-      try eventNotification(&a, &r)
+      try eventNotification(&a, &r, build)
     case 5, 28:  // SubscribeCOV, SubscribeCOVProperty
       let pid = try r.ctxUnsigned32(0, "subscriber process identifier")
       let obj = try r.ctxObjectIdentifier(1, "monitored object identifier")
@@ -165,6 +176,8 @@ enum ServiceDecoder {
       a.parameters = .readProperty(ReadPropertyRequest(object: obj, property: prop, arrayIndex: idx))
     case 14:  // ReadPropertyMultiple
       var specs: [ReadAccessSpecification] = []
+      var firstObject: ObjectIdentifier? = nil
+      var firstProperty: PropertyIdentifier? = nil
       repeat {
         let obj = try r.ctxObjectIdentifier(0, "object identifier")
         try r.opening(1, "list of property references")
@@ -173,14 +186,16 @@ enum ServiceDecoder {
           let p = try r.ctxProperty(0)
           var ref = PropertyReference(property: p)
           if r.nextIsContext(1) { ref.arrayIndex = try r.ctxUnsigned32(1, "property array index") }
-          props.append(ref)
+          if firstObject == nil, firstProperty == nil { firstProperty = p }
+          if build { props.append(ref) }
         }
         try r.closing(1, "list of property references")
-        specs.append(ReadAccessSpecification(object: obj, properties: props))
+        if firstObject == nil { firstObject = obj }
+        if build { specs.append(ReadAccessSpecification(object: obj, properties: props)) }
       } while !r.isAtEnd
-      a.primaryObject = specs.first?.object
-      a.primaryProperty = specs.first?.properties.first?.property
-      a.parameters = .readPropertyMultiple(specs)
+      a.primaryObject = firstObject
+      a.primaryProperty = firstProperty
+      a.parameters = build ? .readPropertyMultiple(specs) : .generic(EncodedValues(bytes: a.serviceData, offset: a.serviceDataOffset))
     case 15:  // WriteProperty
       let (obj, prop, idx) = try objectPropertyIndex(&r)
       a.primaryObject = obj
@@ -247,7 +262,7 @@ enum ServiceDecoder {
 
   // MARK: Complex ACKs
 
-  static func complexACK(_ a: inout APDU, _ r: inout TagReader) throws(DecodeFailure) {
+  static func complexACK(_ a: inout APDU, _ r: inout TagReader, _ build: Bool, keep: UInt16? = nil) throws(DecodeFailure) {
     switch a.serviceChoice ?? 0xFF {
     case 6:  // AtomicReadFile-ACK
       let eof = try r.appBoolean("end of file")
@@ -276,6 +291,9 @@ enum ServiceDecoder {
       a.parameters = .readPropertyACK(ReadPropertyACK(object: obj, property: prop, arrayIndex: idx, value: value))
     case 14:  // ReadPropertyMultiple-ACK
       var results: [ReadAccessResult] = []
+      var firstObject: ObjectIdentifier? = nil
+      var firstProperty: PropertyIdentifier? = nil
+      var keptTypeSeen = false
       repeat {
         let obj = try r.ctxObjectIdentifier(0, "object identifier")
         var elements: [ReadAccessResultElement] = []
@@ -293,15 +311,25 @@ enum ServiceDecoder {
               e.errorCode = ErrorCode(rawValue: try r.appEnumerated("error code"))
               try r.closing(5, "property access error")
             }
-            elements.append(e)
+            if firstObject == nil, firstProperty == nil { firstProperty = p }
+            if build { elements.append(e) }
           }
           try r.closing(1, "list of results")
         }
-        results.append(ReadAccessResult(object: obj, results: elements))
+        if firstObject == nil { firstObject = obj }
+        if build { results.append(ReadAccessResult(object: obj, results: elements)) }
+        if !build, let keep, obj.type.rawValue == keep { keptTypeSeen = true }
       } while !r.isAtEnd
-      a.primaryObject = results.first?.object
-      a.primaryProperty = results.first?.results.first?.property
-      a.parameters = .readPropertyMultipleACK(results)
+      if keptTypeSeen {
+        // Summary mode, results of a kept object type: the layout is known to be good; decode it in full.
+        var again = TagReader(a.serviceData, offset: a.serviceDataOffset)
+        try complexACK(&a, &again, true)
+        r = again
+        return
+      }
+      a.primaryObject = firstObject
+      a.primaryProperty = firstProperty
+      a.parameters = build ? .readPropertyMultipleACK(results) : .generic(EncodedValues(bytes: a.serviceData, offset: a.serviceDataOffset))
     case 26:  // ReadRange-ACK
       let (obj, prop, idx) = try objectPropertyIndex(&r)
       a.primaryObject = obj
@@ -311,6 +339,7 @@ enum ServiceDecoder {
       let items = try r.constructed(5, "item data")
       var ack = ReadRangeACK(object: obj, property: prop, arrayIndex: idx, resultFlags: flags, itemCount: count, itemData: items)
       if r.nextIsContext(6) { ack.firstSequenceNumber = try r.ctxUnsigned(6, "first sequence number") }
+      guard build else { return generic(&a) }
       a.parameters = .readRangeACK(ack)
     default:
       break
@@ -373,6 +402,11 @@ enum ServiceDecoder {
 
   // MARK: Shared pieces
 
+  /// The parameters as their encoded tags (summary mode, a service whose layout was checked but is not built).
+  static func generic(_ a: inout APDU) {
+    a.parameters = .generic(EncodedValues(bytes: a.serviceData, offset: a.serviceDataOffset))
+  }
+
   static func objectPropertyIndex(_ r: inout TagReader) throws(DecodeFailure) -> (ObjectIdentifier, PropertyIdentifier, UInt32?) {
     let obj = try r.ctxObjectIdentifier(0, "object identifier")
     let prop = try r.ctxProperty(1)
@@ -392,22 +426,28 @@ enum ServiceDecoder {
     return pv
   }
 
-  static func covNotification(_ a: inout APDU, _ r: inout TagReader) throws(DecodeFailure) {
+  static func covNotification(_ a: inout APDU, _ r: inout TagReader, _ build: Bool) throws(DecodeFailure) {
     let pid = try r.ctxUnsigned32(0, "subscriber process identifier")
     let dev = try r.ctxObjectIdentifier(1, "initiating device identifier")
     let obj = try r.ctxObjectIdentifier(2, "monitored object identifier")
     let remaining = try r.ctxUnsigned32(3, "time remaining")
     try r.opening(4, "list of values")
     var values: [PropertyValue] = []
-    while !r.nextIsClosing(4) { values.append(try propertyValue(&r)) }
+    var first: PropertyIdentifier? = nil
+    while !r.nextIsClosing(4) {
+      let v = try propertyValue(&r)
+      if first == nil { first = v.property }
+      if build { values.append(v) }
+    }
     try r.closing(4, "list of values")
     a.primaryObject = obj
-    a.primaryProperty = values.first?.property
+    a.primaryProperty = first
+    guard build else { return generic(&a) }
     a.parameters = .covNotification(COVNotification(processID: pid, initiatingDevice: dev, monitoredObject: obj,
                                                     timeRemaining: remaining, values: values))
   }
 
-  static func eventNotification(_ a: inout APDU, _ r: inout TagReader) throws(DecodeFailure) {
+  static func eventNotification(_ a: inout APDU, _ r: inout TagReader, _ build: Bool) throws(DecodeFailure) {
     let pid = try r.ctxUnsigned32(0, "process identifier")
     let dev = try r.ctxObjectIdentifier(1, "initiating device identifier")
     let obj = try r.ctxObjectIdentifier(2, "event object identifier")
@@ -426,6 +466,7 @@ enum ServiceDecoder {
     let to = EventState(rawValue: try r.ctxEnumerated(11, "to state"))
     var values: EncodedValues? = nil
     if r.nextIsOpening(12) { values = try r.constructed(12, "event values") }
+    guard build else { return generic(&a) }
     a.parameters = .eventNotification(EventNotification(
       processID: pid, initiatingDevice: dev, eventObject: obj, timeStamp: ts, notificationClass: nc,
       priority: UInt8(truncatingIfNeeded: prio), eventType: EventType(rawValue: et), messageText: text,

@@ -3,7 +3,7 @@
 /// Decoding never throws and never traps: whatever could be decoded is returned, and everything that could not
 /// (a truncated header, a reserved bit set, a CRC that does not match, a tag that overruns its buffer) becomes a
 /// diagnostic. The offset is absolute: it counts from the first byte handed to the entry point
-/// (``BACnetDecoder/decodeBVLL(_:)``, ``BACnetDecoder/decodeNPDU(_:)`` or ``BACnetDecoder/decodeMSTP(_:)``).
+/// (``BACnetDecoder/decodeBVLL(_:mode:)``, ``BACnetDecoder/decodeNPDU(_:)`` or ``BACnetDecoder/decodeMSTP(_:mode:)``).
 public struct BACnetDiagnostic: Hashable, Sendable, CustomStringConvertible {
   /// What kind of problem this is. An open set: new codes can be added without breaking clients.
   public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {

@@ -93,7 +93,7 @@ public struct MSTPDecode: Hashable, Sendable {
 }
 
 extension MSTPFrame {
-  static func decode(_ bytes: ArraySlice<UInt8>) -> MSTPDecode {
+  static func decode(_ bytes: ArraySlice<UInt8>, mode: DecodeMode = .full) -> MSTPDecode {
     var d: [BACnetDiagnostic] = []
     var c = ByteCursor(bytes)
     var hasPreamble = false
@@ -239,7 +239,7 @@ extension MSTPFrame {
       }
     } else if type.carriesNPDU && !payload.isEmpty {
       // For COBS frames the decoded data is a fresh buffer; offsets inside it are reported from the data field start.
-      let m = BACnetDecoder.decodeNPDU(payload, baseOffset: f.dataOffset)
+      let m = BACnetDecoder.decodeNPDU(payload, baseOffset: f.dataOffset, mode: mode)
       d.append(contentsOf: m.diagnostics)
       message = m
     }

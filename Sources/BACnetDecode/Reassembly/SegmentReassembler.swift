@@ -42,6 +42,8 @@ public struct SegmentReassembler<Peer: Hashable & Sendable>: Sendable {
   public let maxPending: Int
   /// Largest joined service data accepted, in octets.
   public let maxMessageBytes: Int
+  /// Which service parameters of a joined message are built (``DecodeMode/full`` by default).
+  public var mode: DecodeMode = .full
 
   /// Creates a reassembler.
   /// - Parameters:
@@ -68,7 +70,7 @@ public struct SegmentReassembler<Peer: Hashable & Sendable>: Sendable {
       if !apdu.moreFollows {
         pending[key] = nil
         return .complete(Self.finish(apdu, data: Array(apdu.serviceData)), [])
-          .withDiagnostics()
+          .withDiagnostics(mode)
       }
       if let p = pending[key], p.first.serviceData.elementsEqual(apdu.serviceData) {
         return .duplicate  // the first segment again (a retransmission)
@@ -104,7 +106,7 @@ public struct SegmentReassembler<Peer: Hashable & Sendable>: Sendable {
       return .pending(segments: p.segments)
     }
     pending[key] = nil
-    return .complete(Self.finish(p.first, data: p.data), []).withDiagnostics()
+    return .complete(Self.finish(p.first, data: p.data), []).withDiagnostics(mode)
   }
 
   static func finish(_ first: APDU, data: [UInt8]) -> APDU {
@@ -122,10 +124,10 @@ public struct SegmentReassembler<Peer: Hashable & Sendable>: Sendable {
 
 extension SegmentReassembler.Outcome {
   /// Decodes the parameters of a joined message.
-  func withDiagnostics() -> Self {
+  func withDiagnostics(_ mode: DecodeMode) -> Self {
     guard case .complete(var a, _) = self else { return self }
     var d: [BACnetDiagnostic] = []
-    ServiceDecoder.decodeParameters(&a, diagnostics: &d)
+    ServiceDecoder.decodeParameters(&a, diagnostics: &d, mode: mode)
     return .complete(a, d)
   }
 }

@@ -50,8 +50,59 @@ public struct TagHeader: Hashable, Sendable {
   @inline(__always)
   func isOpening(_ n: UInt8) -> Bool { kind == .opening && number == n }
 
+  /// The well-formed header at index `i` of `bytes` (absolute offset `offset`): exactly what ``read(_:)`` returns
+  /// there, or nil where ``read(_:)`` would throw. Reads the bytes in place (no cursor copy, no error built): the
+  /// fast path of every tag read.
+  @inline(__always)
+  static func parse(_ bytes: ArraySlice<UInt8>, at i: Int, offset: Int) -> TagHeader? {
+    let end = bytes.endIndex
+    guard i >= bytes.startIndex, i < end else { return nil }
+    let first = bytes[i]
+    var number = first >> 4
+    let isContext = first & 0x08 != 0
+    let lvt = first & 0x07
+    var j = i + 1
+    if number == 15 {
+      guard j < end else { return nil }
+      number = bytes[j]
+      j += 1
+      if number == 255 { return nil }
+    }
+    var kind = Kind.primitive
+    var length = 0
+    switch lvt {
+    case 6 where isContext: kind = .opening
+    case 7 where isContext: kind = .closing
+    case 6, 7: return nil
+    case 5:
+      guard j < end else { return nil }
+      let l = bytes[j]
+      j += 1
+      switch l {
+      case 254:
+        guard end - j >= 2 else { return nil }
+        length = Int(bytes[j]) << 8 | Int(bytes[j + 1])
+        j += 2
+      case 255:
+        guard end - j >= 4 else { return nil }
+        length = Int(bytes[j]) << 24 | Int(bytes[j + 1]) << 16 | Int(bytes[j + 2]) << 8 | Int(bytes[j + 3])
+        j += 4
+      default: length = Int(l)
+      }
+    default:
+      length = (!isContext && number == 1) ? 0 : Int(lvt)
+    }
+    return TagHeader(number: number, isContext: isContext, kind: kind, lvt: lvt, length: length,
+                     offset: offset, headerLength: j - i)
+  }
+
   /// Reads a tag header; does not check that the content fits (see ``readContent``).
   static func read(_ c: inout ByteCursor) throws(DecodeFailure) -> TagHeader {
+    if let h = parse(c.bytes, at: c.index, offset: c.offset) {
+      _ = try? c.skip(h.headerLength)
+      return h
+    }
+    // Malformed or cut short: the step-by-step read names what is wrong.
     let start = c.offset
     let startIndex = c.index
     let first = try c.u8("tag octet", .tagMalformed)

@@ -9,11 +9,15 @@ struct TagReader {
   var isAtEnd: Bool { c.isAtEnd }
   var offset: Int { c.offset }
 
-  /// The next header, without consuming it.
+  /// The next header, without consuming it (nil at the end and where reading it would fail).
   func peek() -> TagHeader? {
-    guard !c.isAtEnd else { return nil }  // the common "optional field absent at the end" case: no error built
-    var copy = c
-    return try? TagHeader.read(&copy)
+    TagHeader.parse(c.bytes, at: c.index, offset: c.offset)
+  }
+
+  /// Moves past a header returned by ``peek()``.
+  @inline(__always)
+  mutating func consume(_ h: TagHeader) {
+    _ = try? c.skip(h.headerLength)
   }
 
   func nextIsContext(_ n: UInt8) -> Bool { peek().map { $0.isContextPrimitive(n) } ?? false }
@@ -32,7 +36,7 @@ struct TagReader {
   mutating func context(_ n: UInt8, _ what: String) throws(DecodeFailure) -> (TagHeader, ArraySlice<UInt8>) {
     let h = peek()
     guard let h, h.isContextPrimitive(n) else { throw mismatch(h, "\(what) (context tag [\(n)])") }
-    _ = try TagHeader.read(&c)
+    consume(h)
     return (h, try TagHeader.readContent(&c, h))
   }
 
@@ -40,7 +44,7 @@ struct TagReader {
   mutating func application(_ n: UInt8, _ what: String) throws(DecodeFailure) -> BACnetValue {
     let h = peek()
     guard let h, h.isApplication(n) else { throw mismatch(h, "\(what) (application tag \(n))") }
-    _ = try TagHeader.read(&c)
+    consume(h)
     return try Primitive.application(h, try TagHeader.readContent(&c, h))
   }
 
@@ -48,7 +52,7 @@ struct TagReader {
   mutating func anyApplication(_ what: String) throws(DecodeFailure) -> BACnetValue {
     let h = peek()
     guard let h, !h.isContext else { throw mismatch(h, "\(what) (an application-tagged value)") }
-    _ = try TagHeader.read(&c)
+    consume(h)
     return try Primitive.application(h, try TagHeader.readContent(&c, h))
   }
 
@@ -136,13 +140,13 @@ struct TagReader {
   mutating func opening(_ n: UInt8, _ what: String) throws(DecodeFailure) {
     let h = peek()
     guard let h, h.isOpening(n) else { throw mismatch(h, "\(what) (opening tag [\(n)])") }
-    _ = try TagHeader.read(&c)
+    consume(h)
   }
 
   mutating func closing(_ n: UInt8, _ what: String) throws(DecodeFailure) {
     let h = peek()
     guard let h, h.kind == .closing, h.number == n else { throw mismatch(h, "end of \(what) (closing tag [\(n)])") }
-    _ = try TagHeader.read(&c)
+    consume(h)
   }
 
   /// Reads `[n]{ … }` and returns the enclosed tags undecoded (checked for well-formedness and depth).

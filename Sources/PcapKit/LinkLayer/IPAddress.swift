@@ -9,7 +9,17 @@ public enum IPAddress: Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .v4(let a):
-      return "\(a >> 24).\(a >> 16 & 0xFF).\(a >> 8 & 0xFF).\(a & 0xFF)"
+      // Built as bytes (this runs for every packet of `list`): up to three decimal digits per octet.
+      var text: [UInt8] = []
+      text.reserveCapacity(15)
+      for shift in [24, 16, 8, 0] as [UInt32] {
+        let octet = UInt8(truncatingIfNeeded: a >> shift)
+        if shift != 24 { text.append(0x2E) }
+        if octet >= 100 { text.append(0x30 + octet / 100) }
+        if octet >= 10 { text.append(0x30 + octet / 10 % 10) }
+        text.append(0x30 + octet % 10)
+      }
+      return String(decoding: text, as: UTF8.self)
     case .v6(let high, let low):
       var groups: [UInt16] = []
       groups.reserveCapacity(8)

@@ -1,11 +1,12 @@
 /// An output file that appears at its path only when complete: bytes go to a temporary file beside the target,
-/// which ``commit()`` flushes to disk (`fsync`) and renames over the target in one atomic step.
+/// which ``commit()`` renames over the target in one atomic step — flushed to disk first (`fsync`) when its
+/// ``Durability`` asks for it.
 ///
 /// If the process fails before ``commit()`` (an error, a thrown exception, the object simply dropped), the
 /// temporary file is removed and the target is left exactly as it was. The temporary file is registered with
 /// ``InterruptCleanup``, so once a tool has called ``InterruptCleanup/install()`` a SIGINT, SIGTERM or SIGHUP removes
-/// it too; its name (see ``TemporaryFileNames``) keeps capture discovery from ever taking it for a capture. The path `"-"` means standard output,
-/// which cannot be made atomic: bytes are written straight through.
+/// it too; its name (see ``TemporaryFileNames``) keeps capture discovery from ever taking it for a capture. The
+/// path `"-"` means standard output, which cannot be made atomic: bytes are written straight through.
 ///
 /// ```swift
 /// let output = try AtomicOutputFile(path: "kept.pcapng", inputs: ["all.pcapng"])
@@ -13,6 +14,19 @@
 /// try writeEverything(to: &sink)
 /// try output.commit()               // or drop `output`: the target is untouched
 /// ```
+///
+/// ## Durability: when an output is forced to disk
+///
+/// One rule for the whole project: **an output is `fsync`'d when it replaces or removes the only copy of
+/// data**, and otherwise only renamed into place.
+///
+/// * ``Durability/renamed`` — outputs *derived from inputs that still exist* (`filter`, `merge`, `repair -w`,
+///   report files): never half-visible (a crash leaves the old target or nothing), but not forced to disk; after
+///   a power loss the target may be empty or old and the command can simply be run again. Waiting for the disk
+///   would otherwise dominate these commands' wall time. The CLI's `--sync` asks for ``Durability/synchronized``.
+/// * ``Durability/synchronized`` — the file's data and then its directory are `fsync`'d around the rename. Used
+///   wherever the input goes away or is overwritten: in-place anonymize/scrub (the archive's copy → fsync →
+///   verify → rename path and its journal), the capture spool and the upload journal. It is this type's default.
 ///
 /// The constructor refuses an output that *is* one of the inputs — compared by device and inode, so
 /// `./a.pcap`, a hard link or a symbolic link to an input are all caught — because truncating it would destroy
@@ -28,6 +42,18 @@ public final class AtomicOutputFile {
   public private(set) var isCommitted = false
   /// The temporary file's slot in the interrupt-cleanup table (nil when it did not fit, or for standard output).
   private var cleanupSlot: Int?
+  /// Whether ``commit()`` forces the data to disk before the rename.
+  public let durability: Durability
+  /// True once ``commit()`` has `fsync`'d the file (tests read it).
+  package private(set) var wasSynchronized = false
+
+  /// How far ``commit()`` goes to make the output survive a crash of the machine (see the rule above).
+  public enum Durability: Sendable {
+    /// Temporary file renamed into place, not forced to disk: for outputs whose inputs still exist.
+    case renamed
+    /// `fsync` of the file before the rename and of its directory after: for outputs that replace the only copy.
+    case synchronized
+  }
 
   /// Opens a temporary file beside `path`.
   ///
@@ -35,10 +61,13 @@ public final class AtomicOutputFile {
   ///   - path: the final output path, or `"-"` for standard output.
   ///   - inputs: the input paths of the job (`"-"` entries are ignored); the output may not be any of them.
   ///   - bufferSize: bytes the sink buffers before a `write(2)`.
+  ///   - durability: whether ``commit()`` forces the data to disk (default ``Durability/synchronized``).
   /// - Throws: ``CaptureError/Code/outputIsInput`` when `path` is one of `inputs`; ``CaptureError/Code/ioError``
   ///   when the target is a directory or the temporary file cannot be created.
-  public init(path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize) throws(CaptureError) {
+  public init(path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize,
+              durability: Durability = .synchronized) throws(CaptureError) {
     self.path = path
+    self.durability = durability
     if path == "-" {
       temporaryPath = nil
       sink = FileSink(fileDescriptor: 1, closeWhenDone: false, bufferSize: bufferSize)
@@ -79,7 +108,8 @@ public final class AtomicOutputFile {
 
   deinit { discard() }
 
-  /// Flushes the sink, forces the data to disk, and renames the temporary file over the target.
+  /// Flushes the sink, forces the data to disk (``Durability/synchronized`` only), and renames the temporary file
+  /// over the target.
   ///
   /// For standard output it only flushes. Calling it twice is harmless.
   /// - Throws: ``CaptureError/Code/ioError`` if any step fails; the temporary file is then removed and the target
@@ -95,7 +125,10 @@ public final class AtomicOutputFile {
       throw CaptureError(.invalidArgument, offset: nil, "output \(path) was already discarded")
     }
     do {
-      try sink.synchronize()
+      if durability == .synchronized {
+        try sink.synchronize()
+        wasSynchronized = true
+      }
       try sink.close()
     } catch {
       discard()
@@ -108,7 +141,7 @@ public final class AtomicOutputFile {
     self.temporaryPath = nil
     releaseCleanupSlot()
     isCommitted = true
-    OutputSystemCalls.syncDirectory(AtomicOutputFile.split(path).directory)
+    if durability == .synchronized { OutputSystemCalls.syncDirectory(AtomicOutputFile.split(path).directory) }
   }
 
   /// Abandons the output: closes and removes the temporary file, leaving the target untouched. Harmless after
