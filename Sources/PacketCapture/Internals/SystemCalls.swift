@@ -55,7 +55,7 @@ enum SystemCalls {
   /// Starts `arguments[0]` (PATH search) with `arguments`; the pid or -errno.
   static func spawn(_ arguments: [String]) -> Int32 {
     var cStrings: [UnsafeMutablePointer<CChar>?] = unsafe arguments.map { unsafe strdup($0) }
-    cStrings.append(nil)
+    unsafe cStrings.append(nil)
     defer { for unsafe p in unsafe cStrings { unsafe free(p) } }
     return unsafe cStrings.withUnsafeBufferPointer { unsafe cpc_spawn($0.baseAddress) }
   }
@@ -157,4 +157,51 @@ extension SystemCalls {
   static func installStopSignals() -> Int32 { cpc_stop_signals_install() }
   /// Restores the default signal actions.
   static func restoreStopSignals() { cpc_stop_signals_restore() }
+}
+
+extension SystemCalls {
+  /// Addresses per interface name from getifaddrs(3), as `address/prefix` text (IPv4 and IPv6 only).
+  static func interfaceAddresses() -> [String: [String]] {
+    var list: UnsafeMutablePointer<ifaddrs>?
+    guard unsafe getifaddrs(&list) == 0 else { return [:] }
+    defer { unsafe freeifaddrs(list) }
+    var out: [String: [String]] = [:]
+    var cursor = unsafe list
+    while let entry = unsafe cursor {
+      defer { unsafe cursor = entry.pointee.ifa_next }
+      guard let addr = unsafe entry.pointee.ifa_addr, let namePointer = unsafe entry.pointee.ifa_name else { continue }
+      let name = unsafe String(cString: namePointer)
+      let family = unsafe Int32(addr.pointee.sa_family)
+      var text = [CChar](repeating: 0, count: 64)
+      var prefix = 0
+      if family == AF_INET {
+        let ok = unsafe addr.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { sin in
+          var a = unsafe sin.pointee.sin_addr
+          return unsafe inet_ntop(AF_INET, &a, &text, 64) != nil
+        }
+        guard ok else { continue }
+        if let mask = unsafe entry.pointee.ifa_netmask {
+          prefix = unsafe mask.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+            unsafe Int($0.pointee.sin_addr.s_addr.nonzeroBitCount)
+          }
+        }
+      } else if family == AF_INET6 {
+        let ok = unsafe addr.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { sin in
+          var a = unsafe sin.pointee.sin6_addr
+          return unsafe inet_ntop(AF_INET6, &a, &text, 64) != nil
+        }
+        guard ok else { continue }
+        if let mask = unsafe entry.pointee.ifa_netmask {
+          prefix = unsafe mask.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { m in
+            unsafe withUnsafeBytes(of: m.pointee.sin6_addr) { raw in unsafe raw.reduce(0) { $0 + $1.nonzeroBitCount } }
+          }
+        }
+      } else {
+        continue
+      }
+      let address = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+      out[name, default: []].append("\(address)/\(prefix)")
+    }
+    return out
+  }
 }
