@@ -57,7 +57,7 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
-    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit"]),
+    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit", "CPacketCapture"]),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [
