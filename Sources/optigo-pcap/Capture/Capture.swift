@@ -65,6 +65,7 @@ struct Capture: ParsableCommand {
     if listInterfaces || printFilter { return }
     do { _ = try KernelFilter(ports: try portSet(), snapLength: snapLength) } catch { throw ValidationError(error.message) }
     if interfaces.isEmpty { throw ValidationError("give an interface with -i (see --list-interfaces)") }
+    if output.spool == nil { throw ValidationError("give the spool directory with -w") }
     if blockSize < 4096 || blockSize % 4096 != 0 { throw ValidationError("--block-size must be a multiple of 4096") }
     if blocks < 1 { throw ValidationError("--blocks must be at least 1") }
   }
@@ -103,13 +104,15 @@ struct Capture: ParsableCommand {
         throw error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.failure
       }
     }
-    try CaptureSession.run(sources: sources, output: output, summarize: summarize)
+    let ready = "capturing on \(interfaces.joined(separator: ", ")), UDP ports \(ports) (kernel filter locked)"
+    try CaptureSession.run(sources: sources, output: output, summarize: summarize, ready: ready)
   }
 }
 
 /// The source-independent part of `capture`: spool, runner, status line, live findings, exit status.
 enum CaptureSession {
-  static func run(sources: [any PacketSource], output: CaptureOutputOptions, summarize: Bool) throws {
+  /// Runs the capture; `ready` is printed on standard error once signals are handled and the sources are open.
+  static func run(sources: [any PacketSource], output: CaptureOutputOptions, summarize: Bool, ready: String) throws {
     let start = SystemClock.now()
     let configuration = try output.configuration()
     if (try? PosixFileSystem().status(of: configuration.directory)) == nil {
@@ -130,6 +133,7 @@ enum CaptureSession {
     if live != nil {
       runner.onFrame = { frame in live?.consume(frame, linkType: sources[frame.interface].interface.linkType) }
     }
+    runner.onStart = { CaptureCommandSupport.printError("optigo-pcap capture: \(ready)") }
     var ticks = 0
     runner.onStatus = { status in
       if showStatus { CaptureCommandSupport.printStatus(status.description) }
