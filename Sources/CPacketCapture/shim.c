@@ -92,6 +92,13 @@ int cpc_read_statistics(int fd, uint64_t *packets, uint64_t *drops, uint64_t *fr
   return 0;
 }
 
+int cpc_take_socket_error(int fd) {
+  int err = 0;
+  socklen_t len = sizeof err;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -errno;
+  return err;
+}
+
 int cpc_poll_input(const int *fds, int *ready, int count, int timeout_ms) {
   struct pollfd p[64];
   if (count < 0 || count > 64) return -EINVAL;

@@ -112,7 +112,7 @@ final class BackgroundProcess: @unchecked Sendable {
     let end = Date().addingTimeInterval(seconds)
     while process.isRunning && Date() < end { usleep(20_000) }
     if process.isRunning {
-      process.terminate()
+      kill(process.processIdentifier, SIGKILL)  // never leave a capture running after a failed test
       return nil
     }
     usleep(50_000)  // let the readability handlers collect the last output

@@ -51,6 +51,8 @@ int cpc_set_promiscuous(int fd, int ifindex);
 int cpc_bind_all(int fd, int ifindex);
 /// `PACKET_STATISTICS` (TPACKET_V3): packets (drops included) and drops since the last call. 0 or -errno.
 int cpc_read_statistics(int fd, uint64_t *packets, uint64_t *drops, uint64_t *freezes);
+/// `SO_ERROR`: the socket's pending error (0 when none), which reading clears; -errno on failure.
+int cpc_take_socket_error(int fd);
 /// `poll` on `count` descriptors for input; `ready` receives 1 for each readable one. Returns poll's result or -errno.
 int cpc_poll_input(const int *fds, int *ready, int count, int timeout_ms);
 

@@ -109,6 +109,11 @@ public final class AFPacketSource: PacketSource {
       if !keepGoing { return true }
     }
     try expireHeld(deliver)
+    // An interface that went down leaves an error on the socket (and poll reporting it ready until it is read);
+    // one that was removed ends the source.
+    if socket.takeError() != 0 {
+      return NetworkInterface.named(options.interface)?.index == Int(socket.interfaceIndex)
+    }
     return true
   }
 

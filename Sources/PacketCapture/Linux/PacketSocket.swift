@@ -69,5 +69,9 @@ final class PacketSocket {
     return (packets, drops)
   }
 
+  /// The pending socket error (`ENETDOWN` when the interface went down or away), cleared by reading it: a pending
+  /// error keeps `poll` reporting the socket ready.
+  func takeError() -> Int32 { cpc_take_socket_error(fd) }
+
   func close() { _ = Glibc.close(fd) }
 }
