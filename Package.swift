@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "BACnetDecode", targets: ["BACnetDecode"]),
     .library(name: "BACnetAnalysis", targets: ["BACnetAnalysis"]),
     .library(name: "CaptureCompression", targets: ["CaptureCompression"]),
+    .library(name: "PacketCapture", targets: ["PacketCapture"]),
     .executable(name: "optigo-pcap", targets: ["optigo-pcap"]),
   ],
   dependencies: [
@@ -43,10 +44,16 @@ let package = Package(
     .target(name: "CaptureCompression", dependencies: ["PcapKit", "CZstd", "CLz4"], swiftSettings: librarySettings),
     // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
     .target(name: "BACnetAnalysis", dependencies: ["PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
+    // linux/if_packet.h and linux/filter.h (not in the toolchain's Glibc module) and the few system calls that take
+    // those structures, for PacketCapture.
+    .target(name: "CPacketCapture"),
+    // Live capture: AF_PACKET ring source, kernel BPF from a PortSet, and the source-agnostic spool (rotation,
+    // atomic completed files, announcements, disk guard, signals) shared with the MS/TP serial source.
+    .target(name: "PacketCapture", dependencies: ["PcapKit", "CPacketCapture"], swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
-        "PcapKit", "BACnetDecode", "BACnetAnalysis", "CaptureCompression",
+        "PcapKit", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "CLibCrypto",
       ]
@@ -55,6 +62,7 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit", "CaptureCompression"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
+    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit", "CPacketCapture"]),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [

@@ -17,6 +17,7 @@ struct OptigoPcap: ParsableCommand {
       Anonymize.self,
       Summarize.self,
       Repair.self,
+      Capture.self,
     ]
   )
 
