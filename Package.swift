@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "PcapKit", targets: ["PcapKit"]),
     .library(name: "BACnetDecode", targets: ["BACnetDecode"]),
     .library(name: "BACnetAnalysis", targets: ["BACnetAnalysis"]),
+    .library(name: "PacketCapture", targets: ["PacketCapture"]),
     .executable(name: "optigo-pcap", targets: ["optigo-pcap"]),
   ],
   dependencies: [
@@ -38,10 +39,14 @@ let package = Package(
     .target(name: "BACnetDecode", dependencies: ["WireBytes"], swiftSettings: librarySettings),
     // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
     .target(name: "BACnetAnalysis", dependencies: ["PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
+    // termios2 / BOTHER for any serial rate (asm/termbits.h clashes with termios.h, so it is C of its own).
+    .target(name: "CSerialPort"),
+    // Live capture sources: MS/TP from a serial line (Serial/, MSTP/).
+    .target(name: "PacketCapture", dependencies: ["PcapKit", "BACnetDecode", "CSerialPort"], swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
-        "PcapKit", "BACnetDecode", "BACnetAnalysis",
+        "PcapKit", "BACnetDecode", "BACnetAnalysis", "PacketCapture",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "CLibCrypto",
       ]
@@ -50,6 +55,7 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
+    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit", "BACnetDecode", "CSerialPort"]),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [
