@@ -39,10 +39,15 @@ let package = Package(
     .target(name: "BACnetDecode", dependencies: ["WireBytes"], swiftSettings: librarySettings),
     // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
     .target(name: "BACnetAnalysis", dependencies: ["PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
+    // linux/if_packet.h and linux/filter.h (not in the toolchain's Glibc module) and the few system calls that take
+    // those structures, for PacketCapture.
+    .target(name: "CPacketCapture"),
     // termios2 / BOTHER for any serial rate (asm/termbits.h clashes with termios.h, so it is C of its own).
     .target(name: "CSerialPort"),
-    // Live capture sources: MS/TP from a serial line (Serial/, MSTP/).
-    .target(name: "PacketCapture", dependencies: ["PcapKit", "BACnetDecode", "CSerialPort"], swiftSettings: librarySettings),
+    // Live capture: AF_PACKET ring source, kernel BPF from a PortSet, the MS/TP serial source (Serial/, MSTP/), and
+    // the source-agnostic spool (rotation, atomic completed files, announcements, disk guard, signals) they share.
+    .target(name: "PacketCapture", dependencies: ["PcapKit", "BACnetDecode", "CPacketCapture", "CSerialPort"],
+            swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
@@ -55,7 +60,7 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
-    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit", "BACnetDecode", "CSerialPort"]),
+    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit", "BACnetDecode", "BACnetAnalysis", "CSerialPort"]),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [

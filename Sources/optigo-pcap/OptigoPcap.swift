@@ -15,6 +15,7 @@ struct OptigoPcap: ParsableCommand {
       Anonymize.self,
       Summarize.self,
       Repair.self,
+      Capture.self,
     ]
   )
 }

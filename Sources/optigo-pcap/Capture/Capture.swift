@@ -1,0 +1,189 @@
+import ArgumentParser
+import BACnetAnalysis
+import PacketCapture
+import PcapKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `optigo-pcap capture`: live BACnet/IP capture into a spool of complete pcapng/pcap files.
+struct Capture: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "capture",
+    abstract: "Capture BACnet/IP live (UDP 47808-47823 and added ports) into rotating pcapng/pcap files.",
+    discussion: """
+      Opens an AF_PACKET socket per interface whose kernel filter — attached and locked before the socket is bound \
+      — passes only UDP on the port set and later IP fragments; PcapKit's fragment-aware filter then keeps exactly \
+      the fragments of kept datagrams. VLAN tags stripped by the kernel are put back. Each completed file is flushed \
+      to disk and renamed into the spool directory, then announced (its path on standard output, or --hook), so an \
+      uploader never sees a partial file; files being written are hidden (.NAME.tmp-…). SIGTERM, SIGINT and SIGHUP \
+      close the current file properly, statistics included. Needs the CAP_NET_RAW capability, not root; without it \
+      the exit status is 77.
+      """
+  )
+
+  @Option(name: [.customShort("i"), .customLong("interface")], help: "Interface to capture on (repeatable: several go into one pcapng).")
+  var interfaces: [String] = []
+
+  @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces (index, name, link type, state, addresses) and exit.")
+  var listInterfaces = false
+
+  @Option(help: "Ports to capture instead of 47808-47823, e.g. 47808-47823,1234.")
+  var ports: String?
+
+  @Option(name: .customLong("add-ports"), help: "Ports to add to the set (repeatable).")
+  var addPorts: [String] = []
+
+  @Option(name: [.customShort("s"), .customLong("snaplen")], help: "Bytes kept of each frame.")
+  var snapLength: UInt32 = 262_144
+
+  @Option(name: .customLong("block-size"), help: "Kernel ring block size in bytes (a multiple of the page size).")
+  var blockSize = 1 << 20
+
+  @Option(name: .customLong("blocks"), help: "Kernel ring blocks (fewer are used if memory is short).")
+  var blocks = 16
+
+  @Flag(name: .customLong("no-promiscuous"), help: "Do not put the interfaces in promiscuous mode.")
+  var noPromiscuous = false
+
+  @Flag(help: "Also analyse the packets live and print findings (Who-Is storms, unanswered requests…) on standard error as they arise.")
+  var summarize = false
+
+  @Flag(name: .customLong("print-filter"), help: "Print the kernel filter program (tcpdump -d style) and its libpcap expression, then exit.")
+  var printFilter = false
+
+  @OptionGroup var output: CaptureOutputOptions
+
+  func portSet() throws(CaptureError) -> PortSet {
+    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
+    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
+    return set
+  }
+
+  mutating func validate() throws {
+    if listInterfaces || printFilter { return }
+    do { _ = try KernelFilter(ports: try portSet(), snapLength: snapLength) } catch { throw ValidationError(error.message) }
+    if interfaces.isEmpty { throw ValidationError("give an interface with -i (see --list-interfaces)") }
+    if blockSize < 4096 || blockSize % 4096 != 0 { throw ValidationError("--block-size must be a multiple of 4096") }
+    if blocks < 1 { throw ValidationError("--blocks must be at least 1") }
+  }
+
+  func run() throws {
+    if listInterfaces {
+      for i in NetworkInterface.all() {
+        let link = i.linkType.map { $0 == .ethernet ? "EN10MB" : "\($0)" } ?? "not capturable (ARPHRD \(i.hardwareType))"
+        let addrs = i.addresses.isEmpty ? "" : " " + i.addresses.joined(separator: " ")
+        print("\(i.index). \(i.name) [\(link)] \(i.isUp ? "up" : "down") (\(i.operationalState))\(addrs)")
+      }
+      return
+    }
+    if printFilter {
+      let f = try KernelFilter(ports: try portSet(), snapLength: snapLength)
+      print(f.listing)
+      print("# \(f.instructions.count) instructions; libpcap equivalent:\n\(f.expression)")
+      return
+    }
+    let ports = try portSet()
+    var sources: [any PacketSource] = []
+    for name in interfaces {
+      do {
+        sources.append(try AFPacketSource(.init(interface: name, ports: ports, snapLength: snapLength, blockSize: blockSize,
+                                                 blockCount: blocks, promiscuous: !noPromiscuous)))
+      } catch {
+        if error.code == .permissionDenied {
+          CaptureCommandSupport.printError("""
+            optigo-pcap capture: capturing needs the CAP_NET_RAW capability (not root). Grant it once with
+              sudo setcap cap_net_raw=eip "$(command -v optigo-pcap)"
+            or run it from a systemd service with AmbientCapabilities=CAP_NET_RAW and CapabilityBoundingSet=CAP_NET_RAW.
+            """)
+          throw ExitStatus.permission
+        }
+        CaptureCommandSupport.printError("optigo-pcap capture: \(error)")
+        throw error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.failure
+      }
+    }
+    try CaptureSession.run(sources: sources, output: output, summarize: summarize)
+  }
+}
+
+/// The source-independent part of `capture`: spool, runner, status line, live findings, exit status.
+enum CaptureSession {
+  static func run(sources: [any PacketSource], output: CaptureOutputOptions, summarize: Bool) throws {
+    let start = SystemClock.now()
+    let configuration = try output.configuration()
+    if (try? PosixFileSystem().status(of: configuration.directory)) == nil {
+      try? PosixFileSystem().makeDirectory(configuration.directory, permissions: 0o755)
+    }
+    let spool: CaptureSpool
+    let announcer = output.announcer()
+    do {
+      spool = try CaptureSpool(configuration: configuration, interfaces: sources.map(\.interface),
+                               announcer: announcer, start: start)
+    } catch {
+      CaptureCommandSupport.printError("optigo-pcap capture: \(error)")
+      throw error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.outputFailure
+    }
+    let runner = try CaptureRunner(sources: sources, spool: spool, stop: try output.stopConditions(start: start))
+    let showStatus = !output.quiet && isatty(2) == 1
+    var live = summarize ? LiveFindings() : nil
+    if live != nil {
+      runner.onFrame = { frame in live?.consume(frame, linkType: sources[frame.interface].interface.linkType) }
+    }
+    var ticks = 0
+    runner.onStatus = { status in
+      if showStatus { CaptureCommandSupport.printStatus(status.description) }
+      ticks += 1
+      if ticks % 5 == 0 { live?.printNew() }
+    }
+    let end: CaptureEnd
+    do {
+      end = try runner.run()
+    } catch {
+      if showStatus { CaptureCommandSupport.printError("") }
+      CaptureCommandSupport.printError("optigo-pcap capture: \(error)")
+      throw ExitStatus.outputFailure
+    }
+    live?.printNew()
+    if showStatus { CaptureCommandSupport.printError("") }
+    let status = runner.status()
+    CaptureCommandSupport.printError(
+      "optigo-pcap capture: \(end); \(status.written) packets written in \(spool.completed.count) files, \(status.kernelDrops) dropped by the kernel")
+    if let hooks = announcer as? CommandAnnouncer {
+      for f in hooks.failures { CaptureCommandSupport.printError("optigo-pcap capture: hook failed (status \(f.status)) for \(f.path)") }
+    }
+    if case .diskGuard = end { throw ExitStatus.outputFailure }
+  }
+}
+
+/// `--summarize`: the summary engine fed live; findings that are new or changed are printed on standard error.
+struct LiveFindings {
+  var engine = SummaryEngine()
+  var pipeline = BACnetPipeline()
+  var shown: Set<String> = []
+
+  mutating func consume(_ frame: CapturedFrame, linkType: LinkType) {
+    let packet = Packet(data: frame.data, timestamp: frame.timestamp, linkType: linkType, interfaceID: frame.interface,
+                        originalLength: frame.originalLength)
+    engine.consume(pipeline.decode(packet))
+  }
+
+  mutating func printNew() {
+    for f in engine.report(captures: []).findings where f.status != .ok {
+      let line = "\(f.status) \(f.check): \(f.message)"
+      if shown.insert(line).inserted { CaptureCommandSupport.printError("optigo-pcap capture: finding: \(line)") }
+    }
+  }
+}
+
+extension CaptureCommandSupport {
+  /// Rewrites the status line in place on a terminal.
+  static func printStatus(_ line: String) {
+    var bytes = Array(("\r\u{1B}[K" + line).utf8)[...]
+    while !bytes.isEmpty {
+      let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+      if n <= 0 { return }
+      bytes = bytes.dropFirst(n)
+    }
+  }
+}
