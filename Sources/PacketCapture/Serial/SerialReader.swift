@@ -25,6 +25,7 @@ struct SerialReaderState: Sendable {
   var chunks: [SerialChunk] = []
   var queuedOctets = 0
   var overflowOctets = 0
+  var overflowReads = 0
   var reads = 0
   var ended: String?
 }
@@ -64,6 +65,7 @@ final class SerialReaderShared: Sendable {
           s.reads += 1
           guard s.queuedOctets + n <= maximumQueuedOctets else {
             s.overflowOctets += n
+            s.overflowReads += 1
             return false
           }
           let e = s.chunks.isEmpty
@@ -123,8 +125,9 @@ public final class SerialReader {
 
   /// Waits up to `timeoutMs` for chunks and returns all queued ones (empty on timeout or once the line ended).
   public func take(timeoutMs: Int32) -> [SerialChunk] {
+    if thread != nil { SerialSystemCalls.drain(shared.wakeRead) }
     var chunks = grab()
-    if chunks.isEmpty, thread != nil, endReason == nil {
+    if chunks.isEmpty, timeoutMs != 0, thread != nil, endReason == nil {
       _ = SerialSystemCalls.poll([shared.wakeRead], timeoutMs: timeoutMs)
       SerialSystemCalls.drain(shared.wakeRead)
       chunks = grab()
@@ -145,8 +148,13 @@ public final class SerialReader {
   public var endReason: String? { shared.state.withLock { $0.ended } }
   /// Octets read but not queued because the consumer fell behind by ``maximumQueuedOctets``.
   public var overflowOctets: Int { shared.state.withLock { $0.overflowOctets } }
+  /// Reads lost to a full queue.
+  public var overflowReads: Int { shared.state.withLock { $0.overflowReads } }
   /// Reads that returned data.
   public var reads: Int { shared.state.withLock { $0.reads } }
+  /// A descriptor that becomes readable when chunks are queued or the line ended (for the owner's `poll`);
+  /// ``take(timeoutMs:)`` empties it.
+  public var wakeDescriptor: Int32 { shared.wakeRead }
 
   /// Stops and joins the thread, then closes the pipes. Chunks still queued stay available to ``take(timeoutMs:)``.
   public func stop() {
