@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Builds the seed corpus of one fuzz target from the capture fixtures.
 
-usage: Fuzz/seeds.py TARGET OUTDIR
+usage: Fuzz/seeds.py TARGET OUTDIR [EXTRA_DIR...]
 
 Sources: every pcap/pcapng(.gz) under Fixtures/ and, when present, ../shared/captures/ (read in place, never
 copied into the repository). Each target gets inputs in its own layout (see the comment at the top of
 Fuzz/Targets/TARGET.swift): whole files, files minus their magic, gzip streams, link-layer frames, UDP payloads,
 APDU tails or MS/TP records. Seeds larger than 64 KiB are skipped (libFuzzer's default -max_len is 4 KiB anyway).
+EXTRA_DIRs are searched as well. Every capture is read defensively: one shorter than its own header, or damaged
+anywhere, gives the seeds that can be read from it (at least itself, where the target takes whole files) and never
+stops the script.
 """
-import gzip, hashlib, os, struct, sys
+import gzip, hashlib, os, struct, sys, zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIRS = [os.path.join(ROOT, "Fixtures"), os.path.join(os.path.dirname(ROOT), "shared", "captures")]
@@ -18,23 +21,29 @@ LINKS = [1, 0, 101, 113, 276, 228, 229, 12, 14, 108, 165, 6, 105, 127, 147, 239]
 
 
 def captures():
-    for d in DIRS:
+    for d in DIRS + sys.argv[3:]:
         for dp, _, fs in os.walk(d):
             for f in sorted(fs):
                 if f.endswith((".pcap", ".pcapng", ".cap", ".gz")) or "regressions" in dp:
                     p = os.path.join(dp, f)
-                    data = open(p, "rb").read()
-                    if data[:2] == b"\x1f\x8b":
-                        try:
+                    try:
+                        with open(p, "rb") as fh:
+                            data = fh.read()
+                        if data[:2] == b"\x1f\x8b":
                             data = gzip.decompress(data)
-                        except Exception:
-                            continue
-                    yield data
+                    except (OSError, EOFError, ValueError, zlib.error) as error:
+                        print(f"seeds.py: skipping {p}: {error}", file=sys.stderr)
+                        continue
+                    yield p, data
 
 
 def packets(data):
-    """(linktype, frame) of every packet of a pcap or pcapng file (best effort)."""
-    if data[:4] in PCAP_MAGICS:
+    """(linktype, frame) of every packet of a pcap or pcapng file (best effort).
+
+    Total on damaged input: every read is length-checked first, and a capture shorter than its own header, or
+    whose records stop making sense, simply yields the packets before that point (possibly none).
+    """
+    if len(data) >= 24 and data[:4] in PCAP_MAGICS:
         e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1", b"\x34\xcd\xb2\xa1") else ">"
         h = 24 if data[:4] in (b"\x34\xcd\xb2\xa1", b"\xa1\xb2\xcd\x34") else 16
         link = struct.unpack(e + "I", data[20:24])[0] & 0xFFFF
@@ -54,7 +63,7 @@ def packets(data):
             t, ln = struct.unpack(e + "II", data[i:i + 8])
             if ln < 12 or i + ln > len(data):
                 break
-            if t == 1:
+            if t == 1 and ln >= 12:
                 links.append(struct.unpack(e + "H", data[i + 8:i + 10])[0])
             elif t == 6 and ln >= 32:
                 iface, _, _, cap = struct.unpack(e + "IIII", data[i + 8:i + 24])
@@ -75,42 +84,53 @@ def udp_payload(link, f):
     v = f[off] >> 4
     if v == 4:
         ihl = (f[off] & 15) * 4
-        if f[off + 9] != 17:
+        if f[off + 9] != 17 or len(f) < off + ihl + 8:
             return None
         return f[off + ihl + 8:]
-    if v == 6 and f[off + 6] == 17:
+    if v == 6 and len(f) >= off + 48 and f[off + 6] == 17:
         return f[off + 48:]
     return None
 
 
 def seeds(target):
-    for data in captures():
-        if target in ("pcapng", "repair") and data[:4] == b"\x0a\x0d\x0d\x0a":
-            yield data
-        if target == "summarize" and (data[:4] == b"\x0a\x0d\x0d\x0a" or data[:4] in PCAP_MAGICS):
-            yield b"\x00" + data[:32768]
-            frames = [f for link, f in packets(data) if link == 1][:40]
-            if frames:
-                yield b"\x01" + b"\xfe".join(frames)
-        if target in ("pcap", "repair") and data[:4] in PCAP_MAGICS:
-            yield bytes([PCAP_MAGICS[data[:4]]]) + data[4:] if target == "pcap" else data
-        if target == "gzip":
-            yield b"\x00" + gzip.compress(data[:16384])
-        if target in ("linklayer", "bacnet", "tags", "mstp"):
-            for link, frame in packets(data):
-                if target == "linklayer" and link in LINKS:
-                    yield bytes([LINKS.index(link)]) + frame
-                elif target == "mstp" and link == 165:
-                    yield frame
-                elif target in ("bacnet", "tags"):
-                    p = udp_payload(link, frame)
-                    if p is None:
-                        continue
-                    if target == "bacnet":
-                        yield p
-                    else:
-                        for k in (6, 8, 10, 12, 16):  # APDU tails: some start at a tag
-                            yield p[k:]
+    """Every seed of TARGET; a capture whose layout defeats the best-effort walks is skipped with a message."""
+    for path, data in captures():
+        try:
+            found = list(seeds_of(target, data))
+        except (struct.error, IndexError, ValueError) as error:  # belt and braces: the walks check lengths first
+            print(f"seeds.py: skipping {path}: {error}", file=sys.stderr)
+            continue
+        yield from found
+
+
+def seeds_of(target, data):
+    """The seeds one capture gives TARGET, in its input layout (see Fuzz/Targets/TARGET.swift)."""
+    if target in ("pcapng", "repair") and data[:4] == b"\x0a\x0d\x0d\x0a":
+        yield data
+    if target == "summarize" and (data[:4] == b"\x0a\x0d\x0d\x0a" or data[:4] in PCAP_MAGICS):
+        yield b"\x00" + data[:32768]
+        frames = [f for link, f in packets(data) if link == 1][:40]
+        if frames:
+            yield b"\x01" + b"\xfe".join(frames)
+    if target in ("pcap", "repair") and data[:4] in PCAP_MAGICS:
+        yield bytes([PCAP_MAGICS[data[:4]]]) + data[4:] if target == "pcap" else data
+    if target == "gzip":
+        yield b"\x00" + gzip.compress(data[:16384])
+    if target in ("linklayer", "bacnet", "tags", "mstp"):
+        for link, frame in packets(data):
+            if target == "linklayer" and link in LINKS:
+                yield bytes([LINKS.index(link)]) + frame
+            elif target == "mstp" and link == 165:
+                yield frame
+            elif target in ("bacnet", "tags"):
+                p = udp_payload(link, frame)
+                if p is None:
+                    continue
+                if target == "bacnet":
+                    yield p
+                else:
+                    for k in (6, 8, 10, 12, 16):  # APDU tails: some start at a tag
+                        yield p[k:]
 
 
 def main():
