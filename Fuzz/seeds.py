@@ -116,6 +116,11 @@ def seeds_of(target, data):
         yield bytes([PCAP_MAGICS[data[:4]]]) + data[4:] if target == "pcap" else data
     if target == "gzip":
         yield b"\x00" + gzip.compress(data[:16384])
+    if target == "mstpstream":
+        frames = [f for link, f in packets(data) if link == 165]
+        for k in range(0, min(len(frames), 400), 40):
+            # rate index, read-size seed, then consecutive frames as they were on the line
+            yield bytes([k % 6, k % 251]) + b"".join(frames[k:k + 40])
     if target in ("linklayer", "bacnet", "tags", "mstp"):
         for link, frame in packets(data):
             if target == "linklayer" and link in LINKS:
