@@ -52,9 +52,9 @@ public struct MSTPStreamRecord: Sendable {
 public struct MSTPFramerCounters: Hashable, Sendable {
   /// Octets fed.
   public var octets = 0
-  /// Records of each kind, indexed by ``MSTPRecordKind/rawValue``.
+  /// Records of each kind, indexed by the kind's `rawValue`.
   public var records: [Int] = [0, 0, 0, 0, 0]
-  /// Octets in records of each kind, indexed by ``MSTPRecordKind/rawValue``.
+  /// Octets in records of each kind, indexed by the kind's `rawValue`.
   public var recordOctets: [Int] = [0, 0, 0, 0, 0]
   /// Single `FF` pad octets that directly followed a frame (clause 9.3 allows one); counted, not recorded.
   public var paddingOctets = 0

@@ -183,6 +183,7 @@ enum CaptureSession {
       throw ExitStatus.outputFailure
     }
     live?.printNew()
+    if sources.contains(where: { $0.interface.linkType == .bacnetMSTP }) { live?.printMSTPHealth() }
     if showStatus { CaptureCommandSupport.printError("") }
     let status = runner.status()
     CaptureCommandSupport.printError(
