@@ -48,7 +48,7 @@ import Testing
       }
     }
     writer.start()
-    let r = try run(exe, ["capture", "--mstp", name, "--baud", "19200", "-w", dir.path, "--duration", "3", "--summarize"])
+    let r = try run(exe, ["capture", "--mstp", name, "--baud", "19200", "-w", dir.path, "--duration", "5", "--summarize"])
     #expect(r.status == 0, "\(r.stderr)")
     let announced = r.stdout.split(separator: "\n").map(String.init)
     #expect(announced.count == 1)

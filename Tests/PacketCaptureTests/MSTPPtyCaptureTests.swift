@@ -46,7 +46,7 @@ func capture(_ line: PtyLine, source: MSTPSerialSource, format: SpoolConfigurati
   let writer = Thread {
     feed()
     line.waitUntilRead()
-    PtyLine.sleep(ns: 300_000_000)  // the capture's idle pass closes what is pending
+    PtyLine.sleep(ns: 600_000_000)  // the capture's idle pass closes what is pending
     close(line.master)
   }
   writer.start()
@@ -70,11 +70,11 @@ nonisolated(unsafe) var keptDirectories: [TemporaryDirectory] = []
 @Suite(.serialized) struct MSTPPtyCaptureTests {
   @Test func replayedRingIsCapturedByteIdenticalAndMarked() throws {
     let line = try PtyLine()
-    let events = MSTPRingGenerator(cycles: 8).events()
+    let events = MSTPRingGenerator(cycles: 8, truncationSilenceNs: 1_000_000_000, lostTokenSilenceNs: 1_200_000_000).events()
     let (_, expected) = MSTPRingGenerator.flatten(events)
-    // T_frame_abort 200 ms: above any scheduling hiccup between the pieces of a frame on a loaded machine, below
-    // the generator's 600 ms truncating silence.
-    let source = try MSTPSerialSource(device: line.slaveName, baud: 38400, frameAbortNs: 200_000_000)
+    // T_frame_abort 400 ms: far above a scheduling hiccup of the writer or the reading thread between the pieces
+    // of a frame on a loaded machine, below the generator's 1 s truncating silence.
+    let source = try MSTPSerialSource(device: line.slaveName, baud: 38400, frameAbortNs: 400_000_000)
     #expect(line.receiverBaud == 38400)
     let (files, end) = try capture(line, source: source) { line.replay(events, baud: 38400) }
     #expect(end == .sourcesEnded)
@@ -155,7 +155,7 @@ nonisolated(unsafe) var keptDirectories: [TemporaryDirectory] = []
     let line = try PtyLine()
     let events = MSTPRingGenerator(cycles: 2).events()
     let (_, expected) = MSTPRingGenerator.flatten(events)
-    let source = try MSTPSerialSource(device: line.slaveName, baud: 76800, frameAbortNs: 200_000_000)
+    let source = try MSTPSerialSource(device: line.slaveName, baud: 76800, frameAbortNs: 400_000_000)
     #expect(line.receiverBaud == 76800, "termios2 BOTHER sets 76800 on a pty")
     let (files, _) = try capture(line, source: source, format: .pcap) { line.replay(events, baud: 76800) }
     let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: try #require(files.first).path)))
