@@ -8,13 +8,7 @@ import Testing
 /// side while the command captures the slave side into a spool.
 @Suite(.serialized) struct CaptureMSTPCommandTests {
   static func frame(_ type: UInt8, dst: UInt8, src: UInt8, data: [UInt8] = []) -> [UInt8] {
-    let h: [UInt8] = [type, dst, src, UInt8(data.count >> 8), UInt8(data.count & 0xFF)]
-    var f: [UInt8] = [0x55, 0xFF] + h + [MSTPChecksums.headerCRC(h)]
-    if !data.isEmpty {
-      let crc = MSTPChecksums.dataCRC(data)
-      f += data + [UInt8(crc & 0xFF), UInt8(crc >> 8)]
-    }
-    return f
+    MSTPFrame.encode(type: MSTPFrameType(rawValue: type), destination: dst, source: src, data: data) ?? []
   }
 
   @Test func capturesAPtyIntoTheSpool() throws {

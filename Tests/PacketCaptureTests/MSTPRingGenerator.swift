@@ -29,16 +29,10 @@ struct RingTruth {
   var crc32KErrors: [Int: Int] = [:]
 }
 
-/// Builds MS/TP frames (CRCs from BACnetDecode's checksum code, COBS encoding written here for the generator).
+/// Builds MS/TP frames (plain frames with BACnetDecode's encoder; COBS encoding written here for the generator).
 enum MSTPWire {
   static func frame(_ type: UInt8, dst: UInt8, src: UInt8, data: [UInt8] = []) -> [UInt8] {
-    let h: [UInt8] = [type, dst, src, UInt8(data.count >> 8), UInt8(data.count & 0xFF)]
-    var f: [UInt8] = [0x55, 0xFF] + h + [MSTPChecksums.headerCRC(h)]
-    if !data.isEmpty {
-      let crc = MSTPChecksums.dataCRC(data)
-      f += data + [UInt8(crc & 0xFF), UInt8(crc >> 8)]
-    }
-    return f
+    MSTPFrame.encode(type: MSTPFrameType(rawValue: type), destination: dst, source: src, data: data) ?? []
   }
 
   /// COBS with every output octet XOR 0x55 (clause 9.10).

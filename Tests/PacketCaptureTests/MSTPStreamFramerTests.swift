@@ -127,6 +127,15 @@ func frameStream(
                     ExpectedRecord(kind: .frame, bytes: token)])
   }
 
+  @Test func encoderMatchesTheReferenceVectors() {
+    // bacnet-wire-format.md: token 5 -> 0x10, and the DNER I-Am from 5 (both CRCs checked by tshark).
+    #expect(MSTPFrame.encode(type: .token, destination: 0x10, source: 5) == [0x55, 0xFF, 0x00, 0x10, 0x05, 0x00, 0x00, 0x8C])
+    let iAm: [UInt8] = [0x01, 0x00, 0x10, 0x00, 0xC4, 0x02, 0x00, 0x04, 0xD2, 0x22, 0x05, 0xC4, 0x91, 0x00, 0x21, 0x0F]
+    #expect(MSTPFrame.encode(type: .bacnetDataNotExpectingReply, destination: 0xFF, source: 5, data: iAm)
+            == [0x55, 0xFF, 0x06, 0xFF, 0x05, 0x00, 0x10, 0xEB] + iAm + [0xCB, 0x77])
+    #expect(MSTPFrame.encode(type: .token, destination: 1, source: 2, data: [UInt8](repeating: 0, count: 65536)) == nil)
+  }
+
   @Test func extendedFrameCRCMatchesTheDecoder() {
     let good = MSTPWire.extendedFrame(33, dst: 255, src: 5, npdu: MSTPWire.iAm)
     let d = BACnetDecoder.decodeMSTP(good[...])

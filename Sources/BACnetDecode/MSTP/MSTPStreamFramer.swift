@@ -182,17 +182,7 @@ public struct MSTPStreamFramer: Sendable {
     justEndedFrame = false
     switch state {
     case .idle:
-      if b == 0x55 {
-        state = .preamble
-        frame.removeAll(keepingCapacity: true)
-        frame.append(b)
-        frameStartNs = endNs &- octetNs
-        frameOffset = offset
-      } else if padding && b == 0xFF {
-        counters.paddingOctets += 1
-      } else {
-        try addNoise(b, offset: offset, endNs: endNs, emit)
-      }
+      try idleOctet(b, offset: offset, endNs: endNs, padding: padding, emit)
     case .preamble:
       if b == 0xFF {
         try flushNoise(emit)
@@ -202,7 +192,7 @@ public struct MSTPStreamFramer: Sendable {
         // The pending 55 was noise; this octet may start a new preamble.
         state = .idle
         try addNoise(0x55, offset: frameOffset, endNs: frameStartNs &+ octetNs, emit)
-        try take(b, endNs: endNs, offsetAlreadyCounted: offset, emit)
+        try idleOctet(b, offset: offset, endNs: endNs, padding: false, emit)
       }
     case .header:
       frame.append(b)
@@ -240,9 +230,10 @@ public struct MSTPStreamFramer: Sendable {
     }
   }
 
-  /// Re-examines an octet already counted (the one after a lone `55`) in the idle state.
-  private mutating func take<E: Error>(
-    _ b: UInt8, endNs: Int64, offsetAlreadyCounted offset: Int, _ emit: (MSTPStreamRecord) throws(E) -> Void
+  /// An octet seen while searching for a preamble: a `55` starts one, a pad `FF` right after a frame is counted,
+  /// anything else is noise. (Also the octet after a lone `55`, already counted.)
+  private mutating func idleOctet<E: Error>(
+    _ b: UInt8, offset: Int, endNs: Int64, padding: Bool, _ emit: (MSTPStreamRecord) throws(E) -> Void
   ) throws(E) {
     if b == 0x55 {
       state = .preamble
@@ -250,6 +241,8 @@ public struct MSTPStreamFramer: Sendable {
       frame.append(b)
       frameStartNs = endNs &- octetNs
       frameOffset = offset
+    } else if padding && b == 0xFF {
+      counters.paddingOctets += 1
     } else {
       try addNoise(b, offset: offset, endNs: endNs, emit)
     }
