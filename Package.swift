@@ -60,7 +60,10 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
-    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit", "BACnetDecode", "BACnetAnalysis", "CSerialPort"]),
+    .testTarget(
+      name: "PacketCaptureTests",
+      dependencies: ["PacketCapture", "PcapKit", "CPacketCapture", "BACnetDecode", "BACnetAnalysis", "CSerialPort"]
+    ),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [

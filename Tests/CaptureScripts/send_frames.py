@@ -4,7 +4,8 @@ the benchmark): BACnet/IP on several ports of 47808-47823 and on a user port, no
 large BACnet datagrams fragmented by hand (IPv4 and IPv6, first fragment first and last fragment first), fragments
 of a non-BACnet datagram, and 802.1Q / 802.1ad-tagged BACnet.
 
-usage: send_frames.py IFACE [--user-port N] [--repeat N] [--list]
+usage: send_frames.py IFACE [--user-port N] [--repeat N] [--plain N] [--list]
+  --plain N  send N plain BACnet/IP frames to 47808 instead of the mix.
   --list   print, one line per frame, "keep" or "drop" and a label, instead of sending (the expected verdicts).
 """
 import socket
@@ -119,6 +120,9 @@ def main():
     user_port = int(args[args.index("--user-port") + 1]) if "--user-port" in args else 5555
     repeat = int(args[args.index("--repeat") + 1]) if "--repeat" in args else 1
     fs = frames(user_port)
+    if "--plain" in args:
+        count = int(args[args.index("--plain") + 1])
+        fs = [("keep", "plain-%d" % i, eth(0x0800, ipv4(17, udp(40000, 47808, bvlc(i))))) for i in range(count)]
     if "--list" in args:
         for verdict, label, f in fs:
             print(verdict, label, f.hex())

@@ -29,7 +29,8 @@ public import PcapKit
 /// accept: ret #snaplen
 /// ```
 /// Each range costs two instructions (`jge #low; jgt #high`), a single port one (`jeq`). Programs stay below 256
-/// instructions (the reach of a conditional jump), so at most 48 separate ranges are accepted.
+/// instructions (the reach of a conditional jump): at most 40 separate ranges (71 instructions for one range,
+/// 227 for 40).
 public struct KernelFilter: Hashable, Sendable {
   /// The program.
   public let instructions: [BPFInstruction]
@@ -39,7 +40,7 @@ public struct KernelFilter: Hashable, Sendable {
   public let snapLength: UInt32
 
   /// The most separate port ranges a program may test.
-  public static let maximumRanges = 48
+  public static let maximumRanges = 40
 
   /// Generates the program.
   /// - Parameters:

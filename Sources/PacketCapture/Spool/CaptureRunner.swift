@@ -28,6 +28,8 @@ public final class CaptureRunner {
   public var onFrame: ((CapturedFrame) -> Void)?
   /// Called with the status about once a second.
   public var onStatus: ((CaptureStatus) -> Void)?
+  /// Called once the signal handlers are in place, just before the first poll (a "ready" message).
+  public var onStart: (() -> Void)?
   /// Stops the run from another thread.
   public let stopHandle: CaptureStopHandle
 
@@ -105,8 +107,13 @@ public final class CaptureRunner {
       for c in continuations { c.finish() }
       for s in sources { s.close() }
     }
+    onStart?()
     do {
       let end = try loop(signalFD: signalFD)
+      switch end {
+      case .signal, .requested: try settle()
+      default: break
+      }
       try spool.close(now: SystemClock.now(), counters: counters)
       publish()
       return end
@@ -172,6 +179,23 @@ public final class CaptureRunner {
         nextStatus = mono + 1_000_000_000
         publish()
       }
+    }
+  }
+
+  /// How long a stop by signal or request keeps draining, so frames already captured but still in a ring block
+  /// that the kernel has not handed over yet (it does within its retire timeout) are written: 300 ms.
+  public var settleNanoseconds: Int64 = 300_000_000
+
+  /// Drains every source until ``settleNanoseconds`` have passed.
+  func settle() throws(CaptureError) {
+    let until = SystemCalls.monotonicNanoseconds() + settleNanoseconds
+    while true {
+      for (i, s) in sources.enumerated() {
+        if try drain(s, index: i, limit: stopConditions.packets, before: nil).end != nil { return }
+      }
+      let left = until - SystemCalls.monotonicNanoseconds()
+      if left <= 0 { return }
+      _ = SystemCalls.pollInput(sources.map(\.descriptor), timeoutMilliseconds: Int32(min(left / 1_000_000 + 1, 50)))
     }
   }
 

@@ -204,7 +204,7 @@ public final class CaptureSpool {
     sequence += 1
     let path = configuration.directory + "/" + fileName(opened: opened)
     let spoolBase = spoolDirectoryBytes()
-    if let message = guardMessage(spoolBytes: spoolBase, adding: 4096) {
+    if let message = guardMessage(spoolBytes: spoolBase, adding: 512) {  // the headers
       stopMessage = message
       return
     }

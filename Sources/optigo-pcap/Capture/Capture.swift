@@ -88,6 +88,7 @@ struct Capture: ParsableCommand {
     if listInterfaces || printFilter { return }
     do { _ = try KernelFilter(ports: try portSet(), snapLength: snapLength) } catch { throw ValidationError(error.message) }
     if interfaces.isEmpty && mstpDevice == nil { throw ValidationError("give an interface with -i (see --list-interfaces) or a serial device with --mstp") }
+    if output.spool == nil { throw ValidationError("give the spool directory with -w") }
     if mstpDevice != nil {
       if baud != "auto", (Int(baud) ?? 0) < 50 { throw ValidationError("--baud must be a rate in bits per second (e.g. 38400) or auto") }
       if frameAbortMs < 1 || frameAbortMs > 10_000 { throw ValidationError("--frame-abort-ms must be 1…10000") }
@@ -138,13 +139,15 @@ struct Capture: ParsableCommand {
         throw error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.failure
       }
     }
-    try CaptureSession.run(sources: sources, output: output, summarize: summarize)
+    let ready = "capturing on \(interfaces.joined(separator: ", ")), UDP ports \(ports) (kernel filter locked)"
+    try CaptureSession.run(sources: sources, output: output, summarize: summarize, ready: ready)
   }
 }
 
 /// The source-independent part of `capture`: spool, runner, status line, live findings, exit status.
 enum CaptureSession {
-  static func run(sources: [any PacketSource], output: CaptureOutputOptions, summarize: Bool) throws {
+  /// Runs the capture; `ready` is printed on standard error once signals are handled and the sources are open.
+  static func run(sources: [any PacketSource], output: CaptureOutputOptions, summarize: Bool, ready: String) throws {
     let start = SystemClock.now()
     let configuration = try output.configuration()
     if (try? PosixFileSystem().status(of: configuration.directory)) == nil {
@@ -165,6 +168,7 @@ enum CaptureSession {
     if live != nil {
       runner.onFrame = { frame in live?.consume(frame, linkType: sources[frame.interface].interface.linkType) }
     }
+    runner.onStart = { CaptureCommandSupport.printError("optigo-pcap capture: \(ready)") }
     var ticks = 0
     runner.onStatus = { status in
       if showStatus { CaptureCommandSupport.printStatus(status.description) }

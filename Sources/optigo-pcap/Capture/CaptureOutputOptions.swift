@@ -7,7 +7,7 @@ import PcapKit
 struct CaptureOutputOptions: ParsableArguments {
   @Option(name: [.customShort("w"), .customLong("spool")],
           help: "Spool directory: completed files are renamed into it (created if missing).")
-  var spool: String
+  var spool: String?
 
   @Option(name: .customShort("F"), help: "File format: pcapng (default) or pcap (nanosecond).")
   var format: CaptureOutputFormat = .pcapng
@@ -59,6 +59,7 @@ struct CaptureOutputOptions: ParsableArguments {
   }
 
   func validate() throws {
+    if spool == nil { return }  // checked by the command when it captures
     _ = try configuration()
     _ = try stopConditions(start: CaptureTimestamp(seconds: 0, nanoseconds: 0))
   }
@@ -74,6 +75,7 @@ struct CaptureOutputOptions: ParsableArguments {
     if let n = ring, n < 1 { throw ValidationError("--ring must be at least 1") }
     let guardLimits = DiskGuard(minimumFreeBytes: try Self.bytes(minFree, option: "--min-free"),
                                 maximumSpoolBytes: try spoolCap.map { try Self.bytes($0, option: "--spool-cap") })
+    guard let spool else { throw ValidationError("give the spool directory with -w") }
     return SpoolConfiguration(directory: spool, format: format == .pcap ? .pcap : .pcapng,
                               naming: anonymizeNames ? .anonymized : .timestamped(prefix: prefix),
                               rotation: rotation, ringSize: ring, diskGuard: guardLimits)
