@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <asm/termbits.h>
 #include <asm/ioctls.h>
+#include <linux/serial.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -45,4 +46,12 @@ int optigo_serial_discard_input(int fd) {
 
 int optigo_serial_pipe(int fds[2]) {
   return pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0 ? -errno : 0;
+}
+
+int optigo_serial_low_latency(int fd) {
+  struct serial_struct ss;
+  if (ioctl(fd, TIOCGSERIAL, &ss) != 0) return -errno;
+  if (ss.flags & ASYNC_LOW_LATENCY) return 0;
+  ss.flags |= ASYNC_LOW_LATENCY;
+  return ioctl(fd, TIOCSSERIAL, &ss) != 0 ? -errno : 0;
 }

@@ -59,6 +59,7 @@ import Testing
     #expect(r.stderr.contains("MS/TP at 19200 baud: \(sent.reduce(0) { $0 + $1.count }) octets; 30 frames, 1 bad header CRC, 0 bad data CRC, 0 truncated"), "\(r.stderr)")
     #expect(r.stderr.contains("MS/TP: 31 frames; token 3→4→3"), "\(r.stderr)")
     #expect(r.stderr.contains("CRC errors: header 1"), "\(r.stderr)")
+    #expect(r.stderr.contains("the driver has no low-latency mode"), "a pty has none: the user is told about latency_timer")
   }
 
   @Test func usageAndDeviceErrors() throws {

@@ -76,6 +76,7 @@ nonisolated(unsafe) var keptDirectories: [TemporaryDirectory] = []
     // of a frame on a loaded machine, below the generator's 1 s truncating silence.
     let source = try MSTPSerialSource(device: line.slaveName, baud: 38400, frameAbortNs: 400_000_000)
     #expect(line.receiverBaud == 38400)
+    #expect(!source.lowLatency, "a pty has no ASYNC_LOW_LATENCY setting (TIOCGSERIAL fails)")
     let (files, end) = try capture(line, source: source) { line.replay(events, baud: 38400) }
     #expect(end == .sourcesEnded)
     let got = try capturedRecords(files)

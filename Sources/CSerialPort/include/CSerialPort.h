@@ -19,6 +19,11 @@ int optigo_serial_input_baud(int fd, unsigned int *baud);
 /* Discards octets received but not yet read. */
 int optigo_serial_discard_input(int fd);
 
+/* Asks the driver to deliver received octets at once (ASYNC_LOW_LATENCY through TIOCSSERIAL; FTDI's ftdi_sio then
+ * sets its latency timer to 1 ms). 0 when set, a negative errno when the driver has no such setting (a pty:
+ * -ENOTTY) or refuses it. */
+int optigo_serial_low_latency(int fd);
+
 /* A non-blocking, close-on-exec pipe (wake-ups between the reading thread and its owner). */
 int optigo_serial_pipe(int fds[2]);
 

@@ -84,6 +84,8 @@ public final class MSTPSerialSource: PacketSource {
   public let interface: CaptureInterface
   /// The line rate in use.
   public var baud: Int { port.baud }
+  /// True when the driver delivers octets at once (see ``SerialPort/lowLatency``).
+  public var lowLatency: Bool { port.lowLatency }
   /// The framer's totals: records of each kind, octets, padding.
   public var counters: MSTPFramerCounters { framer.counters }
   /// The auto-baud report, when the rate was detected.

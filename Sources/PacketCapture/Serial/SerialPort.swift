@@ -14,6 +14,10 @@ public final class SerialPort {
   public private(set) var fileDescriptor: Int32
   /// The rate last set.
   public private(set) var baud: Int
+  /// True when the driver accepted low-latency delivery (`ASYNC_LOW_LATENCY`; for FTDI adapters it sets the
+  /// latency timer to 1 ms, so reads — and timestamps — are not held back up to 16 ms). False on a pty and on
+  /// drivers without the setting: then set `latency_timer` by hand (docs/mstp-capture.md).
+  public private(set) var lowLatency = false
 
   /// Opens `path` (non-blocking, no controlling terminal) and sets raw 8N1 at `baud`.
   /// - Throws: ``CaptureError/Code/deviceAccessDenied`` when the device may not be opened (EACCES, EPERM),
@@ -28,6 +32,7 @@ public final class SerialPort {
                          "cannot open \(path): \(SerialSystemCalls.errorText(e))")
     }
     fileDescriptor = fd
+    lowLatency = SerialSystemCalls.requestLowLatency(fd) == 0
     do throws(CaptureError) {
       try setBaud(baud)
     } catch {

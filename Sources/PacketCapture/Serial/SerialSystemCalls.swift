@@ -23,6 +23,9 @@ enum SerialSystemCalls {
     return optigo_serial_configure(fd, UInt32(baud))
   }
 
+  /// Asks for low-latency delivery (ASYNC_LOW_LATENCY): 0 or a negative errno.
+  static func requestLowLatency(_ fd: Int32) -> Int32 { optigo_serial_low_latency(fd) }
+
   /// The input baud rate the line reports.
   static func inputBaud(_ fd: Int32) -> Int? {
     var b: UInt32 = 0

@@ -7,6 +7,15 @@ import PcapKit
 extension Capture {
   /// Opens the MS/TP serial source (`--mstp`, `--baud`), detecting the rate for `--baud auto`.
   func openMSTP(_ device: String) throws -> MSTPSerialSource {
+    let source = try openMSTPSource(device)
+    if !source.lowLatency {
+      CaptureCommandSupport.printError(
+        "optigo-pcap capture: \(device): the driver has no low-latency mode; timestamps may lag by the adapter's latency timer (FTDI: set latency_timer to 1 ms, see docs/mstp-capture.md)")
+    }
+    return source
+  }
+
+  private func openMSTPSource(_ device: String) throws -> MSTPSerialSource {
     let abort = Int64(frameAbortMs) * 1_000_000
     do {
       if baud == "auto" {
