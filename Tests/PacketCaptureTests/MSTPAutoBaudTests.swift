@@ -28,7 +28,7 @@ final class LoopingLine: @unchecked Sendable {
   }
 }
 
-@Suite struct MSTPAutoBaudTests {
+@Suite(.enabled(if: PtyLine.available, "no pseudo-terminals (/dev/ptmx) on this machine")) struct MSTPAutoBaudTests {
   @Test func uartModelIsIdentityAtTheRightRateAndGarbageOtherwise() {
     let token = MSTPWire.frame(0, dst: 7, src: 2)
     #expect(uartResample(token, txBaud: 38400, rxBaud: 38400) == token)

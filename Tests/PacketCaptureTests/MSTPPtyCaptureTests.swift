@@ -67,7 +67,7 @@ func capture(_ line: PtyLine, source: MSTPSerialSource, format: SpoolConfigurati
 
 nonisolated(unsafe) var keptDirectories: [TemporaryDirectory] = []
 
-@Suite(.serialized) struct MSTPPtyCaptureTests {
+@Suite(.serialized, .enabled(if: PtyLine.available, "no pseudo-terminals (/dev/ptmx) on this machine")) struct MSTPPtyCaptureTests {
   @Test func replayedRingIsCapturedByteIdenticalAndMarked() throws {
     let line = try PtyLine()
     let events = MSTPRingGenerator(cycles: 8, truncationSilenceNs: 1_000_000_000, lostTokenSilenceNs: 1_200_000_000).events()

@@ -10,6 +10,16 @@ final class PtyLine: @unchecked Sendable {
   let slave: Int32
   let slaveName: String
 
+  /// Whether pseudo-terminals can be opened here (a container without /dev/ptmx or devpts cannot): the pty
+  /// tests skip with this reason only then.
+  static let available: Bool = {
+    var m: Int32 = -1, s: Int32 = -1
+    guard openpty(&m, &s, nil, nil, nil) == 0 else { return false }
+    close(m)
+    close(s)
+    return true
+  }()
+
   init() throws {
     var m: Int32 = -1, s: Int32 = -1
     guard openpty(&m, &s, nil, nil, nil) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
