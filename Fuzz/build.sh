@@ -23,18 +23,21 @@ common=("${sanflag[@]}" "${FUZZ_OPT:--O}" -g -package-name optigo_pcap -parse-as
         -enable-upcoming-feature InternalImportsByDefault -I "$out/modules" -I "$root/Sources/CZlib")
 
 # Modules a target needs, from its `import` lines (plus their own dependencies).
-needs=$(grep -Eo '^(@testable )?import (WireBytes|PcapKit|BACnetDecode|BACnetAnalysis)' "$src" | awk '{print $NF}' | sort -u)
+needs=$(grep -Eo '^(@testable )?import (WireBytes|PcapKit|BACnetDecode|BACnetAnalysis|PacketCapture)' "$src" | awk '{print $NF}' | sort -u)
 mods=(WireBytes)
 case " $needs " in *PcapKit*|*BACnetAnalysis*) mods+=(PcapKit) ;; esac
 case " $needs " in *BACnetDecode*|*BACnetAnalysis*) mods+=(BACnetDecode) ;; esac
 case " $needs " in *BACnetAnalysis*) mods+=(BACnetAnalysis) ;; esac
+# PacketCapture: only its Ring/ folder (the block walker and VLAN re-insertion: plain Swift over bytes, no C shim).
+case " $needs " in *PacketCapture*) mods+=(PacketCapture) ;; esac
+sourcedir() { if [ "$1" = PacketCapture ]; then echo "$root/Sources/PacketCapture/Ring"; else echo "$root/Sources/$1"; fi; }
 
 objs=()
 for m in "${mods[@]}"; do
-  files=$(find "$root/Sources/$m" -name '*.swift' | sort)
+  files=$(find "$(sourcedir "$m")" -name '*.swift' | sort)
   obj="$out/$m.o"
   # Rebuild a module only when one of its sources is newer than its object.
-  if [ ! -f "$obj" ] || [ -n "$(find "$root/Sources/$m" -name '*.swift' -newer "$obj")" ]; then
+  if [ ! -f "$obj" ] || [ -n "$(find "$(sourcedir "$m")" -name '*.swift' -newer "$obj")" ]; then
     echo "compiling $m" >&2
     # shellcheck disable=SC2086
     swiftc "${common[@]}" -module-name "$m" -emit-module -emit-module-path "$out/modules/$m.swiftmodule" \

@@ -1,12 +1,12 @@
 public import PcapKit
 
-/// The classic BPF program attached to the capture socket, generated from a ``PortSet``: it accepts a frame when
+/// The classic BPF program attached to the capture socket, generated from a `PortSet`: it accepts a frame when
 /// it is UDP over IPv4 or IPv6 with the source or destination port in the set, or any fragment of a UDP datagram
 /// (IPv4 with MF set or a non-zero offset, IPv6 with a Fragment header), behind zero, one or two in-band 802.1Q /
 /// 802.1ad / 0x9100 tags.
 ///
 /// Why every UDP fragment: a later fragment carries no ports, so only user space can tell whether it belongs to a
-/// kept datagram — PcapKit's ``FragmentAwareFilter`` decides from the datagram's *first* fragment, so the first
+/// kept datagram — PcapKit's `FragmentAwareFilter` decides from the datagram's *first* fragment, so the first
 /// fragment must reach user space too, whatever its ports (otherwise the later fragments of other datagrams would
 /// wait for a first fragment that never comes). `udp portrange` in tcpdump rejects later fragments outright, which
 /// loses segmented or large BACnet messages.
@@ -46,7 +46,7 @@ public struct KernelFilter: Hashable, Sendable {
   /// - Parameters:
   ///   - ports: the UDP ports (source or destination) to accept; not empty.
   ///   - snapLength: bytes kept of each accepted frame (default 262,144, as tcpdump).
-  /// - Throws: ``CaptureError/Code/invalidArgument`` for an empty set or more than ``maximumRanges`` ranges.
+  /// - Throws: `CaptureError/Code/invalidArgument` for an empty set or more than ``maximumRanges`` ranges.
   public init(ports: PortSet, snapLength: UInt32 = 262_144) throws(CaptureError) {
     let ranges = ports.ranges
     guard !ranges.isEmpty else { throw CaptureError(.invalidArgument, offset: nil, "the port set is empty") }

@@ -2,9 +2,9 @@ public import PcapKit
 
 /// Live BACnet/IP capture on one Linux interface: an AF_PACKET socket whose kernel filter (``KernelFilter``, locked)
 /// passes only UDP on the port set and later IP fragments, a TPACKET_V3 ring, VLAN tags re-inserted, and PcapKit's
-/// ``FragmentAwareFilter`` deciding exactly in user space which fragments belong to kept datagrams.
+/// `FragmentAwareFilter` deciding exactly in user space which fragments belong to kept datagrams.
 ///
-/// Needs `CAP_NET_RAW` (not root): without it ``init(_:)`` throws ``CaptureError/Code/permissionDenied``.
+/// Needs `CAP_NET_RAW` (not root): without it ``init(_:)`` throws `CaptureError/Code/permissionDenied`.
 public final class AFPacketSource: PacketSource {
   /// How to open the source.
   public struct Options: Hashable, Sendable {
@@ -64,9 +64,9 @@ public final class AFPacketSource: PacketSource {
     var flags: PacketFlags?
   }
 
-  /// Opens the socket and ring (see ``PacketSocket`` order) and starts receiving.
-  /// - Throws: ``CaptureError/Code/permissionDenied`` without `CAP_NET_RAW`; ``CaptureError/Code/invalidArgument``
-  ///   for an unknown or non-Ethernet interface or a bad port set; ``CaptureError/Code/ioError`` otherwise.
+  /// Opens the socket and ring (see `PacketSocket` order) and starts receiving.
+  /// - Throws: `CaptureError/Code/permissionDenied` without `CAP_NET_RAW`; `CaptureError/Code/invalidArgument`
+  ///   for an unknown or non-Ethernet interface or a bad port set; `CaptureError/Code/ioError` otherwise.
   public init(_ options: Options) throws(CaptureError) {
     guard let info = NetworkInterface.named(options.interface) else {
       throw CaptureError(.invalidArgument, offset: nil, "no interface named \(options.interface)")

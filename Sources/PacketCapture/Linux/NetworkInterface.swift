@@ -9,7 +9,7 @@ public struct NetworkInterface: Hashable, Sendable {
   public var index: Int
   /// `ARPHRD_*` from `/sys/class/net/NAME/type` (1 Ethernet, 772 loopback…).
   public var hardwareType: Int
-  /// The capture link type (``LinkType/ethernet`` for Ethernet and loopback), nil when not capturable here.
+  /// The capture link type (`LinkType/ethernet` for Ethernet and loopback), nil when not capturable here.
   public var linkType: LinkType? { hardwareType == 1 || hardwareType == 772 ? .ethernet : nil }
   /// True when the interface is administratively up (`IFF_UP`).
   public var isUp: Bool

@@ -3,7 +3,7 @@
 /// Two conformances: ``ByteBlock`` over a Swift array (tests, the fuzz target, anything built from plain bytes),
 /// and `MappedBlock` over the live mmap'd ring. Every access is bounds-checked by the walker *before* it is made
 /// (``count`` is the block size), so neither conformance is asked for a byte outside the block.
-protocol BlockMemory {
+package protocol BlockMemory {
   /// The block's size in bytes.
   var count: Int { get }
   /// The native-endian 32-bit value at `offset` (`offset + 4 <= count`).
@@ -17,27 +17,27 @@ protocol BlockMemory {
 }
 
 /// A block held in a Swift array: the walker run on plain bytes.
-struct ByteBlock: BlockMemory {
-  let bytes: ArraySlice<UInt8>
-  init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
-  var count: Int { bytes.count }
-  func load8(_ offset: Int) -> UInt8 { bytes[bytes.startIndex + offset] }
-  func load16(_ offset: Int) -> UInt16 {
+package struct ByteBlock: BlockMemory {
+  package let bytes: ArraySlice<UInt8>
+  package init(_ bytes: ArraySlice<UInt8>) { self.bytes = bytes }
+  package var count: Int { bytes.count }
+  package func load8(_ offset: Int) -> UInt8 { bytes[bytes.startIndex + offset] }
+  package func load16(_ offset: Int) -> UInt16 {
     let i = bytes.startIndex + offset
     let v = UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8
     return ByteOrderProbe.littleHost ? v : v.byteSwapped
   }
-  func load32(_ offset: Int) -> UInt32 {
+  package func load32(_ offset: Int) -> UInt32 {
     let i = bytes.startIndex + offset
     let v = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
     return ByteOrderProbe.littleHost ? v : v.byteSwapped
   }
-  func append(from offset: Int, count: Int, to buffer: inout [UInt8]) {
+  package func append(from offset: Int, count: Int, to buffer: inout [UInt8]) {
     let i = bytes.startIndex + offset
     buffer.append(contentsOf: bytes[i..<(i + count)])
   }
 }
 
-enum ByteOrderProbe {
-  static let littleHost = UInt16(1).littleEndian == 1
+package enum ByteOrderProbe {
+  package static let littleHost = UInt16(1).littleEndian == 1
 }

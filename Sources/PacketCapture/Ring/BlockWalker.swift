@@ -1,30 +1,30 @@
 /// One packet of a TPACKET_V3 block, as the walker found it (offsets are within the block and already checked).
-struct RingPacket: Hashable, Sendable {
+package struct RingPacket: Hashable, Sendable {
   /// Seconds and nanoseconds of the kernel timestamp.
-  var seconds: UInt32
-  var nanoseconds: UInt32
+  package var seconds: UInt32
+  package var nanoseconds: UInt32
   /// Where the frame starts in the block, and how many bytes are there.
-  var dataOffset: Int
-  var capturedLength: Int
+  package var dataOffset: Int
+  package var capturedLength: Int
   /// `tp_len`: the frame's length on the wire (without a stripped VLAN tag).
-  var wireLength: Int
+  package var wireLength: Int
   /// `tp_status`.
-  var status: UInt32
+  package var status: UInt32
   /// `tp_vlan_tci`, `tp_vlan_tpid`.
-  var vlanTCI: UInt16
-  var vlanTPID: UInt16
+  package var vlanTCI: UInt16
+  package var vlanTPID: UInt16
   /// `sll_pkttype` (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing), nil when out of the block.
-  var packetType: UInt8?
+  package var packetType: UInt8?
 
   /// True when the kernel removed a VLAN tag that must be put back (libpcap's test: the valid flag, or a
   /// non-zero TCI from kernels that do not set the flag).
-  var hasStrippedTag: Bool { status & TPacketLayout.statusVLANValid != 0 || vlanTCI != 0 }
+  package var hasStrippedTag: Bool { status & TPacketLayout.statusVLANValid != 0 || vlanTCI != 0 }
   /// The stripped tag's TPID: `tp_vlan_tpid` when the kernel says it is valid, else 0x8100.
-  var tagProtocol: UInt16 { status & TPacketLayout.statusVLANTPIDValid != 0 ? vlanTPID : 0x8100 }
+  package var tagProtocol: UInt16 { status & TPacketLayout.statusVLANTPIDValid != 0 ? vlanTPID : 0x8100 }
 }
 
 /// How a block walk ended.
-enum BlockWalkEnd: Hashable, Sendable {
+package enum BlockWalkEnd: Hashable, Sendable {
   /// Every packet the block header announced was walked.
   case complete
   /// A header or offset pointed outside the block, or did not advance: the rest was skipped.
@@ -39,10 +39,10 @@ enum BlockWalkEnd: Hashable, Sendable {
 /// Total on arbitrary bytes: every field is read only after checking that it lies inside the block, a packet's
 /// data must lie inside the block, each step must move forward by at least a packet header, and the walk visits at
 /// most `num_pkts` packets and at most one per 48 bytes — so it never reads outside the block and always ends.
-enum BlockWalker {
+package enum BlockWalker {
   /// Visits the packets of `block`; `visit` returns false to stop.
   /// - Returns: how the walk ended and how many packets were visited.
-  static func walk<M: BlockMemory>(_ block: M, _ visit: (RingPacket) -> Bool) -> (end: BlockWalkEnd, packets: Int) {
+  package static func walk<M: BlockMemory>(_ block: M, _ visit: (RingPacket) -> Bool) -> (end: BlockWalkEnd, packets: Int) {
     let size = block.count
     guard size >= TPacketLayout.blockHeaderSize else { return (.malformed, 0) }
     let announced = Int(block.load32(TPacketLayout.numPackets))
@@ -78,7 +78,7 @@ enum BlockWalker {
   /// Copies a packet's frame into `buffer` (replacing its content), putting back a VLAN tag the kernel stripped
   /// (as libpcap does: the 4-byte tag goes after the two MAC addresses), and returns the frame's length on the
   /// wire. Frames shorter than the two MAC addresses are copied as they are.
-  static func frame<M: BlockMemory>(_ packet: RingPacket, in block: M, into buffer: inout [UInt8]) -> Int {
+  package static func frame<M: BlockMemory>(_ packet: RingPacket, in block: M, into buffer: inout [UInt8]) -> Int {
     buffer.removeAll(keepingCapacity: true)
     guard packet.hasStrippedTag, packet.capturedLength >= 12 else {
       block.append(from: packet.dataOffset, count: packet.capturedLength, to: &buffer)

@@ -10,26 +10,26 @@
 ///   hv1 { u32 tp_rxhash (28); u32 tp_vlan_tci (32); u16 tp_vlan_tpid (36); u16 pad } ; u8 pad[8] }  // 48 bytes
 /// struct sockaddr_ll at TPACKET_ALIGN(48) = 48: ... u8 sll_pkttype (48 + 10) ...
 /// ```
-enum TPacketLayout {
-  static let blockStatus = 8
-  static let numPackets = 12
-  static let firstPacket = 16
-  static let blockLength = 20
-  static let blockHeaderSize = 48
+package enum TPacketLayout {
+  package static let blockStatus = 8
+  package static let numPackets = 12
+  package static let firstPacket = 16
+  package static let blockLength = 20
+  package static let blockHeaderSize = 48
 
-  static let nextOffset = 0
-  static let seconds = 4
-  static let nanoseconds = 8
-  static let snapLength = 12
-  static let length = 16
-  static let status = 20
-  static let mac = 24
-  static let vlanTCI = 32
-  static let vlanTPID = 36
-  static let headerSize = 48
-  static let packetType = 58
+  package static let nextOffset = 0
+  package static let seconds = 4
+  package static let nanoseconds = 8
+  package static let snapLength = 12
+  package static let length = 16
+  package static let status = 20
+  package static let mac = 24
+  package static let vlanTCI = 32
+  package static let vlanTPID = 36
+  package static let headerSize = 48
+  package static let packetType = 58
 
-  static let statusUser: UInt32 = 1
-  static let statusVLANValid: UInt32 = 1 << 4
-  static let statusVLANTPIDValid: UInt32 = 1 << 6
+  package static let statusUser: UInt32 = 1
+  package static let statusVLANValid: UInt32 = 1 << 4
+  package static let statusVLANTPIDValid: UInt32 = 1 << 6
 }

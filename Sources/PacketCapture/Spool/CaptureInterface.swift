@@ -10,7 +10,7 @@ public struct CaptureInterface: Hashable, Sendable {
   public var name: String
   /// `if_description`, e.g. `"BACnet/IP on eth0"`.
   public var description: String?
-  /// The link-layer type of the frames (``LinkType/ethernet``, ``LinkType/bacnetMSTP``, …).
+  /// The link-layer type of the frames (`LinkType/ethernet`, `LinkType/bacnetMSTP`, …).
   public var linkType: LinkType
   /// The snapshot length (frames longer than this were truncated by the source); 0 = none.
   public var snapLength: UInt32

@@ -46,7 +46,7 @@ public final class CaptureRunner {
   ///   - stop: the stop conditions.
   ///   - handleSignals: catch SIGTERM, SIGINT and SIGHUP to end the capture cleanly (the default handlers are
   ///     restored when ``run()`` returns).
-  /// - Throws: ``CaptureError/Code/invalidArgument`` when the interfaces do not match; ``CaptureError/Code/ioError``
+  /// - Throws: `CaptureError/Code/invalidArgument` when the interfaces do not match; `CaptureError/Code/ioError`
   ///   when the stop pipe cannot be created.
   public init(sources: [any PacketSource], spool: CaptureSpool, stop: StopConditions = StopConditions(),
               handleSignals: Bool = true) throws(CaptureError) {
@@ -95,7 +95,7 @@ public final class CaptureRunner {
   /// Captures until a stop condition, a signal, a stop request, a disk-guard limit or the end of every source;
   /// closes the last file properly in every case, then closes the sources.
   /// - Returns: why the capture ended.
-  /// - Throws: ``CaptureError`` when a source or the spool fails (the current file is still closed if possible).
+  /// - Throws: `CaptureError` when a source or the spool fails (the current file is still closed if possible).
   public func run() throws(CaptureError) -> CaptureEnd {
     var signalFD: Int32 = -1
     if handleSignals {

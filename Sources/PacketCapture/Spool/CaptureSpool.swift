@@ -9,7 +9,7 @@ public import PcapKit
 ///   `if_filter`, `if_tsresol` 9 and the snap length, EPBs with flags and comments, and at every close an ISB per
 ///   interface with the cumulative counters and `isb_starttime`/`isb_endtime`) or classic nanosecond pcap;
 /// - rotates by size, by clock-aligned interval and by frame count (``RotationPolicy``);
-/// - writes each file through PcapKit's ``AtomicOutputFile`` (hidden temporary name, `fsync`, rename), then
+/// - writes each file through PcapKit's `AtomicOutputFile` (hidden temporary name, `fsync`, rename), then
 ///   announces it (``CaptureFileAnnouncer``): an uploader never sees a partial file;
 /// - keeps a ring of the last N files when asked, and stops — without deleting anything — when the
 ///   ``DiskGuard`` limits would be crossed.
@@ -67,8 +67,8 @@ public final class CaptureSpool {
   ///   - interfaces: every interface frames will come from (at least one; exactly one for classic pcap).
   ///   - announcer: told of each completed file; nil announces nothing.
   ///   - start: the capture's start time.
-  /// - Throws: ``CaptureError/Code/invalidArgument`` for a bad interface list; ``CaptureError/Code/ioError`` when
-  ///   the directory is missing or the file cannot be created; ``CaptureError/Code/diskGuard`` when a limit is
+  /// - Throws: `CaptureError/Code/invalidArgument` for a bad interface list; `CaptureError/Code/ioError` when
+  ///   the directory is missing or the file cannot be created; `CaptureError/Code/diskGuard` when a limit is
   ///   already reached.
   public init(configuration: SpoolConfiguration, interfaces: [CaptureInterface],
               announcer: (any CaptureFileAnnouncer)?, start: CaptureTimestamp) throws(CaptureError) {
@@ -118,7 +118,7 @@ public final class CaptureSpool {
   ///   - counters: the sources' cumulative counters, one per interface; called only when a file closes.
   /// - Returns: true; false when a disk-guard limit stopped the spool (the current file was closed and
   ///   announced; see ``stopMessage``): stop capturing.
-  /// - Throws: ``CaptureError`` when writing, renaming or announcing fails.
+  /// - Throws: `CaptureError` when writing, renaming or announcing fails.
   public func write(_ frame: CapturedFrame, counters: () -> [InterfaceCounters]) throws(CaptureError) -> Bool {
     guard stopMessage == nil else { return false }
     guard frame.interface >= 0, frame.interface < interfaces.count else {

@@ -1,6 +1,6 @@
 import PcapKit
 
-/// A ``ByteSink`` over a ``FileSink`` that counts the bytes written (the spool's size rotation and disk guard).
+/// A ``ByteSink`` over a `FileSink` that counts the bytes written (the spool's size rotation and disk guard).
 struct CountingSink: ByteSink {
   let file: FileSink
   var count: Int64 = 0

@@ -18,7 +18,7 @@ public struct SpoolConfiguration: Sendable {
   public enum Naming: Hashable, Sendable {
     /// `<prefix>-<UTC start, e.g. 20261203T143000Z>-<sequence, 6 digits>.pcapng`.
     case timestamped(prefix: String)
-    /// 32 random hex digits (``CaptureNamer`` with ``CaptureNaming/random``): the name reveals neither host nor
+    /// 32 random hex digits (`CaptureNamer` with `CaptureNaming/random`): the name reveals neither host nor
     /// time.
     case anonymized
   }

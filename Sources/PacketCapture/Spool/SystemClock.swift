@@ -1,6 +1,6 @@
 public import PcapKit
 
-/// The wall clock (`CLOCK_REALTIME`) as a ``CaptureTimestamp`` with nanosecond resolution.
+/// The wall clock (`CLOCK_REALTIME`) as a `CaptureTimestamp` with nanosecond resolution.
 public enum SystemClock {
   /// The current time.
   public static func now() -> CaptureTimestamp {
