@@ -62,12 +62,12 @@ extension MSTPRecordKind {
 }
 
 /// A ``PacketSource`` capturing BACnet MS/TP from a serial line (an RS-485 adapter): a ``SerialPort``, its
-/// ``SerialReader`` thread and a passive ``MSTPStreamFramer``, feeding the same ``CaptureSpool`` and
+/// ``SerialReader`` thread and a passive `MSTPStreamFramer` (BACnetDecode), feeding the same ``CaptureSpool`` and
 /// ``CaptureRunner`` as IP capture.
 ///
 /// Each record (frame, bad frame, truncated frame, noise) becomes one LINKTYPE_BACNET_MS_TP (165) packet, from
 /// `55 FF` through the data CRC, timestamped at its estimated first octet; bad ones carry
-/// ``MSTPRecordKind/captureFlags`` and ``MSTPRecordKind/captureComment`` in pcapng. The interface has snap
+/// `MSTPRecordKind.captureFlags` and `MSTPRecordKind.captureComment` in pcapng. The interface has snap
 /// length 65535, as `mstpcap` writes.
 ///
 /// ```swift
@@ -97,7 +97,10 @@ public final class MSTPSerialSource: PacketSource {
   private var closed = false
 
   /// Opens `device` at `baud` and starts its reading thread.
-  /// - Parameter frameAbortNs: the silence that aborts a frame (see ``MSTPStreamFramer``).
+  /// - Parameters:
+  ///   - device: the serial device, e.g. `/dev/ttyUSB0`.
+  ///   - baud: the line rate.
+  ///   - frameAbortNs: the silence that aborts a frame (see `MSTPStreamFramer` in BACnetDecode).
   /// - Throws: the errors of ``SerialPort`` and ``SerialReader``.
   public init(device: String, baud: Int, frameAbortNs: Int64 = 95_000_000) throws(CaptureError) {
     port = try SerialPort(path: device, baud: baud)
@@ -109,8 +112,15 @@ public final class MSTPSerialSource: PacketSource {
   /// Opens `device` and finds its rate: listens at each of `rates` in turn (fastest first, as bacnet-stack does)
   /// for up to `dwellNs`, cycling until `timeoutNs`, and locks on the first rate that gives `lockAfter` valid
   /// frames. The records read while locking are kept and delivered first.
-  /// - Parameter progress: called after each listening period with a line of text.
-  /// - Throws: ``CaptureError/Code/noMSTPTraffic`` when no rate locks within `timeoutNs` (the message tells a
+  /// - Parameters:
+  ///   - device: the serial device.
+  ///   - rates: the rates to try, in order (default: fastest first).
+  ///   - lockAfter: valid frames that lock a rate.
+  ///   - dwellNs: how long to listen at each rate.
+  ///   - timeoutNs: when to give up.
+  ///   - frameAbortNs: the silence that aborts a frame.
+  ///   - progress: called after each listening period with a line of text.
+  /// - Throws: `CaptureError.Code.noMSTPTraffic` when no rate locks within `timeoutNs` (the message tells a
   ///   silent line from a noisy one), or the errors of ``SerialPort``.
   public init(
     device: String, autoBaudAmong rates: [Int] = MSTPSerialSource.autoBaudOrder, lockAfter: Int = 4,

@@ -20,8 +20,8 @@ public final class SerialPort {
   public private(set) var lowLatency = false
 
   /// Opens `path` (non-blocking, no controlling terminal) and sets raw 8N1 at `baud`.
-  /// - Throws: ``CaptureError/Code/deviceAccessDenied`` when the device may not be opened (EACCES, EPERM),
-  ///   ``CaptureError/Code/ioError`` when it cannot be opened or is not a tty that accepts the settings.
+  /// - Throws: `CaptureError.Code.deviceAccessDenied` when the device may not be opened (EACCES, EPERM),
+  ///   `CaptureError.Code.ioError` when it cannot be opened or is not a tty that accepts the settings.
   public init(path: String, baud: Int) throws(CaptureError) {
     self.path = path
     self.baud = baud
@@ -44,7 +44,7 @@ public final class SerialPort {
   deinit { close() }
 
   /// Sets raw 8N1 at `baud` and discards unread input.
-  /// - Throws: ``CaptureError/Code/ioError`` when the line refuses the settings (not a tty, a rate the driver
+  /// - Throws: `CaptureError.Code.ioError` when the line refuses the settings (not a tty, a rate the driver
   ///   cannot produce).
   public func setBaud(_ baud: Int) throws(CaptureError) {
     let r = SerialSystemCalls.configure(fileDescriptor, baud: baud)

@@ -103,7 +103,7 @@ public final class SerialReader {
   public let maximumQueuedOctets: Int
 
   /// Starts a reading thread on an open, configured descriptor (not owned: the caller closes it after ``stop()``).
-  /// - Throws: ``CaptureError/Code/ioError`` when the pipes or the thread cannot be created.
+  /// - Throws: `CaptureError.Code.ioError` when the pipes or the thread cannot be created.
   public init(fileDescriptor fd: Int32, maximumQueuedOctets: Int = 16 << 20) throws(CaptureError) {
     guard let stop = SerialSystemCalls.pipe() else {
       throw CaptureError(.ioError, offset: nil, "cannot create a pipe: \(SerialSystemCalls.errorText(errno))")
