@@ -193,6 +193,9 @@ public final class MSTPSerialSource: PacketSource {
         return true
       }
     }
+    // The idle check's "now" is taken before the queue is emptied: octets read after it cannot be mistaken for
+    // octets that arrived after a silence.
+    let now = SerialSystemCalls.realtimeNs()
     let chunks = reader.take(timeoutMs: 0)
     var stopped = false
     let emit = { (r: MSTPStreamRecord) throws(CaptureError) -> Void in
@@ -207,7 +210,7 @@ public final class MSTPSerialSource: PacketSource {
       try framer.finish(emit: emit)
       return !pending.isEmpty
     }
-    try framer.idle(nowNs: SerialSystemCalls.realtimeNs(), emit: emit)
+    try framer.idle(nowNs: now, emit: emit)
     return true
   }
 
