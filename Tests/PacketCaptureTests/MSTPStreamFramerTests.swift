@@ -53,6 +53,7 @@ func frameStream(
     let c = framer.counters
     #expect(c.octets == stream.count)
     #expect(c.recordOctets.reduce(0, +) + c.paddingOctets == c.octets)
+    #expect(framer.pendingOctets == 0 && framer.isIdle)
     #expect(c.count(.badHeaderCRC) == 1 && c.count(.badDataCRC) == 2 && c.count(.truncated) == 1 && c.count(.noise) == 1)
   }
 
@@ -103,6 +104,19 @@ func frameStream(
     var kinds: [MSTPRecordKind] = []
     f.feed(long + reserved, arrivalNs: 5_000_000_000) { kinds.append($0.kind) }
     #expect(kinds == [.frame, .frame])
+  }
+
+  @Test func pendingOctetsAccountForAFrameInProgress() {
+    var f = MSTPStreamFramer(baud: 38400)
+    var emitted = 0
+    let iAm = MSTPWire.frame(6, dst: 255, src: 2, data: MSTPWire.iAm)
+    f.feed([0x01, 0x02] + iAm.prefix(12), arrivalNs: 1_000_000_000) { emitted += $0.bytes.count }
+    #expect(emitted == 2, "the stray octets are closed by the preamble")
+    #expect(f.pendingOctets == 12)
+    let c = f.counters
+    #expect(c.octets == c.recordOctets.reduce(0, +) + c.paddingOctets + f.pendingOctets)
+    f.feed(iAm.dropFirst(12), arrivalNs: 1_001_000_000) { emitted += $0.bytes.count }
+    #expect(f.pendingOctets == 0 && emitted == 2 + iAm.count)
   }
 
   @Test func noiseRecordsAreBounded() {

@@ -163,6 +163,10 @@ public struct MSTPStreamFramer: Sendable {
   /// True when no partial frame or noise is pending.
   public var isIdle: Bool { state == .idle && noise.isEmpty }
 
+  /// Octets fed but not yet in any record (a frame in progress, pending noise): with the counters, they account
+  /// for every octet at any moment (`octets == recordOctets + paddingOctets + pendingOctets`).
+  public var pendingOctets: Int { (state == .idle ? 0 : frame.count) + noise.count }
+
   // MARK: - State machine
 
   private mutating func silence<E: Error>(_ emit: (MSTPStreamRecord) throws(E) -> Void) throws(E) {

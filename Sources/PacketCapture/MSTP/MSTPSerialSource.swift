@@ -88,6 +88,10 @@ public final class MSTPSerialSource: PacketSource {
   public var lowLatency: Bool { port.lowLatency }
   /// The framer's totals: records of each kind, octets, padding.
   public var counters: MSTPFramerCounters { framer.counters }
+  /// Octets read but not yet in a record: a frame in progress or noise awaiting T_frame_abort of silence. After
+  /// a stop (signal, request, duration) they were on the line but are not in the files; the line's end (a hang-up)
+  /// flushes them as a truncated frame or noise.
+  public var pendingOctets: Int { framer.pendingOctets }
   /// The auto-baud report, when the rate was detected.
   public private(set) var autoBaud: MSTPAutoBaudReport?
   private var framer: MSTPStreamFramer

@@ -45,6 +45,7 @@ enum MSTPCaptureReport {
     var line = "optigo-pcap capture: MS/TP at \(source.baud) baud: \(c.octets) octets; \(c.count(.frame)) frames"
     line += ", \(c.count(.badHeaderCRC)) bad header CRC, \(c.count(.badDataCRC)) bad data CRC, \(c.count(.truncated)) truncated"
     line += ", \(c.count(.noise)) noise records (\(c.octets(.noise)) octets), \(c.paddingOctets) pad octets"
+    if source.pendingOctets > 0 { line += "; \(source.pendingOctets) octets of a frame in progress at the stop not written" }
     if source.overflowOctets > 0 { line += "; \(source.overflowOctets) octets LOST (the capture fell behind the reader)" }
     if let why = source.lineEndReason { line += "; line ended: \(why)" }
     CaptureCommandSupport.printError(line)
