@@ -45,7 +45,7 @@ public final class CaptureSpool {
   var current: OpenFile?
   var sequence = 0
   var ring: [String] = []
-  var announceErrors: [CaptureError] = []
+  var flagOptions: [UInt32: [PcapNGOption]] = [:]
 
   struct OpenFile {
     var output: AtomicOutputFile
@@ -255,8 +255,18 @@ public final class CaptureSpool {
     guard current != nil else { return }
     // Mutated in place through optional chaining: the writers' buffers stay uniquely referenced (no copy).
     if let order = current?.pcapng?.byteOrder {
-      var options: [PcapNGOption] = []
-      if let f = frame.flags { options.append(PcapNGOption(code: .epbFlags, value: flagBytes(f.rawValue, order))) }
+      var options: [PcapNGOption]
+      if let f = frame.flags {
+        // The few flag words a source uses are encoded once (no allocation per frame).
+        if let cached = flagOptions[f.rawValue] {
+          options = cached
+        } else {
+          options = [PcapNGOption(code: .epbFlags, value: flagBytes(f.rawValue, order))]
+          if flagOptions.count < 64 { flagOptions[f.rawValue] = options }
+        }
+      } else {
+        options = []
+      }
       if let c = frame.comment { options.append(PcapNGOption(code: .comment, value: Array(c.utf8)[...])) }
       try current?.pcapng?.writeEnhancedPacket(interfaceID: frame.interface, timestamp: frame.timestamp,
                                                data: frame.data, originalLength: frame.originalLength, options: options)
