@@ -45,6 +45,45 @@ def udp_frame(src, dst, payload, sport=47808, dport=47808, bcast=False):
     return dmac + smac + b"\x08\x00" + hdr + udp
 
 
+def udp_frame_mac(src, dst, payload, smac, sport=47808, dport=47808, bcast=False):
+    """A UDP/IPv4 frame from an explicit source MAC (ports of one box share it)."""
+    f = udp_frame(src, dst, payload, sport=sport, dport=dport, bcast=bcast)
+    return f[:6] + smac + f[12:]
+
+
+def ip6(s):
+    import ipaddress
+    return ipaddress.IPv6Address(s).packed
+
+
+def udp6_frame(src, dst, payload, sport=47808, dport=47808):
+    """Ethernet + IPv6 + UDP (checksum computed over the pseudo-header)."""
+    length = 8 + len(payload)
+    pseudo = ip6(src) + ip6(dst) + struct.pack("!IxxxB", length, 17)
+    udp = struct.pack("!HHHH", sport, dport, length, 0) + payload
+    c = csum(pseudo + udp) or 0xFFFF
+    udp = udp[:6] + struct.pack("!H", c) + udp[8:]
+    hdr = struct.pack("!IHBB", 6 << 28, length, 17, 64) + ip6(src) + ip6(dst)
+    d = ip6(dst)
+    dmac = b"\x33\x33" + d[12:] if d[0] == 0xFF else b"\x02\x00" + d[12:]
+    return dmac + b"\x02\x00" + ip6(src)[12:] + b"\x86\xdd" + hdr + udp
+
+
+def bvlc6(function, body):
+    return struct.pack("!BBH", 0x82, function, 4 + len(body)) + body
+
+
+def vmac(v):
+    return struct.pack("!I", v)[1:]
+
+
+def llc_frame(smac, dmac, npdu_bytes):
+    """IEEE 802.3 + LLC 82 82 03 carrying an NPDU (BACnet/Ethernet)."""
+    body = b"\x82\x82\x03" + npdu_bytes
+    frame = dmac + smac + struct.pack("!H", len(body)) + body
+    return frame + b"\x00" * max(0, 60 - len(frame))
+
+
 def bvlc(function, body):
     return struct.pack("!BBH", 0x81, function, 4 + len(body)) + body
 
@@ -164,14 +203,16 @@ def data_crc(data):
     return (~crc) & 0xFFFF
 
 
-def mstp(ftype, dst, src, data=b"", corrupt_data_crc=False):
+def mstp(ftype, dst, src, data=b"", corrupt_data_crc=False, sent_data=None, corrupt_header_crc=False):
+    """An MS/TP frame. `sent_data`: the data as it arrived (noise), checked against the CRC of `data`."""
     hdr = bytes([ftype, dst, src]) + struct.pack("!H", len(data))
-    out = b"\x55\xff" + hdr + bytes([header_crc(hdr)])
+    hc = header_crc(hdr) ^ (0x3C if corrupt_header_crc else 0)
+    out = b"\x55\xff" + hdr + bytes([hc])
     if data:
         c = data_crc(data)
         if corrupt_data_crc:
             c ^= 0x5A5A
-        out += data + struct.pack("<H", c)
+        out += (sent_data if sent_data is not None else data) + struct.pack("<H", c)
     return out
 
 
@@ -360,6 +401,148 @@ def writes_and_control():
     ]
 
 
+def char_string(text):
+    data = b"\x00" + text.encode()
+    return app_tag(7, data)
+
+
+def rp_device_name_ack(invoke, instance, name):
+    return (bytes([0x30, invoke, 12]) + ctx_tag(0, objid(8, instance)) + ctx_tag(1, bytes([77]))
+            + b"\x3e" + char_string(name) + b"\x3f")
+
+
+def mstp_noisy_ring():
+    """Masters 1 and 2, slave 9, the token passed every 10 ms. Frame 2: station 2's I-Am (device 1002). Frame 4:
+    station 1 asks slave 9 for its device object's name (ReadProperty, invoke 5); frame 5, the answer, arrives with
+    a bad data CRC. Frame 6: token 1 -> 2; frame 7: the same token again (station 2 did not hear it: a token retry).
+    Frame 9: station 1's I-Am (device 1001) hit by noise: its data now reads 1002 and fails the data CRC. Frame 11:
+    a token from station 2 with a bad header CRC. The ring runs on; 3.1 s after the request (past the 3 s APDU
+    timeout) station 1 sends it again (frame 321, a retry) and slave 9 answers intact (frame 322, 20 ms)."""
+    frames = []
+    rp = npdu(read_property(5, otype=8, inst=9, prop=77), expecting_reply=True)
+    ack = npdu(rp_device_name_ack(5, 9, "VAV-9"))
+    bad_ack = bytearray(ack)
+    bad_ack[-3] ^= 0x20
+    iam_1001 = npdu(i_am(1001))
+    iam_1002 = npdu(i_am(1002))
+    frames.append((0.000, mstp(0, 2, 1)))                                   # 1
+    frames.append((0.010, mstp(6, 255, 2, iam_1002)))                       # 2
+    frames.append((0.015, mstp(0, 1, 2)))                                   # 3
+    frames.append((0.025, mstp(5, 9, 1, rp)))                               # 4
+    frames.append((0.035, mstp(6, 1, 9, ack, sent_data=bytes(bad_ack))))    # 5 bad data CRC
+    frames.append((0.045, mstp(0, 2, 1)))                                   # 6
+    frames.append((0.065, mstp(0, 2, 1)))                                   # 7 token retry
+    frames.append((0.075, mstp(0, 1, 2)))                                   # 8
+    frames.append((0.085, mstp(6, 255, 1, iam_1001, sent_data=iam_1002)))   # 9 bad data CRC, reads 1002
+    frames.append((0.090, mstp(0, 2, 1)))                                   # 10
+    frames.append((0.100, mstp(0, 1, 2, corrupt_header_crc=True)))          # 11 bad header CRC
+    t = 0.110
+    src, dst = 2, 1
+    while len(frames) < 320:                                                # 12-320: tokens
+        frames.append((t, mstp(0, dst, src)))
+        src, dst = dst, src
+        t += 0.010
+    # Frame 320 passed the token to station 1 (src is now 1).
+    frames.append((3.125, mstp(5, 9, 1, rp)))                               # 321 retry
+    frames.append((3.145, mstp(6, 1, 9, ack)))                              # 322 intact answer
+    frames.append((3.150, mstp(0, 2, 1)))                                   # 323
+    frames.append((3.160, mstp(0, 1, 2)))                                   # 324
+    return frames
+
+
+R_MAC = b"\x02\x00\x0a\x00\x00\x01"
+
+
+def router_multiport():
+    """One router, three ports: B/IP 10.0.0.1 (network 1), B/IP 10.0.1.1 (network 2) and BACnet/Ethernet (network
+    3), all from Ethernet MAC 02:00:0a:00:00:01. Frames 1-3: each port announces the other networks. Frames 4-5:
+    the router's own device 100 answers by its IP and by its MAC. Frame 6: device 200 (10.0.0.20) on network 1;
+    frame 7: the same I-Am routed onto network 2 (SNET 1, SADR 0a000014bac0). One router, two devices, nothing
+    duplicated."""
+    bc = b"\xff" * 6
+    return [
+        (0.0, udp_frame_mac("10.0.0.1", "10.0.0.255", broadcast(network_message(0x01, struct.pack("!HH", 2, 3))), R_MAC, bcast=True)),
+        (0.1, udp_frame_mac("10.0.1.1", "10.0.1.255", broadcast(network_message(0x01, struct.pack("!HH", 1, 3))), R_MAC, bcast=True)),
+        (0.2, llc_frame(R_MAC, bc, network_message(0x01, struct.pack("!HH", 1, 2)))),
+        (0.3, udp_frame_mac("10.0.0.1", "10.0.0.255", broadcast(npdu(i_am(100))), R_MAC, bcast=True)),
+        (0.4, llc_frame(R_MAC, bc, npdu(i_am(100)))),
+        (0.5, udp_frame("10.0.0.20", "10.0.0.255", broadcast(npdu(i_am(200))), bcast=True)),
+        (0.6, udp_frame_mac("10.0.1.1", "10.0.1.255", broadcast(npdu(i_am(200), snet=1, sadr=ip("10.0.0.20") + struct.pack("!H", 47808))),
+                            R_MAC, bcast=True)),
+    ]
+
+
+def wildcard_instance():
+    """Frames 1-2: two new controllers (10.0.0.31, 10.0.0.32) both announce the unconfigured instance 4194303;
+    frame 3: device 30 announces itself."""
+    return [
+        (0.0, udp_frame("10.0.0.31", "10.0.0.255", broadcast(npdu(i_am(4194303))), bcast=True)),
+        (0.1, udp_frame("10.0.0.32", "10.0.0.255", broadcast(npdu(i_am(4194303))), bcast=True)),
+        (0.2, udp_frame("10.0.0.30", "10.0.0.255", broadcast(npdu(i_am(30))), bcast=True)),
+    ]
+
+
+def bacnet_ipv6_fd_nak():
+    """BACnet/IPv6 (Annex U). Frame 1: foreign device 2001:db8::20 (VMAC 000020) asks BBMD 2001:db8::1 to register
+    it (TTL 60 s); frame 2: the BBMD refuses (BVLC-Result 0x0090, Register-Foreign-Device NAK). Frame 3: device
+    3030 (2001:db8::30, VMAC 000030) announces itself to ff02::bac0. Frame 4: 2001:db8::20 asks device 3030 for its
+    name (invoke 1); frame 5 the answer."""
+    fd, bbmd, dev = "2001:db8::20", "2001:db8::1", "2001:db8::30"
+    return [
+        (0.0, udp6_frame(fd, bbmd, bvlc6(0x09, vmac(0x20) + struct.pack("!H", 60)))),
+        (0.01, udp6_frame(bbmd, fd, bvlc6(0x00, vmac(0x01) + struct.pack("!H", 0x0090)))),
+        (0.5, udp6_frame(dev, "ff02::bac0", bvlc6(0x02, vmac(0x30) + npdu(i_am(3030))))),
+        (1.0, udp6_frame(fd, dev, bvlc6(0x01, vmac(0x20) + vmac(0x30) + npdu(read_property(1, otype=8, inst=3030, prop=77), expecting_reply=True)))),
+        (1.02, udp6_frame(dev, fd, bvlc6(0x01, vmac(0x30) + vmac(0x20) + npdu(rp_device_name_ack(1, 3030, "Boiler plant"))))),
+    ]
+
+
+def bacnet_ip_port_40000():
+    """BACnet/IP on UDP 40000, nothing on 47808: frame 1 a Who-Is, frames 2-3 I-Ams, frame 4 a ReadProperty,
+    frame 5 its answer. Decoded only with --add-ports 40000."""
+    c = "10.0.0.9"
+    return [
+        (0.0, udp_frame(c, "10.0.0.255", broadcast(npdu(who_is())), sport=40000, dport=40000, bcast=True)),
+        (0.1, udp_frame("10.0.0.20", "10.0.0.255", broadcast(npdu(i_am(20))), sport=40000, dport=40000, bcast=True)),
+        (0.2, udp_frame("10.0.0.21", "10.0.0.255", broadcast(npdu(i_am(21))), sport=40000, dport=40000, bcast=True)),
+        (1.0, udp_frame(c, "10.0.0.20", unicast(npdu(read_property(1), expecting_reply=True)), sport=40000, dport=40000)),
+        (1.05, udp_frame("10.0.0.20", c, unicast(npdu(read_property_ack(1))), sport=40000, dport=40000)),
+    ]
+
+
+def ephemeral_workstation():
+    """Workstation 10.0.0.9 polls devices 20 and 21 (10.0.0.20/.21, announced in frames 1-2) from a new ephemeral
+    UDP port for every request (50001-50006); every request is answered 30 ms later. Three devices, six requests."""
+    frames = [
+        (0.0, udp_frame("10.0.0.20", "10.0.0.255", broadcast(npdu(i_am(20))), bcast=True)),
+        (0.1, udp_frame("10.0.0.21", "10.0.0.255", broadcast(npdu(i_am(21))), bcast=True)),
+    ]
+    t = 1.0
+    for k in range(6):
+        port = 50001 + k
+        server = "10.0.0.20" if k % 2 == 0 else "10.0.0.21"
+        frames.append((t, udp_frame("10.0.0.9", server, unicast(npdu(read_property(k + 1, inst=k), expecting_reply=True)), sport=port)))
+        frames.append((t + 0.03, udp_frame(server, "10.0.0.9", unicast(npdu(read_property_ack(k + 1, inst=k))), dport=port)))
+        t += 1.0
+    return frames
+
+
+def rpm_names():
+    """Frame 1: 10.0.0.9 reads device 77's object-name, model-name, vendor-name, firmware-revision,
+    application-software-version and location with ReadPropertyMultiple; frame 2: 10.0.0.77 answers. The device
+    never sends an I-Am: its instance and names come from the reply."""
+    props = [77, 70, 121, 44, 12, 58]
+    req = (bytes([0x00, 0x05, 9, 14]) + ctx_tag(0, objid(8, 77)) + b"\x1e"
+           + b"".join(ctx_tag(0, bytes([p])) for p in props) + b"\x1f")
+    values = {77: "AHU-1 Controller", 70: "OWS-500", 121: "Acme Controls", 44: "4.2.1", 12: "1.0", 58: "Mech room 2"}
+    body = b"".join(ctx_tag(2, bytes([p])) + b"\x4e" + char_string(values[p]) + b"\x4f" for p in props)
+    ack = bytes([0x30, 9, 14]) + ctx_tag(0, objid(8, 77)) + b"\x1e" + body + b"\x1f"
+    return [
+        (0.0, udp_frame("10.0.0.9", "10.0.0.77", unicast(npdu(req, expecting_reply=True)))),
+        (0.04, udp_frame("10.0.0.77", "10.0.0.9", unicast(npdu(ack)))),
+    ]
+
+
 FIXTURES = {
     "who_is_storm.pcap": (1, who_is_storm),
     "duplicate_instance.pcap": (1, duplicate_instance),
@@ -372,6 +555,13 @@ FIXTURES = {
     "duplicate_bbmd.pcap": (1, duplicate_bbmd),
     "max_apdu_mismatch.pcap": (1, max_apdu_mismatch),
     "writes_and_control.pcap": (1, writes_and_control),
+    "mstp_noisy_ring.pcap": (165, mstp_noisy_ring),
+    "router_multiport.pcap": (1, router_multiport),
+    "wildcard_instance.pcap": (1, wildcard_instance),
+    "bacnet_ipv6_fd_nak.pcap": (1, bacnet_ipv6_fd_nak),
+    "bacnet_ip_port_40000.pcap": (1, bacnet_ip_port_40000),
+    "ephemeral_workstation.pcap": (1, ephemeral_workstation),
+    "rpm_names.pcap": (1, rpm_names),
 }
 
 

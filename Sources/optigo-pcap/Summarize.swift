@@ -1,6 +1,9 @@
 import ArgumentParser
 import BACnetAnalysis
 import PcapKit
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `optigo-pcap summarize FILE…`: capture facts and the BACnet analysis (devices, networks, discovery,
 /// duplicates, requests, MS/TP, decode quality) as terminal tables or versioned JSON.
@@ -10,11 +13,16 @@ struct Summarize: ParsableCommand {
     abstract: "Summarize captures: facts, BACnet devices, routers, discovery, duplicates, request timing, writes, MS/TP health.",
     discussion: """
       Each file is summarized on its own, or all files as one timeline with --merged. Every check prints a \
-      status (ok/warn/fail), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \
+      status (ok/warn/fail, n/a when it had nothing to judge), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \
       object per summary (an array of them for several files without --merged) following docs/summary-schema.md. \
       Thresholds (--threshold NAME=VALUE, repeatable):
       """ + " " + SummaryConfiguration.thresholds.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")
-      + ". Exit status 65 when a file could not be read to its end (the summary covers what was read), 66 when it could not be read at all.")
+      + ". Times print in ISO 8601 UTC (--local-time: the local zone); tables fit the terminal width (120 columns "
+      + "when not a terminal), wrapping at word boundaries (--wide: no limit; --all: every row and column). "
+      + "BACnet/IP is decoded on the configured ports only; when UDP traffic elsewhere looks like BACnet/IP the report "
+      + "says so first and names the --add-ports to use (--heuristic decodes it without asking). "
+      + "Exit status 65 when a file could not be read to its end (the summary covers what was read), 66 when it could "
+      + "not be read at all, 2 (with --fail-on) when a finding reached the given level and every file was read whole.")
 
   @Argument(help: "Capture files (pcap, pcapng, optionally gzip-compressed); '-' reads standard input.")
   var files: [String]
@@ -36,6 +44,49 @@ struct Summarize: ParsableCommand {
 
   @Flag(help: "Also decode UDP payloads on other ports that look like BACnet/IP.")
   var heuristic = false
+
+  @Option(name: .customLong("fail-on"), help: "Exit with status 2 when a finding reaches this level: warn or fail.")
+  var failOn: FailOn?
+
+  @Flag(help: "Do not wrap tables to the terminal width.")
+  var wide = false
+
+  @Flag(help: "Show every row of every table and every device column.")
+  var all = false
+
+  @Flag(name: .customLong("local-time"), help: "Print times in the local time zone instead of UTC.")
+  var localTime = false
+
+  /// `--fail-on` levels.
+  enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case warn, fail
+    var status: FindingStatus { self == .warn ? .warn : .fail }
+  }
+
+  /// Exit status when a finding reached the `--fail-on` level (distinct from every read and usage status).
+  static let findingsExitCode = ExitCode(2)
+
+  /// The text layout: the terminal's width (COLUMNS, else 120), or none with --wide.
+  func textOptions() -> TextOptions {
+    var width: Int? = 120
+    if wide {
+      width = nil
+    } else if let c = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), c > 0 {
+      width = c
+    } else if isatty(1) == 1 {
+      var w = winsize()
+      if ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { width = Int(w.ws_col) }
+    }
+    return TextOptions(width: width, allRows: all, allColumns: all, utcOffset: localTime ? Self.localOffset : nil)
+  }
+
+  /// Seconds east of UTC in the local zone at a given instant (localtime_r's tm_gmtoff).
+  @Sendable static func localOffset(_ ns: Int64) -> Int {
+    var t = time_t(ns / 1_000_000_000)
+    var tm = tm()
+    guard localtime_r(&t, &tm) != nil else { return 0 }
+    return Int(tm.tm_gmtoff)
+  }
 
   func portSet() throws(CaptureError) -> PortSet {
     var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
@@ -84,14 +135,18 @@ struct Summarize: ParsableCommand {
       text.write("\n")
       text.finish()
     } else {
+      let options = textOptions()
       for (i, r) in reports.enumerated() {
         if i > 0 { out.line("") }
-        out.write(r.text)
+        out.write(r.text(options))
       }
     }
     out.flush()
     if out.failed { throw ExitStatus.outputFailure }
     if let code = worst.exitCode { throw code }
+    if let level = failOn?.status, reports.contains(where: { $0.findings.contains { $0.status >= level } }) {
+      throw Self.findingsExitCode
+    }
   }
 
   /// Summarizes one file: reads every record once, feeding capture facts and the analyzer.

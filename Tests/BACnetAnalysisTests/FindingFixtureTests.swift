@@ -7,10 +7,9 @@ import BACnetDecode
 /// that finding, with the right status and evidence frames, and no unrelated warning.
 @Suite("Finding fixtures")
 struct FindingFixtureTests {
-  /// Checks that only `allowed` checks are not ok.
-  func onlyThese(_ r: SummaryReport, _ allowed: Set<String>) {
-    let bad = r.findings.filter { $0.status != .ok }.map(\.check)
-    #expect(Set(bad).isSubset(of: allowed), "unexpected findings: \(bad)")
+  /// Checks that the warn/fail findings are exactly `expected` ("check status [frames]"), nothing more or less.
+  func exactly(_ r: SummaryReport, _ expected: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(SummarySupport.nonOK(r) == expected.sorted(), sourceLocation: sourceLocation)
   }
 
   @Test func whoIsStorm() throws {
@@ -21,7 +20,7 @@ struct FindingFixtureTests {
     #expect(f.frameCount == 60)
     #expect(f.message.contains("60 Who-Is in one 1000 ms window"))
     #expect(f.threshold.map(\.0) == ["who_is_window_ms", "who_is_storm_warn", "who_is_storm_fail"])
-    onlyThese(r, ["discovery.who_is_storm"])
+    exactly(r, ["discovery.who_is_storm fail [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]"])
     let d = try #require(r.section("discovery"))
     let src = try #require(SummarySupport.rows(d.tables[0]).first)
     #expect(src["source"] == .string("0:10.0.0.50:47808"))
@@ -47,7 +46,7 @@ struct FindingFixtureTests {
     #expect(f.message.contains("instance 1234"))
     #expect(f.message.contains("via router 10.0.0.1:47808"))
     #expect(f.message.contains("via router 10.0.0.2:47808"))
-    onlyThese(r, ["duplicates.device_instance"])
+    exactly(r, ["duplicates.device_instance fail [3, 4]"])
     let devices = SummarySupport.rows(r.devices).filter { $0["instance"] == .int(1234) }
     #expect(devices.count == 2)
     #expect(Set(devices.compactMap { $0["network"] }) == [.int(10), .int(20)])
@@ -60,7 +59,7 @@ struct FindingFixtureTests {
     let f = try #require(r.finding("bbmd.forwarded_npdu"))
     #expect(f.status == .ok)
     #expect(f.frames == [1])
-    onlyThese(r, [])
+    exactly(r, [])
     let rows = SummarySupport.rows(r.devices)
     let dev = try #require(rows.first { $0["instance"] == .int(555) })
     #expect(dev["mac"] == .string("192.168.5.20:47808"))
@@ -76,7 +75,7 @@ struct FindingFixtureTests {
     #expect(f.status == .fail)
     #expect(f.frames == [1])
     #expect(f.message.hasPrefix("1 of 2 confirmed request(s)"))
-    onlyThese(r, ["requests.unanswered"])
+    exactly(r, ["requests.unanswered fail [1]"])
     let byServer = try #require(r.section("requests")?.tables.first { $0.key == "by_server" })
     let row = try #require(SummarySupport.rows(byServer).first)
     #expect(row["unanswered"] == .int(1))
@@ -94,7 +93,7 @@ struct FindingFixtureTests {
     #expect(f.status == .warn)
     #expect(f.frames == [2])
     #expect(r.finding("requests.unanswered")?.status == .ok)
-    onlyThese(r, ["requests.retries"])
+    exactly(r, ["requests.retries warn [2]"])
   }
 
   @Test func segmentedResponse() throws {
@@ -103,7 +102,7 @@ struct FindingFixtureTests {
     #expect(f.status == .ok)
     #expect(f.frames == [2, 4])
     #expect(f.message.hasPrefix("2 segmented message(s), 2 Segment-ACK(s), 0 NAK(s)"))
-    onlyThese(r, [])
+    exactly(r, [])
     let facts = Dictionary(uniqueKeysWithValues: try #require(r.section("requests")).facts.map { ($0.0, $0.1) })
     #expect(facts["requests"] == .int(1))
     #expect(facts["responses"] == .int(1))
@@ -123,7 +122,7 @@ struct FindingFixtureTests {
     #expect(r.finding("duplicates.mstp_mac")?.status == .ok)
     // The silence stretches the round trip of the next tokens (870 ms): warn, not fail.
     #expect(r.finding("mstp.token_rtt")?.status == .warn)
-    onlyThese(r, ["mstp.crc_errors", "mstp.lost_token", "mstp.token_rtt"])
+    exactly(r, ["mstp.crc_errors fail [8]", "mstp.lost_token fail [14]", "mstp.token_rtt warn [16, 17, 18]"])
     let m = try #require(r.section("mstp"))
     let facts = Dictionary(uniqueKeysWithValues: m.facts.map { ($0.0, $0.1) })
     #expect(facts["token_order"] == .array([.int(1), .int(2), .int(3), .int(1)]))
@@ -142,7 +141,8 @@ struct FindingFixtureTests {
     #expect(slow.status == .fail)
     #expect(slow.frames == [6])
     #expect(r.finding("requests.unanswered")?.status == .ok)
-    onlyThese(r, ["mstp.token_retries", "mstp.reply_latency", "mstp.token_rtt"])
+    // The slow slave held the token: both masters see a 330 ms round trip (frames 7, 8).
+    exactly(r, ["mstp.token_retries warn [3]", "mstp.reply_latency fail [6]", "mstp.token_rtt warn [7, 8]"])
     let stations = SummarySupport.rows(try #require(r.section("mstp")).tables[0])
     #expect(stations.first { $0["mac"] == .int(9) }?["role"] == .string("slave"))
     #expect(stations.first { $0["mac"] == .int(9) }?["data_not_expecting_reply"] == .int(1))
@@ -160,7 +160,7 @@ struct FindingFixtureTests {
     #expect(f.frameCount == 1)
     #expect(f.message.contains("10.0.0.1:47808 and 10.0.0.2:47808"))
     #expect(f.threshold.map(\.0) == ["bbmd_duplicate_window_ms"])
-    onlyThese(r, ["bbmd.duplicate"])
+    exactly(r, ["bbmd.duplicate warn [2]"])
     let facts = Dictionary(uniqueKeysWithValues: try #require(r.section("networks")).facts.map { ($0.0, $0.1) })
     #expect(facts["forwarded_npdus"] == .int(4) && facts["duplicate_forwards"] == .int(1))
     // With a window shorter than the 2 ms between the copies, they are two broadcasts.
@@ -178,7 +178,7 @@ struct FindingFixtureTests {
     #expect(f.frames == [2, 5, 7])
     #expect(f.frameCount == 3)
     #expect(f.message.hasPrefix("1 request(s) larger than the server's I-Am max APDU, 1 unsegmented response(s) larger than the client's max APDU accepted, 1 segmented response(s)"))
-    onlyThese(r, ["requests.max_apdu"])
+    exactly(r, ["requests.max_apdu warn [2, 5, 7]"])
     let facts = Dictionary(uniqueKeysWithValues: try #require(r.section("requests")).facts.map { ($0.0, $0.1) })
     #expect(facts["oversized_requests"] == .int(1) && facts["oversized_responses"] == .int(1))
     #expect(facts["unaccepted_segmentation"] == .int(1) && facts["responses"] == .int(3))
@@ -192,7 +192,7 @@ struct FindingFixtureTests {
     #expect(dcc.status == .warn && dcc.frames == [7])
     let reinit = try #require(r.finding("operations.reinitialize"))
     #expect(reinit.status == .warn && reinit.frames == [9])
-    onlyThese(r, ["operations.communication_control", "operations.reinitialize"])
+    exactly(r, ["operations.communication_control warn [7]", "operations.reinitialize warn [9]"])
     #expect(r.finding("requests.unanswered")?.status == .ok)
     let ops = try #require(r.section("operations"))
     let facts = Dictionary(uniqueKeysWithValues: ops.facts.map { ($0.0, $0.1) })

@@ -51,10 +51,12 @@ enum SummarySupport {
   }
 
   /// Summarizes one file with the library (facts, pipeline, engine), as the CLI does.
-  static func summarize(_ path: String, configuration: SummaryConfiguration = SummaryConfiguration()) -> SummaryReport {
-    var facts = CaptureFacts(file: path)
+  static func summarize(_ path: String, configuration: SummaryConfiguration = SummaryConfiguration(),
+                        pipeline pc: BACnetPipeline.Configuration = BACnetPipeline.Configuration(),
+                        name: String? = nil) -> SummaryReport {
+    var facts = CaptureFacts(file: name ?? path)
     var engine = SummaryEngine(configuration: configuration)
-    var pipeline = BACnetPipeline()
+    var pipeline = BACnetPipeline(configuration: pc)
     do {
       var reader = try CaptureReader(path: path)
       facts.noteReader(reader)
@@ -69,8 +71,24 @@ enum SummarySupport {
   }
 
   /// Summarizes a fixture of `Fixtures/analysis`.
-  static func fixture(_ name: String, configuration: SummaryConfiguration = SummaryConfiguration()) -> SummaryReport {
-    summarize(fixtures.appendingPathComponent(name).path, configuration: configuration)
+  static func fixture(_ name: String, configuration: SummaryConfiguration = SummaryConfiguration(),
+                      pipeline pc: BACnetPipeline.Configuration = BACnetPipeline.Configuration()) -> SummaryReport {
+    summarize(fixtures.appendingPathComponent(name).path, configuration: configuration, pipeline: pc, name: name)
+  }
+
+  /// Every fixture of `Fixtures/analysis`, by file name.
+  static var fixtureNames: [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: fixtures.path)) ?? []).filter { $0.hasSuffix(".pcap") }.sorted()
+  }
+
+  /// Every warn/fail finding as `check status [frames]`, sorted.
+  static func nonOK(_ r: SummaryReport) -> [String] {
+    r.findings.filter { $0.status == .warn || $0.status == .fail }.map { "\($0.check) \($0.status) \($0.frames)" }.sorted()
+  }
+
+  /// The facts of a section by key.
+  static func facts(_ r: SummaryReport, _ section: String) -> [String: ReportValue] {
+    Dictionary(uniqueKeysWithValues: (r.section(section)?.facts ?? []).map { ($0.0, $0.1) })
   }
 
   /// The rows of a table as dictionaries keyed by column.

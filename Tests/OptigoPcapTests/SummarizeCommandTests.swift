@@ -77,7 +77,7 @@ struct SummarizeCommandTests {
                                              ("frames", .array([])), ("frame_count", .int(0)), ("message", .string(""))])])) : (k, v)
     }
     #expect(!validator.validate(.object(badStatus)).isEmpty)
-    let badVersion = kv.map { ($0.0 == "schema_version" ? ($0.0, ReportValue.int(2)) : $0) }
+    let badVersion = kv.map { ($0.0 == "schema_version" ? ($0.0, ReportValue.int(1)) : $0) }
     #expect(!validator.validate(.object(badVersion)).isEmpty)
   }
 
@@ -132,5 +132,24 @@ struct SummarizeCommandTests {
     for f in r.findings { #expect(text.contains(f.check)) }
     #expect(text.contains("FAIL   mstp.lost_token"))
     #expect(text.contains("MS/TP stations"))
+  }
+}
+
+@Suite("summarize --fail-on")
+struct SummarizeFailOnTests {
+  @Test func failOnSetsADistinctExitStatus() {
+    let fixtures = FilterMergeSupport.packageRoot.appendingPathComponent("Fixtures/analysis")
+    let warn = fixtures.appendingPathComponent("retried_request.pcap").path       // requests.retries warn
+    let fail = fixtures.appendingPathComponent("unanswered_request.pcap").path    // requests.unanswered fail
+    let clean = fixtures.appendingPathComponent("rpm_names.pcap").path            // nothing above ok
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", warn]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "warn", warn]) == 2)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "fail", warn]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "fail", fail]) == 2)
+    #expect(FilterMergeSupport.optigo(["summarize", "--json", "--fail-on", "warn", clean]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--fail-on", "warn", "--wide", "--all", "--local-time", clean]) == 0)
+    #expect(FilterMergeSupport.optigo(["summarize", "--fail-on", "maybe", warn]) == 64)
+    // A read error outranks the findings: the unreadable file's 66, not 2.
+    #expect(FilterMergeSupport.optigo(["summarize", "--fail-on", "warn", "/nonexistent/x.pcap"]) == 66)
   }
 }

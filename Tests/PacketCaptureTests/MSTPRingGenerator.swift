@@ -27,6 +27,7 @@ struct RingTruth {
   var perStation: [Int: [Int]] = [:]   // source -> counts per MSTPAnalyzer column
   var dataCRCErrors: [Int: Int] = [:]
   var crc32KErrors: [Int: Int] = [:]
+  var pfmWithoutReply = 0    // Poll-For-Master followed by a sound frame that is not its reply (a damaged one proves nothing)
 }
 
 /// Builds MS/TP frames (plain frames with BACnetDecode's encoder; COBS encoding written here for the generator).
@@ -174,6 +175,7 @@ struct MSTPRingGenerator {
     var first: Int?
     var silenceBefore: Int64 = 0
     var started = false
+    var previousType: UInt8 = 0xFF
     for e in events {
       for x in e.expected {
         guard x.bytes.count >= 8, x.kind != .noise else { continue }
@@ -181,8 +183,11 @@ struct MSTPRingGenerator {
         let type = x.bytes[2], dst = Int(x.bytes[3]), src = Int(x.bytes[4])
         if x.kind == .badHeaderCRC {
           t.headerCRCErrors += 1
+          previousType = 0xFF
           continue
         }
+        if previousType == 1, x.kind != .badDataCRC, type != 2 { t.pfmWithoutReply += 1 }
+        previousType = x.kind == .badDataCRC ? 0xFF : type
         if started, silenceBefore > tnoTokenNs, type == 0 || type == 1 { t.lostTokens += 1 }
         let col = type <= 7 ? Int(type) : type == 32 ? 8 : type == 33 ? 9 : 10
         t.perStation[src, default: Array(repeating: 0, count: 11)][col] += 1

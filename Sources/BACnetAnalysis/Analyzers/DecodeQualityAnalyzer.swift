@@ -10,13 +10,17 @@ struct DecodeQualityAnalyzer {
   var nonBACnet = Evidence()
   var proprietary = Evidence()
   var otherDiagnostics = Evidence()
+  /// Frames failing an integrity check or with a truncated/malformed BACnet decode (see ``AnalysisPacket/damaged``).
+  var damaged = Evidence()
+  /// BACnet messages (damaged or not) and packets on BACnet ports: what the decode checks judge.
+  var bacnet = 0, bvlc = 0
   /// Diagnostic code → count (a small, bounded set of codes).
   var codes: [String: Int] = [:]
 
   init(config: SummaryConfiguration) {
     let l = config.evidenceLimit
     for e in [\DecodeQualityAnalyzer.bvlcLength, \.truncated, \.malformedTags, \.unknownServices, \.nonBACnet, \.proprietary,
-              \.otherDiagnostics] {
+              \.otherDiagnostics, \.damaged] {
       self[keyPath: e] = Evidence(limit: l)
     }
   }
@@ -44,7 +48,10 @@ struct DecodeQualityAnalyzer {
     if sawBVLC { bvlcLength.note(p.frame) }
     if sawTag { malformedTags.note(p.frame) }
     if sawOther { otherDiagnostics.note(p.frame) }
+    if p.damaged { damaged.note(p.frame) }
     if let c {
+      bacnet += 1
+      if c.bvlcType != 0 { bvlc += 1 }
       if p.onBACnetPort, c.bvlcType != 0x81 && c.bvlcType != 0x82 { nonBACnet.note(p.frame) }
       if let s = c.service {
         switch c.apduType {
@@ -64,7 +71,8 @@ struct DecodeQualityAnalyzer {
     for (k, v) in codes.sorted(by: { $0.key < $1.key }) { t.rows.append([.string(k), .n(v)]) }
     s.facts = [("bvlc_length_mismatches", .n(bvlcLength.count)), ("truncated_frames", .n(truncated.count)),
                ("malformed_tags", .n(malformedTags.count)), ("unknown_services", .n(unknownServices.count)),
-               ("non_bacnet_on_bacnet_ports", .n(nonBACnet.count)), ("proprietary", .n(proprietary.count))]
+               ("non_bacnet_on_bacnet_ports", .n(nonBACnet.count)), ("proprietary", .n(proprietary.count)),
+               ("damaged_frames", .n(damaged.count)), ("damaged_frame_numbers", .ints(damaged.frames))]
     s.tables = [t]
     return s
   }

@@ -34,11 +34,14 @@ struct DiscoveryAnalyzer {
   var lastWhoIsSource: AddressKey?
   var lastWhoIsNs: Int64 = 0
   let replyWindowNs: Int64
+  /// Rates are given only over at least this long (`rate_min_window_s`).
+  let rateMinNs: Int64
 
   init(config: SummaryConfiguration) {
     cap = config.maxTableRows
     windowNs = config.ns("who_is_window_ms")
     replyWindowNs = config.ns("i_am_reply_window_ms")
+    rateMinNs = max(1, config.ns("rate_min_window_s") * 1000)
     warnCount = max(1, Int(config["who_is_storm_warn"]))
     failCount = max(warnCount, Int(config["who_is_storm_fail"]))
     let size = min(max(4096, failCount + 1), 100_000)
@@ -140,7 +143,7 @@ struct DiscoveryAnalyzer {
       ("who_has", "Who-Has"), ("who_is_router", "Who-Is-Router")])
     for (k, v) in sources.sorted(by: { ($0.value.whoIs, $1.key) > ($1.value.whoIs, $0.key) }) {
       let span = Double(v.lastNs - v.firstNs) / 6e10
-      let rate: ReportValue = span > 0 ? .double(Double(v.whoIs) / span) : .null
+      let rate: ReportValue = v.lastNs - v.firstNs >= rateMinNs ? .double(Double(v.whoIs) / span) : .null
       let perWhoIs: ReportValue = v.whoIs > 0 ? .double(Double(v.iAmReplies) / Double(v.whoIs)) : .null
       t.rows.append([.string(k.description), .n(v.whoIs), rate, .n(v.iAmReplies), perWhoIs, .n(v.ranged), .n(v.scopes[0]), .n(v.scopes[1]),
                      .n(v.scopes[2]), .n(v.scopes[3]), .n(v.whoHas), .n(v.whoIsRouter)])

@@ -97,6 +97,14 @@ struct MSTPAnalyzer {
       crc32KErrors[s] += 1
       crcEvidence.note(p.frame)
     }
+    guard f.crcOK else {
+      // A data frame whose data failed its CRC: counted for its source (the header is sound), but it is neither a
+      // reply nor evidence of anything else.
+      hasPrev = true
+      prevNs = t
+      prevType = 0xFF
+      return
+    }
     // Reply to the previous frame.
     if hasPrev {
       if prevType == 5 || prevType == 32, prevDst != 0xFF {

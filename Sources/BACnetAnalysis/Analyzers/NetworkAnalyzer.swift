@@ -18,6 +18,8 @@ struct NetworkAnalyzer {
     var announcements = 0
     var routedPackets = 0
     var firstFrame = 0
+    /// The Ethernet source MAC its frames came from (0 when none): ports of one box share it.
+    var hardware: UInt64 = 0
   }
   struct ForeignDevice {
     var registrations = 0
@@ -59,6 +61,12 @@ struct NetworkAnalyzer {
   var duplicateForwards = Evidence()
   var duplicateBBMDPairs: [String] = []
   let duplicateWindowNs: Int64
+  /// Messages with a BVLC (BACnet/IP or BACnet/IPv6) judged.
+  var bvlcMessages = 0
+  /// I-Am-Router-To-Network messages judged.
+  var routerAnnouncements = 0
+  /// NPDUs carrying a hop count (a DNET) judged.
+  var hopCounted = 0
 
   init(config: SummaryConfiguration) {
     cap = config.maxTableRows
@@ -75,14 +83,21 @@ struct NetworkAnalyzer {
     networkNumberConflicts = Evidence(limit: config.evidenceLimit)
   }
 
-  mutating func router(_ k: AddressKey, frame: Int) -> Bool {
+  mutating func router(_ k: AddressKey, frame: Int, hardware: UInt64) -> Bool {
     if routers[k] != nil { return true }
     guard routers.count < cap else { routersDropped += 1; return false }
-    routers[k] = Router(firstFrame: frame)
+    routers[k] = Router(firstFrame: frame, hardware: hardware)
     return true
   }
 
+  /// True when two router link addresses are ports of one box (the same Ethernet source MAC).
+  func sameBox(_ a: AddressKey, _ b: AddressKey) -> Bool {
+    guard let x = routers[a]?.hardware, x != 0 else { return false }
+    return routers[b]?.hardware == x
+  }
+
   mutating func consume(_ p: AnalysisPacket, _ dp: DecodedPacket, _ c: MessageContext) {
+    if c.bvlcType != 0 { bvlcMessages += 1 }
     // Everything but Original-Unicast/Broadcast-NPDU is rare: only then is the BVLC copied out.
     if c.bvlcType != 0, !(c.bvlcType == 0x81 && (c.bvlcFunction == 0x0A || c.bvlcFunction == 0x0B)),
        !(c.bvlcType == 0x82 && (c.bvlcFunction == 0x01 || c.bvlcFunction == 0x02)),
@@ -115,28 +130,38 @@ struct NetworkAnalyzer {
           if bbmds[h] != nil || bbmds.count < cap { bbmds[h, default: BBMD()].forwarded += 1 }
           noteForwardedCopy(by: h, p, dp, c)
         }
-        if b.function == 0x09, let ttl = b.timeToLive, let link = p.linkSource { register(link, ttl: ttl, p) }
+        if b.function == 0x09, let ttl = b.timeToLive, let host = p.hostSource { register(host, ttl: ttl, p) }
+        // Annex U BVLC-Result: a NAK is any non-zero result code, counted against the host that sent it.
+        if b.function == 0x00, let r = b.resultCode, r != 0, let h = p.hostSource {
+          naks.note(p.frame)
+          if bbmds[h] != nil || bbmds.count < cap { bbmds[h, default: BBMD()].naks += 1 }
+        }
       }
     }
-    if let net = c.snet, let via = c.routedVia, router(via, frame: p.frame), let i = routers.index(forKey: via) {
+    if let net = c.snet, let via = c.routedVia, router(via, frame: p.frame, hardware: p.hardwareSource),
+       let i = routers.index(forKey: via) {
       routers.values[i].routedPackets += 1
       if !routers.values[i].routed.contains(net), routers.values[i].routed.count < 256 {
         routers.values[i].routed.append(net)
       }
     }
-    if let h = c.hopCount, h < hopWarn { lowHop.note(p.frame) }
+    if let h = c.hopCount {
+      hopCounted += 1
+      if h < hopWarn { lowHop.note(p.frame) }
+    }
     guard c.messageType != nil, let nm = dp.messageBox?.value.networkMessage, let link = p.linkSource else { return }
     switch nm.type {
     case .whoIsRouterToNetwork: whoIsRouter += 1
     case .iAmRouterToNetwork:
-      guard router(link, frame: p.frame), let r = routers.index(forKey: link) else { return }
+      routerAnnouncements += 1
+      guard router(link, frame: p.frame, hardware: p.hardwareSource), let r = routers.index(forKey: link) else { return }
       routers.values[r].announcements += 1
       for net in nm.networks {
         if !routers.values[r].announced.contains(net), routers.values[r].announced.count < 1024 {
           routers.values[r].announced.append(net)
         }
         if let (other, f) = networkClaims[net] {
-          if other != link {
+          if other != link, !sameBox(other, link) {
             if !duplicateNetworkText.contains(where: { $0.hasPrefix("network \(net) ") }) {
               duplicateNetworks.note(f)
               if duplicateNetworkText.count < 16 {
@@ -225,10 +250,25 @@ struct NetworkAnalyzer {
                ("duplicate_forwards", .n(duplicateForwards.count)),
                ("bvlc_naks", .n(naks.count)), ("routers_dropped", .n(routersDropped))]
     var rt = ReportTable(key: "routers", title: "Routers", columns: [
-      ("router", "Router"), ("announced_networks", "Announced (I-Am-Router)"), ("routed_networks", "Seen as SNET"),
-      ("announcements", "Announcements"), ("routed_packets", "Routed packets")])
-    for (k, r) in routers.sorted(by: { $0.key < $1.key }) {
-      rt.rows.append([.string(k.macText), .ints(r.announced.sorted()), .ints(r.routed.sorted()), .n(r.announcements), .n(r.routedPackets)])
+      ("router", "Router"), ("ports", "Ports"), ("announced_networks", "Announced (I-Am-Router)"),
+      ("routed_networks", "Seen as SNET"), ("announcements", "Announcements"), ("routed_packets", "Routed packets")])
+    // One row per router: its link addresses that share an Ethernet MAC are ports of one box.
+    var done = Set<AddressKey>()
+    let ordered = routers.keys.sorted()
+    for k in ordered where !done.contains(k) {
+      let ports = ordered.filter { $0 == k || (!done.contains($0) && sameBox(k, $0)) }
+      var announced = Set<UInt16>(), routed = Set<UInt16>()
+      var announcements = 0, packets = 0
+      for port in ports {
+        done.insert(port)
+        guard let r = routers[port] else { continue }
+        announced.formUnion(r.announced)
+        routed.formUnion(r.routed)
+        announcements += r.announcements
+        packets += r.routedPackets
+      }
+      rt.rows.append([.string(k.macText), .strings(ports.map(\.macText)), .ints(announced.sorted()), .ints(routed.sorted()),
+                      .n(announcements), .n(packets)])
     }
     var nn = ReportTable(key: "network_numbers", title: "Network-Number-Is", columns: [
       ("sender", "Sender"), ("network", "Network"), ("configured", "Configured"), ("frame", "Frame")])

@@ -52,6 +52,10 @@ struct RequestAnalyzer {
   var servers: [AddressKey: ServerStats] = [:]
   var services = [ServiceStats](repeating: ServiceStats(), count: 256)
   var requests = 0, responses = 0
+  /// Requests replaced, before any answer or timeout, by a new request with the same invoke id (counted so that
+  /// requests = responses + unanswered + pending_at_end + superseded).
+  var superseded = 0
+  let errorWarnPercent: Double
   var unanswered = Evidence()
   var retries = Evidence()
   var reuse = Evidence()
@@ -80,6 +84,7 @@ struct RequestAnalyzer {
     cap = config.maxOutstandingRequests
     tableCap = config.maxTableRows
     timeoutNs = max(1, config.ns("apdu_timeout_ms"))
+    errorWarnPercent = config["error_warn_percent"]
     let l = config.evidenceLimit
     for e in [\RequestAnalyzer.unanswered, \.retries, \.reuse, \.late, \.unmatched, \.serviceMismatch, \.errorFrames,
               \.rejectFrames, \.abortFrames, \.segmented, \.segmentNAKs, \.oversizedRequests, \.oversizedResponses,
@@ -146,7 +151,10 @@ struct RequestAnalyzer {
           pending[key] = e
           return
         }
-        if !e.timedOut { reuse.note(p.frame) }
+        if !e.timedOut {
+          reuse.note(p.frame)
+          superseded += 1
+        }
       } else if pending.count >= cap {
         pendingDropped += 1
         return
@@ -260,7 +268,7 @@ struct RequestAnalyzer {
   func section() -> ReportSection {
     var s = ReportSection(key: "requests", title: "Confirmed requests")
     s.facts = [("requests", .n(requests)), ("responses", .n(responses)), ("unanswered", .n(unanswered.count)),
-               ("pending_at_end", .n(pendingAtEnd)), ("retries", .n(retries.count)), ("invoke_id_reuse", .n(reuse.count)),
+               ("pending_at_end", .n(pendingAtEnd)), ("superseded", .n(superseded)), ("retries", .n(retries.count)), ("invoke_id_reuse", .n(reuse.count)),
                ("late_responses", .n(late.count)), ("unmatched_responses", .n(unmatched.count)),
                ("service_mismatches", .n(serviceMismatch.count)), ("errors", .n(errorFrames.count)),
                ("rejects", .n(rejectFrames.count)), ("aborts", .n(abortFrames.count)),
@@ -306,7 +314,7 @@ struct RequestAnalyzer {
     let th = [config.pair("apdu_timeout_ms"), config.pair("unanswered_fail_percent")]
     if unanswered.isEmpty {
       out.append(Finding(check: "requests.unanswered", status: .ok, threshold: th,
-                         message: "every confirmed request was answered within \(Int(config["apdu_timeout_ms"])) ms (\(requests) request(s), \(pendingAtEnd) still open at the end)"))
+                         message: "every confirmed request was answered within \(Int(config["apdu_timeout_ms"])) ms (\(requests) request(s): \(responses) answered, \(pendingAtEnd) still open at the end, \(superseded) superseded)"))
     } else {
       let pct = requests > 0 ? Double(unanswered.count) * 100 / Double(requests) : 100
       out.append(Finding(check: "requests.unanswered", status: pct > config["unanswered_fail_percent"] ? .fail : .warn, threshold: th,
@@ -326,11 +334,14 @@ struct RequestAnalyzer {
       : Finding(check: "requests.late_or_unmatched", status: .warn, frames: late.frames + unmatched.frames, frameCount: late.count + unmatched.count,
                 message: "\(late.count) late response(s) (after the APDU timeout), \(unmatched.count) response(s) to no request seen"))
     let errs = errorFrames.count + rejectFrames.count + abortFrames.count
+    let errorShare = responses > 0 ? Double(errorFrames.count) * 100 / Double(responses) : 0
+    let errorsWarn = errorFrames.count > 0 && errorShare > errorWarnPercent
     out.append(errs == 0
-      ? Finding(check: "requests.errors", status: .ok, message: "no Error, Reject or Abort")
-      : Finding(check: "requests.errors", status: rejectFrames.count + abortFrames.count > 0 ? .warn : .ok,
+      ? Finding(check: "requests.errors", status: .ok, threshold: [config.pair("error_warn_percent")], message: "no Error, Reject or Abort")
+      : Finding(check: "requests.errors", status: rejectFrames.count + abortFrames.count > 0 || errorsWarn ? .warn : .ok,
+                threshold: [config.pair("error_warn_percent")],
                 frames: Array((errorFrames.frames + rejectFrames.frames + abortFrames.frames).sorted().prefix(config.evidenceLimit)), frameCount: errs,
-                message: "\(errorFrames.count) Error, \(rejectFrames.count) Reject, \(abortFrames.count) Abort (see the error table)"))
+                message: "\(errorFrames.count) Error (\(fixed(errorShare, 1)) % of \(responses) responses), \(rejectFrames.count) Reject, \(abortFrames.count) Abort (see the error table)"))
     let oversized = oversizedRequests.count + oversizedResponses.count + unacceptedSegmentation.count
     out.append(oversized == 0
       ? Finding(check: "requests.max_apdu", status: .ok,

@@ -25,6 +25,8 @@ public struct SummaryConfiguration: Sendable {
     Threshold(name: "treply_fail_ms", defaultValue: 250, help: "MS/TP reply to Data-Expecting-Reply latency (fail)"),
     Threshold(name: "hop_count_warn", defaultValue: 10, help: "routed NPDUs arriving with fewer hops left than this (warn)"),
     Threshold(name: "fd_grace_s", defaultValue: 30, help: "grace after a foreign-device TTL before a missed re-registration is flagged"),
+    Threshold(name: "error_warn_percent", defaultValue: 10, help: "Error responses warn above this share of all responses (Reject and Abort always warn)"),
+    Threshold(name: "rate_min_window_s", defaultValue: 10, help: "rates (per minute, per second) are given only over at least this many seconds; counts otherwise"),
     Threshold(name: "bbmd_duplicate_window_ms", defaultValue: 1000, help: "the same message forwarded by a second BBMD this soon is a duplicate BBMD"),
   ]
 

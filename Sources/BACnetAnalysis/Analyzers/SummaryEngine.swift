@@ -26,6 +26,7 @@ public struct SummaryEngine: Sendable {
   var mstp: MSTPAnalyzer
   var quality: DecodeQualityAnalyzer
   var operations: OperationsAnalyzer
+  var reflected: ReflectedBroadcasts
 
   /// Creates an engine with the given thresholds and limits.
   public init(configuration: SummaryConfiguration = SummaryConfiguration()) {
@@ -38,6 +39,7 @@ public struct SummaryEngine: Sendable {
     mstp = MSTPAnalyzer(config: configuration)
     quality = DecodeQualityAnalyzer(config: configuration)
     operations = OperationsAnalyzer(config: configuration)
+    reflected = ReflectedBroadcasts(config: configuration)
   }
 
   /// Consumes one packet decoded by ``BACnetPipeline``. The decode is only read (never copied whole): the
@@ -48,7 +50,11 @@ public struct SummaryEngine: Sendable {
     traffic.consume(p, c)
     quality.consume(p, d, c)
     if d.carrier == .mstp { mstp.consume(p, d) }
-    guard let c else { return }
+    // Evidence quality: a damaged frame (failed CRC, truncated or malformed decode) has fed the link statistics
+    // and decode quality above; nothing else may rest on it.
+    guard let c, !p.damaged else { return }
+    // Copies of broadcasts sent from a broadcast address belong to no device (see ReflectedBroadcasts).
+    if d.carrier == .udpPort || d.carrier == .udpHeuristic, reflected.isReflected(d, frame: p.frame) { return }
     devices.consume(p, d, c)
     networks.consume(p, d, c)
     discovery.consume(p, d, c)
@@ -62,7 +68,13 @@ public struct SummaryEngine: Sendable {
     r.finish()
     let c = configuration
     var findings = discovery.findings(c) + devices.findings(c) + networks.findings(c) + r.findings(c)
-      + mstp.findings(c) + quality.findings(c) + operations.findings(c)
+      + mstp.findings(c) + quality.findings(c) + operations.findings(c) + [reflected.finding()]
+    for i in findings.indices where findings[i].status == .ok {
+      if let why = nothingToJudge(findings[i].check, r) {
+        findings[i].status = .notApplicable
+        findings[i].message = "n/a: " + why
+      }
+    }
     findings.sort { a, b in a.check < b.check }
     var sections = [traffic.section(topN: c.topN), networks.section(), discovery.section(), r.section(), operations.section()]
     if !mstp.isEmpty { sections.append(mstp.section()) }
@@ -77,9 +89,78 @@ public struct SummaryEngine: Sendable {
     ]
     var thresholds: [(String, ReportValue)] = []
     for t in SummaryConfiguration.thresholds { thresholds.append((t.name, .double(c[t.name]))) }
-    return SummaryReport(captures: captures, packets: traffic.packets, bytes: traffic.bytes,
-                         firstTimeNs: traffic.firstNs, lastTimeNs: traffic.lastNs,
-                         devices: devices.table(), sections: sections, findings: findings,
-                         thresholds: thresholds, limits: limits)
+    var report = SummaryReport(captures: captures, packets: traffic.packets, bytes: traffic.bytes,
+                               firstTimeNs: traffic.firstNs, lastTimeNs: traffic.lastNs,
+                               devices: devices.table(), sections: sections, findings: findings,
+                               thresholds: thresholds, limits: limits)
+    report.notices = notices()
+    return report
+  }
+
+  /// What the report must say first: no BACnet decoded, BACnet/IP on ports nobody configured, damaged frames.
+  func notices() -> [String] {
+    var out: [String] = []
+    if traffic.packets > 0, quality.bacnet == 0 {
+      out.append("No BACnet decoded: nothing on the BACnet/IP UDP ports (47808–47823 unless --ports/--add-ports), no "
+                 + "BACnet/Ethernet (LLC 82 82 03), no MS/TP frames; checks with nothing to judge are n/a.")
+    }
+    let arcnet = traffic.linkTypes.filter { $0.0.rawValue == 7 || $0.0.rawValue == 129 }.reduce(0) { $0 + $1.1 }
+    if arcnet > 0 {
+      out.append("\(grouped(arcnet)) ARCNET frame(s): BACnet over ARCNET is not decoded; these frames are counted only.")
+    }
+    let ports = traffic.lookalike.filter { $0.value >= Self.lookalikeMinimum }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+    for (port, n) in ports.prefix(3) {
+      out.append("\(grouped(n)) packet(s) on UDP \(port) look like BACnet/IP: re-run with --add-ports \(port) to decode them.")
+    }
+    if quality.damaged.count > 0 {
+      out.append("\(grouped(quality.damaged.count)) damaged frame(s) (failed CRC, truncated or malformed BACnet) count only "
+                 + "towards link statistics and decode quality; no finding rests on them.")
+    }
+    return out
+  }
+
+  /// Packets on one unconfigured UDP port that must look like BACnet/IP before the report suggests that port.
+  static let lookalikeMinimum = 3
+
+  /// Why a check had nothing to judge (its status becomes n/a), or nil when it had something.
+  func nothingToJudge(_ check: String, _ r: RequestAnalyzer) -> String? {
+    let intact = traffic.bacnetMessages - quality.damaged.count
+    if intact <= 0, !check.hasPrefix("mstp."), !check.hasPrefix("decode."), check != "duplicates.mstp_mac" {
+      return quality.bacnet == 0 ? "no BACnet decoded" : "no intact BACnet message"
+    }
+    switch check {
+    case "duplicates.device_instance", "duplicates.address", "devices.unconfigured_instance":
+      return devices.announcements == 0 ? "no I-Am or I-Have seen" : nil
+    case "duplicates.network_number":
+      return networks.routerAnnouncements == 0 ? "no I-Am-Router-To-Network seen" : nil
+    case "bbmd.forwarded_npdu", "bbmd.bvlc_nak":
+      return networks.bvlcMessages == 0 ? "no BACnet/IP or BACnet/IPv6 (BVLC) message seen" : nil
+    case "bbmd.duplicate":
+      return networks.forwarded.isEmpty ? "no Forwarded-NPDU seen" : nil
+    case "bbmd.foreign_device_reregistration":
+      return networks.foreignDevices.values.allSatisfy({ $0.registrations < 2 }) ? "no foreign device registered twice" : nil
+    case "networks.hop_count":
+      return networks.hopCounted == 0 ? "no routed message (with a hop count) seen" : nil
+    case "requests.unanswered", "requests.retries", "requests.invoke_id_reuse", "requests.late_or_unmatched",
+         "requests.errors", "requests.max_apdu", "requests.segmentation", "operations.communication_control",
+         "operations.reinitialize":
+      return r.requests == 0 && r.responses == 0 && r.unmatched.isEmpty ? "no confirmed request seen" : nil
+    case "decode.bvlc_length":
+      return quality.bvlc == 0 ? "no BVLC seen" : nil
+    case "decode.non_bacnet":
+      return traffic.bacnetPortPackets == 0 ? "no packet on a BACnet/IP port" : nil
+    case "decode.truncated":
+      return traffic.packets == 0 ? "no packets" : nil
+    case "decode.malformed_tags", "decode.unknown_services":
+      return quality.bacnet == 0 ? "no BACnet decoded" : nil
+    case "decode.proprietary":
+      return quality.bacnet == 0 && mstp.isEmpty ? "no BACnet decoded" : nil
+    case "mstp.token_rtt":
+      return mstp.tokenRTT.count == 0 ? "no token round trip (a station passing the token twice) seen" : nil
+    case "mstp.reply_latency":
+      return mstp.replyLatency.count == 0 && mstp.derNoReply.isEmpty ? "no Data-Expecting-Reply answered" : nil
+    default:
+      return nil
+    }
   }
 }

@@ -28,6 +28,8 @@ struct TrafficAnalyzer {
   var services = [Int](repeating: 0, count: 16 * 256)
   var talkers: [AddressKey: Talker] = [:]
   var talkersDropped = 0
+  /// UDP port → packets on it that look like BACnet/IP although the port is not configured (capped).
+  var lookalike: [UInt16: Int] = [:]
   let maxTalkers: Int
   // Histogram: fixed bucket count; the width doubles when the capture outgrows it.
   var histStart: Int64?
@@ -35,8 +37,12 @@ struct TrafficAnalyzer {
   var histPackets: [Int]
   var histBytes: [Int]
 
+  /// Rates are given only over at least this long (`rate_min_window_s`).
+  let rateMinNs: Int64
+
   init(config: SummaryConfiguration) {
     maxTalkers = config.maxTableRows
+    rateMinNs = max(1, config.ns("rate_min_window_s") * 1000)
     histPackets = [Int](repeating: 0, count: max(1, config.histogramBuckets))
     histBytes = histPackets
   }
@@ -63,6 +69,7 @@ struct TrafficAnalyzer {
     default: break
     }
     if p.onBACnetPort { bacnetPortPackets += 1 }
+    if let port = p.lookalikePort, lookalike[port] != nil || lookalike.count < 256 { lookalike[port, default: 0] += 1 }
     if p.hasTime {
       let t = p.timeNs
       if firstNs == nil || t < firstNs! { firstNs = t }
@@ -120,8 +127,8 @@ struct TrafficAnalyzer {
     let secs = Double(dur) / 1e9
     s.facts = [
       ("packets", .n(packets)), ("bytes", .n(bytes)),
-      ("packets_per_second", secs > 0 ? .double(Double(packets) / secs) : .null),
-      ("bits_per_second", secs > 0 ? .double(Double(bytes) * 8 / secs) : .null),
+      ("packets_per_second", dur >= rateMinNs ? .double(Double(packets) / secs) : .null),
+      ("bits_per_second", dur >= rateMinNs ? .double(Double(bytes) * 8 / secs) : .null),
       ("bacnet_messages", .n(bacnetMessages)), ("bacnet_port_packets", .n(bacnetPortPackets)),
     ]
     var lt = ReportTable(key: "link_types", title: "Link types", columns: [("link_type", "Link type"), ("name", "Name"), ("packets", "Packets")])
@@ -162,7 +169,7 @@ struct TrafficAnalyzer {
     for (k, v) in sorted.prefix(topN) { tt.rows.append([.string(k.macText), .n(v.packets), .n(v.bytes)]) }
     tt.omitted = max(0, sorted.count - topN) + talkersDropped
     var ht = ReportTable(key: "histogram", title: "Traffic over time",
-                         columns: [("start_ns", "Start (ns since epoch)"), ("offset_s", "Offset (s)"), ("packets", "Packets"), ("bytes", "Bytes")])
+                         columns: [("start_ns", "Start"), ("offset_s", "Offset (s)"), ("packets", "Packets"), ("bytes", "Bytes")])
     if let start = histStart, let last = lastNs {
       let used = Int((last - start) / histWidth) + 1
       for i in 0..<min(used, histPackets.count) {

@@ -149,7 +149,13 @@ public struct BACnetPipeline {
     let payload = data[layers.payload]
     if configuration.ports.matches(source: sp, destination: dp) {
       d.carrier = .udpPort
-    } else if configuration.heuristic && BVLCHeuristic.looksLikeBVLC(payload) {
+      d.sourcePortIsBACnet = configuration.ports.contains(sp)
+      d.destinationPortIsBACnet = configuration.ports.contains(dp)
+    } else if BVLCHeuristic.looksLikeBVLC(payload) {
+      guard configuration.heuristic else {
+        d.looksLikeBVLC = true
+        return
+      }
       d.carrier = .udpHeuristic
     } else {
       return
@@ -203,7 +209,13 @@ public struct BACnetPipeline {
       let payload = whole[8..<end]
       if configuration.ports.matches(source: sp, destination: dp) {
         d.carrier = .udpPort
-      } else if configuration.heuristic && BVLCHeuristic.looksLikeBVLC(payload) {
+        d.sourcePortIsBACnet = configuration.ports.contains(sp)
+        d.destinationPortIsBACnet = configuration.ports.contains(dp)
+      } else if BVLCHeuristic.looksLikeBVLC(payload) {
+        guard configuration.heuristic else {
+          d.looksLikeBVLC = true
+          return
+        }
         d.carrier = .udpHeuristic
       } else {
         return
@@ -232,6 +244,8 @@ public struct BACnetPipeline {
     else { return }
     let m = BACnetDecoder.decodeBVLL(data[layers.payload])
     d.carrier = .udpPort
+    d.sourcePortIsBACnet = configuration.ports.contains(sp)
+    d.destinationPortIsBACnet = configuration.ports.contains(dp)
     d.bacnetOffset = layers.payload.lowerBound - base
     d.message = m
     appendDecoderDiagnostics(m.diagnostics, to: &d)

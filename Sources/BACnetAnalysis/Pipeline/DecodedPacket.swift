@@ -74,6 +74,14 @@ public struct DecodedPacket: Sendable {
   /// payload when ``fragment`` is ``FragmentState/reassembled(fragments:)``): the pipeline's own (layers
   /// ``BACnetDiagnostic/Layer/link`` and ``BACnetDiagnostic/Layer/reassembly``) followed by the decoder's.
   public var diagnostics: [BACnetDiagnostic]
+  /// BACnet/IP on a configured port (``BACnetCarrier/udpPort``): whether the source and the destination port are in
+  /// the port set. A client polling from an ephemeral port has only its destination port in the set.
+  public var sourcePortIsBACnet = false
+  /// See ``sourcePortIsBACnet``.
+  public var destinationPortIsBACnet = false
+  /// A UDP packet left undecoded (``BACnetCarrier/none``: not on a configured port, heuristic off) whose payload
+  /// nevertheless passes ``BVLCHeuristic``: evidence of BACnet/IP on a port nobody configured.
+  public var looksLikeBVLC = false
 
   /// Creates a value (the pipeline makes these; tests and replay tools may build their own).
   public init(

@@ -10,8 +10,10 @@ public struct FindingStatus: RawRepresentable, Hashable, Sendable, Comparable, C
   public static let warn = FindingStatus(rawValue: "warn")
   /// A fault.
   public static let fail = FindingStatus(rawValue: "fail")
-  var rank: Int { self == .fail ? 2 : self == .warn ? 1 : 0 }
-  /// Orders ok < warn < fail.
+  /// Nothing to judge: the capture holds none of what the check looks at (`n/a`), which is not the same as `ok`.
+  public static let notApplicable = FindingStatus(rawValue: "n/a")
+  var rank: Int { self == .fail ? 2 : self == .warn ? 1 : self == .ok ? 0 : -1 }
+  /// Orders n/a < ok < warn < fail.
   public static func < (a: FindingStatus, b: FindingStatus) -> Bool { a.rank < b.rank }
   /// The spelling.
   public var description: String { rawValue }
@@ -21,7 +23,7 @@ public struct FindingStatus: RawRepresentable, Hashable, Sendable, Comparable, C
 public struct Finding: Hashable, Sendable {
   /// Stable check identifier, `section.name` (`discovery.who_is_storm`, `requests.unanswered`, …).
   public var check: String
-  /// ok, warn or fail.
+  /// ok, warn, fail, or n/a when there was nothing to judge.
   public var status: FindingStatus
   /// The thresholds used, by name (the names `--threshold` accepts), in the order they matter.
   public var threshold: [(String, Double)]

@@ -28,39 +28,91 @@ public struct ReportTable: Hashable, Sendable {
     .array(rows.map { r in .object(zip(columns, r).map { ($0.0, $0.1) }) })
   }
 
-  /// Aligned text, with a title line; numbers right-aligned.
-  public var text: String { text(maxRows: .max) }
+  /// Aligned text, with a title line; numbers right-aligned; every row, no width limit.
+  public var text: String { text(TextOptions(width: nil, allRows: true)) }
 
   /// Aligned text showing at most `maxRows` rows (a note counts the rest; JSON always has them all).
   public func text(maxRows: Int) -> String {
-    var s = title + "\n"
-    if rows.isEmpty { return s + "  (none)\n" }
-    let shown = rows.prefix(max(0, maxRows))
-    let cells = shown.map { $0.map { Self.clip($0.text) } }
-    var width = headers.map(\.count)
-    for r in cells { for (i, c) in r.enumerated() where i < width.count { width[i] = max(width[i], c.count) } }
-    func line(_ r: [String], numeric: [Bool]) -> String {
-      var l = " "
-      for (i, c) in r.enumerated() {
-        let pad = String(repeating: " ", count: max(0, width[i] - c.count))
-        l += " " + (numeric[i] ? pad + c : c + (i == r.count - 1 ? "" : pad))
-      }
-      return l + "\n"
+    text(TextOptions(width: nil, allRows: maxRows == .max), maxRows: maxRows)
+  }
+
+  /// One cell as text: times (`*_ns` columns) in ISO 8601, durations (`duration_ns`, `*bucket_ns`) as
+  /// `d hh:mm:ss.mmm`, everything else as ``ReportValue/text``.
+  static func cell(_ v: ReportValue, column: String, _ o: TextOptions) -> String {
+    if column.hasSuffix("_ns"), case .int(let n) = v {
+      return column.contains("duration") || column.contains("bucket") ? HumanUnits.duration(n) : o.time(n)
     }
+    return v.text
+  }
+
+  /// Aligned text laid out by `options`: at most ``SummaryReport/textRowLimit`` rows unless `allRows`; cells
+  /// wrap at word boundaries to fit `width`; when even the longest words do not fit side by side, each row prints
+  /// as a block of `header: value` lines.
+  public func text(_ o: TextOptions, maxRows: Int = SummaryReport.textRowLimit) -> String {
+    var s = title.isEmpty ? "" : title + "\n"
+    if rows.isEmpty { return s + "  (none)\n" }
+    let shown = rows.prefix(o.allRows ? rows.count : max(0, maxRows))
+    let cells = shown.map { r in r.enumerated().map { Self.cell($0.element, column: columns[$0.offset], o) } }
     let numeric = columns.indices.map { i in
       shown.allSatisfy { r in
         switch r[i] { case .int, .double, .null: true; default: false }
       }
     }
+    var width = headers.map(\.count)
+    for r in cells { for (i, c) in r.enumerated() where i < width.count { width[i] = max(width[i], c.count) } }
+    func total(_ w: [Int]) -> Int { 1 + w.reduce(0) { $0 + $1 + 1 } }
+    if let limit = o.width, total(width) > limit {
+      var least = headers.map(HumanUnits.longestWord)
+      for r in cells { for (i, c) in r.enumerated() where i < least.count { least[i] = max(least[i], HumanUnits.longestWord(c)) } }
+      guard total(least) <= limit else { return s + records(cells, limit) + note(shown.count) }
+      // Narrow the widest wrappable column, one character at a time, until the table fits.
+      while total(width) > limit {
+        guard let i = width.indices.filter({ width[$0] > least[$0] }).max(by: { width[$0] < width[$1] }) else { break }
+        width[i] -= 1
+      }
+    }
+    func line(_ r: [String], numeric: [Bool]) -> String {
+      let wrapped = r.enumerated().map { HumanUnits.wrap($0.element, width[$0.offset]) }
+      let height = wrapped.map(\.count).max() ?? 1
+      var out = ""
+      for k in 0..<height {
+        var l = " "
+        for (i, w) in wrapped.enumerated() {
+          let c = k < w.count ? w[k] : ""
+          let pad = String(repeating: " ", count: max(0, width[i] - c.count))
+          l += " " + (numeric[i] ? pad + c : c + pad)
+        }
+        while l.last == " " { l.removeLast() }
+        out += l + "\n"
+      }
+      return out
+    }
     s += line(headers, numeric: numeric)
     s += line(width.map { String(repeating: "-", count: $0) }, numeric: numeric.map { _ in false })
     for r in cells { s += line(r, numeric: numeric) }
-    let hidden = omitted + rows.count - shown.count
-    if hidden > 0 { s += "  … \(hidden) more row(s) not shown\n" }
-    return s
+    return s + note(shown.count)
   }
 
-  static func clip(_ s: String) -> String { s.count > 60 ? String(s.prefix(57)) + "..." : s }
+  func note(_ shown: Int) -> String {
+    let hidden = omitted + rows.count - shown
+    return hidden > 0 ? "  … \(hidden) more row(s) not shown (--all shows every row)\n" : ""
+  }
+
+  /// One block per row: `header: value`, values wrapped under themselves.
+  func records(_ cells: [[String]], _ limit: Int) -> String {
+    let label = (headers.map(\.count).max() ?? 0) + 2
+    var out = ""
+    for (n, r) in cells.enumerated() {
+      if n > 0 { out += "\n" }
+      for (i, c) in r.enumerated() {
+        let head = "  " + headers[i] + ":" + String(repeating: " ", count: max(1, label - headers[i].count - 1))
+        let lines = HumanUnits.wrap(c, max(20, limit - head.count))
+        out += head + lines[0] + "\n"
+        for more in lines.dropFirst() { out += String(repeating: " ", count: head.count) + more + "\n" }
+      }
+    }
+    return out
+  }
 }
 
 /// A named group of tables (one report section).

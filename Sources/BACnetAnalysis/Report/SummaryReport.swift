@@ -2,7 +2,7 @@
 /// terminal tables (``text``) or as one JSON object (``json``) following `docs/summary-schema.md`.
 public struct SummaryReport: Sendable {
   /// The version of the JSON layout; bumped on any incompatible change (see docs/summary-schema.md).
-  public static let schemaVersion = 1
+  public static let schemaVersion = 2
   /// The most rows a table shows in ``text`` (the JSON has every row).
   public static let textRowLimit = 200
 
@@ -26,6 +26,9 @@ public struct SummaryReport: Sendable {
   public var thresholds: [(String, ReportValue)]
   /// Table caps and what they refused.
   public var limits: [(String, ReportValue)]
+  /// What the reader must know before the findings: no BACnet decoded, BACnet/IP on an unconfigured port
+  /// (with the `--add-ports` to use), damaged frames set aside.
+  public var notices: [String] = []
 
   /// The finding of one check.
   public func finding(_ check: String) -> Finding? { findings.first { $0.check == check } }
@@ -48,6 +51,7 @@ public struct SummaryReport: Sendable {
     if let traffic = section("traffic") { capture.append(("traffic", traffic.json)) }
     var top: [(String, ReportValue)] = [
       ("schema_version", .n(Self.schemaVersion)),
+      ("notices", .strings(notices)),
       ("capture", .object(capture)),
       ("devices", devices.json),
     ]
@@ -62,25 +66,60 @@ public struct SummaryReport: Sendable {
     return .object(top)
   }
 
-  /// Terminal text: capture facts, findings first (worst first), then every section's tables.
-  public var text: String {
+  /// The given columns of a table, less those with no value in any row.
+  static func view(_ t: ReportTable, _ keep: [String]) -> ReportTable {
+    let idx = keep.compactMap { t.columns.firstIndex(of: $0) }.filter { i in
+      t.rows.contains { r in
+        switch r[i] {
+        case .null: false
+        case .array(let a): !a.isEmpty
+        default: true
+        }
+      }
+    }
+    var v = t
+    v.columns = idx.map { t.columns[$0] }
+    v.headers = idx.map { t.headers[$0] }
+    v.rows = t.rows.map { r in idx.map { r[$0] } }
+    return v
+  }
+
+  /// Terminal text with the default layout (120 columns, capped tables, UTC).
+  public var text: String { text(TextOptions()) }
+
+  /// Terminal text: notices, capture facts, findings (worst first), then every section's tables, laid out by
+  /// `o` (width, rows, columns, time zone).
+  public func text(_ o: TextOptions) -> String {
     var s = ""
+    let limit = o.width ?? .max
     func heading(_ t: String) { s += "\n== " + t + " " + String(repeating: "=", count: max(3, 72 - t.count)) + "\n" }
+    /// `label value`, the value wrapped under itself.
+    func fact(_ label: String, _ value: String, indent: Int = 0) {
+      let head = String(repeating: " ", count: indent) + label
+      let room = limit == .max ? Int.max : max(20, limit - head.count)
+      let lines = room == .max ? [value] : HumanUnits.wrap(value, room)
+      s += head + lines[0] + "\n"
+      for more in lines.dropFirst() { s += String(repeating: " ", count: head.count) + more + "\n" }
+    }
+    if !notices.isEmpty {
+      heading("Notices")
+      for n in notices { fact("  ! ", n) }
+    }
     heading("Capture")
     for c in captures {
-      s += "File:                \(c.file)\n"
-      s += "Format:              \(c.format ?? "unknown")\(c.compressed ? " (gzip)" : "")\n"
-      s += "Packets:             \(c.packets)\n"
-      s += "Data size:           \(c.originalBytes) bytes (\(c.capturedBytes) captured)\n"
+      fact("File:                ", c.file)
+      fact("Format:              ", "\(c.format ?? "unknown")\(c.compressed ? " (gzip)" : "")")
+      fact("Packets:             ", grouped(c.packets))
+      fact("Data size:           ", "\(grouped(c.originalBytes)) bytes (\(grouped(c.capturedBytes)) captured)")
       if let f = c.firstTimeNs, let l = c.lastTimeNs {
-        s += "First packet (ns):   \(f)\n"
-        s += "Last packet (ns):    \(l)\n"
-        s += "Duration:            \(Self.seconds(l - f)) s\n"
+        fact("First packet:        ", o.time(Int64(clamping: f)))
+        fact("Last packet:         ", o.time(Int64(clamping: l)))
+        fact("Duration:            ", HumanUnits.duration(Int64(clamping: l - f)))
       }
-      s += "Link types:          " + c.linkTypes.map { "\($0.0) (\($0.0.rawValue)): \($0.1)" }.joined(separator: ", ") + "\n"
-      if let e = c.error { s += "Read error:          \(e)\n" }
+      fact("Link types:          ", c.linkTypes.map { "\($0.0) (\($0.0.rawValue)): \(grouped($0.1))" }.joined(separator: ", "))
+      if let e = c.error { fact("Read error:          ", e) }
     }
-    if captures.count > 1 { s += "Merged:              \(packets) packets from \(captures.count) files\n" }
+    if captures.count > 1 { fact("Merged:              ", "\(grouped(packets)) packets from \(captures.count) files") }
     heading("Findings")
     let ordered = findings.sorted { ($0.status, $1.check) > ($1.status, $0.check) }
     var ft = ReportTable(key: "findings", title: "", columns: [("status", "Status"), ("check", "Check"), ("frames", "Frames"), ("message", "Message")])
@@ -89,42 +128,27 @@ public struct SummaryReport: Sendable {
       if f.frameCount > 5 { frames += " (+\(f.frameCount - min(5, f.frames.count)))" }
       ft.rows.append([.string(f.status.rawValue.uppercased()), .string(f.check), .string(frames.isEmpty ? "-" : frames), .string(f.message)])
     }
-    s += Self.unclipped(ft)
+    s += ft.text(o, maxRows: .max)
     for sec in sections {
       heading(sec.title)
-      for (k, v) in sec.facts { s += "  \(k): \(v.text)\n" }
-      for t in sec.tables { s += "\n" + t.text(maxRows: Self.textRowLimit) }
+      for (k, v) in sec.facts { fact("  \(k): ", ReportTable.cell(v, column: k, o)) }
+      for t in sec.tables { s += "\n" + t.text(o) }
       if sec.key == "traffic" {
         heading("Devices")
-        var d = devices
-        // The terminal view keeps the columns an engineer scans; JSON has them all.
-        let keep = ["instance", "vendor_name", "max_apdu", "segmentation", "network", "mac", "router", "bbmd", "packets_out", "bytes_out", "client_services", "server_services"]
-        let idx = keep.compactMap { d.columns.firstIndex(of: $0) }
-        d.columns = idx.map { d.columns[$0] }
-        d.headers = idx.map { devices.headers[$0] }
-        d.rows = devices.rows.map { r in idx.map { r[$0] } }
-        s += d.text(maxRows: Self.textRowLimit)
+        if o.allColumns {
+          s += devices.text(o)
+        } else {
+          // The terminal view keeps the columns an engineer scans, services in a table of their own so that both fit
+          // the width; columns with nothing in them are left out. --all and the JSON have every column.
+          s += Self.view(devices, ["instance", "object_name", "vendor_name", "model_name", "network", "mac", "mac_kind",
+                                   "router", "bbmd", "packets_out"]).text(o)
+          var services = Self.view(devices, ["instance", "network", "mac", "client_services", "server_services"])
+          services.title = "Device services (confirmed, as client and as server)"
+          services.rows = services.rows.filter { r in r.dropFirst(3).contains { if case .array(let a) = $0 { !a.isEmpty } else { false } } }
+          if !services.rows.isEmpty { s += "\n" + services.text(o) }
+        }
       }
     }
     return s
-  }
-
-  static func unclipped(_ t: ReportTable) -> String {
-    var out = ""
-    let w0 = 6
-    let w1 = max(5, t.rows.map { $0[1].text.count }.max() ?? 5)
-    let w2 = max(6, t.rows.map { $0[2].text.count }.max() ?? 6)
-    for r in t.rows {
-      func pad(_ s: String, _ w: Int) -> String { s + String(repeating: " ", count: max(0, w - s.count)) }
-      out += "  " + pad(r[0].text, w0) + " " + pad(r[1].text, w1) + " " + pad(r[2].text, w2) + " " + r[3].text + "\n"
-    }
-    return out
-  }
-
-  static func seconds(_ ns: Int128) -> String {
-    let neg = ns < 0
-    let a = neg ? -ns : ns
-    let f = String(a % 1_000_000_000)
-    return (neg ? "-" : "") + String(a / 1_000_000_000) + "." + String(repeating: "0", count: 9 - f.count) + f
   }
 }
