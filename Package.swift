@@ -47,9 +47,12 @@ let package = Package(
     // linux/if_packet.h and linux/filter.h (not in the toolchain's Glibc module) and the few system calls that take
     // those structures, for PacketCapture.
     .target(name: "CPacketCapture"),
-    // Live capture: AF_PACKET ring source, kernel BPF from a PortSet, and the source-agnostic spool (rotation,
-    // atomic completed files, announcements, disk guard, signals) shared with the MS/TP serial source.
-    .target(name: "PacketCapture", dependencies: ["PcapKit", "CPacketCapture"], swiftSettings: librarySettings),
+    // termios2 / BOTHER for any serial rate (asm/termbits.h clashes with termios.h, so it is C of its own).
+    .target(name: "CSerialPort"),
+    // Live capture: AF_PACKET ring source, kernel BPF from a PortSet, the MS/TP serial source (Serial/, MSTP/), and
+    // the source-agnostic spool (rotation, atomic completed files, announcements, disk guard, signals) they share.
+    .target(name: "PacketCapture", dependencies: ["PcapKit", "BACnetDecode", "CPacketCapture", "CSerialPort"],
+            swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
@@ -62,7 +65,10 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit", "CaptureCompression"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
-    .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture", "PcapKit", "CPacketCapture"]),
+    .testTarget(
+      name: "PacketCaptureTests",
+      dependencies: ["PacketCapture", "PcapKit", "CPacketCapture", "BACnetDecode", "BACnetAnalysis", "CSerialPort"]
+    ),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [

@@ -17,7 +17,7 @@ root="$(dirname "$here")"
 seconds="${FUZZ_SMOKE_SECONDS:-10}"
 runs="${FUZZ_SMOKE_RUNS:-20000}"
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(pcap pcapng gzip linklayer bacnet tags mstp repair summarize ringblock)
+[ ${#targets[@]} -eq 0 ] && targets=(pcap pcapng gzip linklayer bacnet tags mstp mstpstream repair summarize ringblock)
 
 probe="$(mktemp -d)"
 trap 'rm -rf "$probe"' EXIT

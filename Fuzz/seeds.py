@@ -116,8 +116,12 @@ def seeds(target):
     """Every seed of TARGET; a capture whose layout defeats the best-effort walks is skipped with a message."""
     if target == "ringblock":
         frames = []
-        for _, data in captures():
-            frames += [f for link, f in packets(data) if link == 1 and len(f) <= 1600]
+        for path, data in captures():
+            try:
+                frames += [f for link, f in packets(data) if link == 1 and len(f) <= 1600]
+            except (struct.error, IndexError, ValueError) as error:
+                print(f"seeds.py: skipping {path}: {error}", file=sys.stderr)
+                continue
             if len(frames) >= 600:
                 break
         for k in range(0, len(frames), 6):
@@ -145,6 +149,11 @@ def seeds_of(target, data):
         yield bytes([PCAP_MAGICS[data[:4]]]) + data[4:] if target == "pcap" else data
     if target == "gzip":
         yield b"\x00" + gzip.compress(data[:16384])
+    if target == "mstpstream":
+        frames = [f for link, f in packets(data) if link == 165]
+        for k in range(0, min(len(frames), 400), 40):
+            # rate index, read-size seed, then consecutive frames as they were on the line
+            yield bytes([k % 6, k % 251]) + b"".join(frames[k:k + 40])
     if target in ("linklayer", "bacnet", "tags", "mstp"):
         for link, frame in packets(data):
             if target == "linklayer" and link in LINKS:

@@ -56,6 +56,35 @@ public enum MSTPChecksums {
   }
 }
 
+/// The verdict on the CRC-32K of a COBS-encoded (extended) data field.
+public enum MSTPExtendedCRCCheck: Hashable, Sendable {
+  /// The CRC-32K checks.
+  case correct
+  /// The encoded CRC decodes to 4 octets but the CRC-32K does not check.
+  case wrong
+  /// The 5-octet encoded CRC is not valid COBS (its first invalid block at this offset within those 5 octets).
+  case invalidEncoding(offset: Int)
+  /// The field is shorter than the 5-octet encoded CRC.
+  case tooShort
+
+  /// True for ``correct``.
+  public var isCorrect: Bool { self == .correct }
+}
+
+extension MSTPChecksums {
+  /// Checks the CRC-32K of the data field of a COBS-encoded frame (types 32–127): the encoded data, then the
+  /// encoded CRC-32K in its last 5 octets (the field is the header length + 2 octets).
+  public static func checkExtendedField(_ field: ArraySlice<UInt8>) -> MSTPExtendedCRCCheck {
+    guard field.count >= 5 else { return .tooShort }
+    var crc: UInt32 = 0xFFFF_FFFF
+    for b in field.prefix(field.count - 5) { crc = crc32KStep(b, crc) }
+    var crcBytes: [UInt8] = []
+    if let bad = COBS.decode(field.suffix(5), into: &crcBytes) { return .invalidEncoding(offset: bad) }
+    for b in crcBytes { crc = crc32KStep(b, crc) }
+    return crcBytes.count == 4 && crc == 0x0843_323B ? .correct : .wrong
+  }
+}
+
 /// COBS with the MS/TP 0x55 mask (clause 9.10, Annex T).
 enum COBS {
   /// Decodes COBS-encoded octets (each XOR 0x55). Returns nil when a block length is 0 or overruns.

@@ -161,28 +161,25 @@ extension MSTPFrame {
         d.append(BACnetDiagnostic(code: .truncated, offset: f.dataOffset,
                                   message: "the COBS data field needs \(fieldLength) octets, \(available) present", layer: .mstp))
       }
-      if field.count < 5 {
+      let encData = field.prefix(max(0, field.count - 5))
+      switch MSTPChecksums.checkExtendedField(field) {
+      case .tooShort:
         d.append(BACnetDiagnostic(code: .mstpCOBS, offset: f.dataOffset,
                                   message: "a COBS data field needs at least the 5-octet encoded CRC-32K", layer: .mstp))
+      case .invalidEncoding(let bad):
+        d.append(BACnetDiagnostic(code: .mstpCOBS, offset: f.dataOffset + encData.count + bad,
+                                  message: "the encoded CRC-32K is not valid COBS", layer: .mstp))
+        f.crc32KOK = false
+      case .wrong:
+        f.crc32KOK = false
+        d.append(BACnetDiagnostic(code: .mstpCRC32K, offset: f.dataOffset + encData.count,
+                                  message: "the CRC-32K of the extended frame does not check", layer: .mstp))
+      case .correct:
+        f.crc32KOK = true
+      }
+      if field.count < 5 {
         payload = []
       } else {
-        let encData = field.prefix(field.count - 5)
-        let encCRC = field.suffix(5)
-        var crc: UInt32 = 0xFFFF_FFFF
-        for b in encData { crc = MSTPChecksums.crc32KStep(b, crc) }
-        var crcBytes: [UInt8] = []
-        if let bad = COBS.decode(encCRC, into: &crcBytes) {
-          d.append(BACnetDiagnostic(code: .mstpCOBS, offset: f.dataOffset + encData.count + bad,
-                                    message: "the encoded CRC-32K is not valid COBS", layer: .mstp))
-          f.crc32KOK = false
-        } else {
-          for b in crcBytes { crc = MSTPChecksums.crc32KStep(b, crc) }
-          f.crc32KOK = crcBytes.count == 4 && crc == 0x0843_323B
-          if f.crc32KOK == false {
-            d.append(BACnetDiagnostic(code: .mstpCRC32K, offset: f.dataOffset + encData.count,
-                                      message: "the CRC-32K of the extended frame does not check", layer: .mstp))
-          }
-        }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(encData.count)
         if let bad = COBS.decode(encData, into: &decoded) {

@@ -11,7 +11,7 @@ import Glibc
 struct Capture: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "capture",
-    abstract: "Capture BACnet/IP live (UDP 47808-47823 and added ports) into rotating pcapng/pcap files.",
+    abstract: "Capture BACnet/IP live (UDP 47808-47823 and added ports) or MS/TP from an RS-485 serial adapter (--mstp) into rotating pcapng/pcap files.",
     discussion: """
       Opens an AF_PACKET socket per interface whose kernel filter — attached and locked before the socket is bound \
       — passes only UDP on the port set and later IP fragments; PcapKit's fragment-aware filter then keeps exactly \
@@ -20,11 +20,34 @@ struct Capture: ParsableCommand {
       uploader never sees a partial file; files being written are hidden (.NAME.tmp-…). SIGTERM, SIGINT and SIGHUP \
       close the current file properly, statistics included. Needs the CAP_NET_RAW capability, not root; without it \
       the exit status is 77.
+
+      --mstp DEVICE captures BACnet MS/TP from a serial RS-485 adapter (e.g. /dev/ttyUSB0), raw 8N1 at --baud \
+      (9600, 19200, 38400, 57600, 76800, 115200, or auto). Every frame is written as link type 165 from 55 FF \
+      through the data CRC, timestamped at its estimated first octet; frames with a bad header or data CRC, frames \
+      cut short by T_frame_abort of silence, and stray octets are kept and marked (pcapng flags and comments). \
+      --baud auto tries the rates fastest first and locks after 4 valid frames. For usable timestamps set an FTDI \
+      adapter's latency timer to 1 ms (echo 1 > /sys/bus/usb-serial/devices/ttyUSB0/latency_timer; the default is \
+      16 ms). Capture MS/TP for at least 15 minutes. The device must be readable by the user (group dialout).
       """
   )
 
   @Option(name: [.customShort("i"), .customLong("interface")], help: "Interface to capture on (repeatable: several go into one pcapng).")
   var interfaces: [String] = []
+
+  @Option(name: .customLong("mstp"), help: ArgumentHelp("Capture BACnet MS/TP from this serial device (an RS-485 adapter).", valueName: "device"))
+  var mstpDevice: String?
+
+  @Option(help: ArgumentHelp("MS/TP line rate: 9600, 19200, 38400, 57600, 76800, 115200 (any rate the adapter can make), or auto.", valueName: "rate|auto"))
+  var baud = "38400"
+
+  @Option(name: .customLong("frame-abort-ms"), help: "MS/TP: silence (ms) that cuts a frame in progress (T_frame_abort; the standard allows up to 100).")
+  var frameAbortMs = 95
+
+  @Option(name: .customLong("auto-baud-dwell"), help: "MS/TP --baud auto: seconds to listen at each rate.")
+  var autoBaudDwell = 5.0
+
+  @Option(name: .customLong("auto-baud-timeout"), help: "MS/TP --baud auto: give up after this many seconds without locking.")
+  var autoBaudTimeout = 60.0
 
   @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces (index, name, link type, state, addresses) and exit.")
   var listInterfaces = false
@@ -64,8 +87,13 @@ struct Capture: ParsableCommand {
   mutating func validate() throws {
     if listInterfaces || printFilter { return }
     do { _ = try KernelFilter(ports: try portSet(), snapLength: snapLength) } catch { throw ValidationError(error.message) }
-    if interfaces.isEmpty { throw ValidationError("give an interface with -i (see --list-interfaces)") }
+    if interfaces.isEmpty && mstpDevice == nil { throw ValidationError("give an interface with -i (see --list-interfaces) or a serial device with --mstp") }
     if output.spool == nil { throw ValidationError("give the spool directory with -w") }
+    if mstpDevice != nil {
+      if baud != "auto", (Int(baud) ?? 0) < 50 { throw ValidationError("--baud must be a rate in bits per second (e.g. 38400) or auto") }
+      if frameAbortMs < 1 || frameAbortMs > 10_000 { throw ValidationError("--frame-abort-ms must be 1…10000") }
+      if !(autoBaudDwell > 0) || !(autoBaudTimeout > 0) { throw ValidationError("--auto-baud-dwell and --auto-baud-timeout must be positive") }
+    }
     if blockSize < 4096 || blockSize % 4096 != 0 { throw ValidationError("--block-size must be a multiple of 4096") }
     if blocks < 1 { throw ValidationError("--blocks must be at least 1") }
   }
@@ -87,6 +115,13 @@ struct Capture: ParsableCommand {
     }
     let ports = try portSet()
     var sources: [any PacketSource] = []
+    var mstp: MSTPSerialSource?
+    if let device = mstpDevice {
+      let source = try openMSTP(device)
+      mstp = source
+      sources.append(source)
+    }
+    defer { if let mstp { MSTPCaptureReport.print(mstp) } }
     for name in interfaces {
       do {
         sources.append(try AFPacketSource(.init(interface: name, ports: ports, snapLength: snapLength, blockSize: blockSize,
@@ -138,7 +173,10 @@ enum CaptureSession {
     runner.onStatus = { status in
       if showStatus { CaptureCommandSupport.printStatus(status.description) }
       ticks += 1
-      if ticks % 5 == 0 { live?.printNew() }
+      if ticks % 5 == 0 {
+        live?.printNew()
+        if sources.contains(where: { $0.interface.linkType == .bacnetMSTP }) { live?.printMSTPHealth() }
+      }
     }
     let end: CaptureEnd
     do {
@@ -149,6 +187,7 @@ enum CaptureSession {
       throw ExitStatus.outputFailure
     }
     live?.printNew()
+    if sources.contains(where: { $0.interface.linkType == .bacnetMSTP }) { live?.printMSTPHealth() }
     if showStatus { CaptureCommandSupport.printError("") }
     let status = runner.status()
     CaptureCommandSupport.printError(
