@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "PcapKit", targets: ["PcapKit"]),
     .library(name: "BACnetDecode", targets: ["BACnetDecode"]),
     .library(name: "BACnetAnalysis", targets: ["BACnetAnalysis"]),
+    .library(name: "CaptureSanitizer", targets: ["CaptureSanitizer"]),
     .executable(name: "optigo-pcap", targets: ["optigo-pcap"]),
   ],
   dependencies: [
@@ -25,8 +26,8 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
     ),
-    // SHA-256 for content-derived capture names, from the system's OpenSSL (CLI only: the libraries depend on the
-    // toolchain and zlib alone).
+    // SHA-256 for content-derived capture names and AES for the sanitizer, from the system's OpenSSL (CLI and
+    // CaptureSanitizer only: the other libraries depend on the toolchain and zlib alone).
     .systemLibrary(
       name: "CLibCrypto",
       pkgConfig: "libcrypto",
@@ -38,10 +39,15 @@ let package = Package(
     .target(name: "BACnetDecode", dependencies: ["WireBytes"], swiftSettings: librarySettings),
     // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
     .target(name: "BACnetAnalysis", dependencies: ["PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
+    // Content pseudonymization before a capture leaves the site (AES for Crypto-PAn and keyed pseudonyms from the
+    // system's libcrypto), shared by the CLI and the capture daemon.
+    .target(
+      name: "CaptureSanitizer", dependencies: ["PcapKit", "BACnetDecode", "WireBytes", "CLibCrypto"],
+      swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
-        "PcapKit", "BACnetDecode", "BACnetAnalysis",
+        "PcapKit", "BACnetDecode", "BACnetAnalysis", "CaptureSanitizer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "CLibCrypto",
       ]
@@ -50,6 +56,7 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
+    .testTarget(name: "CaptureSanitizerTests", dependencies: ["CaptureSanitizer", "PcapKit", "BACnetDecode"]),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [

@@ -5,7 +5,7 @@ import ArgumentParser
 struct OptigoPcap: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "optigo-pcap",
-    abstract: "Read, filter, merge, anonymize, summarize and repair BACnet packet captures (pcap, pcapng, gzip).",
+    abstract: "Read, filter, merge, anonymize, summarize, repair and sanitize BACnet packet captures (pcap, pcapng, gzip).",
     version: "0.1.0",
     subcommands: [
       List.self,
@@ -15,6 +15,7 @@ struct OptigoPcap: ParsableCommand {
       Anonymize.self,
       Summarize.self,
       Repair.self,
+      Sanitize.self,
     ]
   )
 }

@@ -23,10 +23,30 @@ public enum MetadataScrubber {
   public static func scrub(_ reader: inout CaptureReader, into sink: inout some ByteSink) throws(CaptureError)
     -> ScrubReport
   {
+    try scrub(&reader, into: &sink, shiftingTimestampsBy: 0) { _ in nil }
+  }
+
+  /// Streams the scrubbed form of the capture into `sink`, also rewriting each packet's captured bytes and
+  /// shifting its timestamp (the content sanitizer's entry point).
+  ///
+  /// A rewritten packet may change length: its record is rebuilt with the new captured length, and its original
+  /// length changes by the same amount. A timestamp shift is added to classic pcap seconds (clamped to the field's
+  /// range) and to pcapng EPB/PB timestamps in their interface's resolution; SPBs carry no timestamp.
+  /// - Parameters:
+  ///   - seconds: added to every packet timestamp (negative moves them earlier).
+  ///   - rewritePacket: called once per packet with the packet as read; returns the replacement bytes, or nil to keep them.
+  /// - Returns: what was removed.
+  /// - Throws: ``CaptureError`` from the reader or the sink.
+  public static func scrub(
+    _ reader: inout CaptureReader, into sink: inout some ByteSink, shiftingTimestampsBy seconds: Int64,
+    rewritingPackets rewritePacket: (Packet) -> ArraySlice<UInt8>?
+  ) throws(CaptureError) -> ScrubReport {
     var report = ScrubReport()
+    var resolutions: [UInt64] = []  // units per second of the current section's interfaces
     while let record = try reader.next() {
       switch record {
       case .section(let section):
+        resolutions.removeAll(keepingCapacity: true)
         if section.pcapHeader != nil {
           try sink.write(section.raw.bytes)
         } else {
@@ -37,18 +57,23 @@ public enum MetadataScrubber {
         }
       case .interface(let interface):
         if interface.isSynthesized { continue }
+        resolutions.append(interface.timestampResolution.unitsPerSecond)
         try rewrite(interface.raw, fixedLength: 8, kept: idbKept, names: idbNames, in: &report, to: &sink)
       case .packet(let packet):
         report.packets += 1
+        let data = rewritePacket(packet)
+        let units = packet.interfaceID < resolutions.count ? resolutions[packet.interfaceID] : 1_000_000
+        let edit = PacketEdit(data: data, shift: seconds, unitsPerSecond: units, byteOrder: packet.byteOrder)
         switch packet.blockType {
-        case .enhancedPacket:
+        case .enhancedPacket, .packet:
           try rewrite(
-            packet.raw, fixedLength: 20 + padded(packet.capturedLength), kept: epbKept, names: epbNames,
-            in: &report, to: &sink)
-        case .packet:
-          try rewrite(
-            packet.raw, fixedLength: 20 + padded(packet.capturedLength), kept: [2, 3], names: epbNames,
-            in: &report, to: &sink)
+            packet.raw, fixedLength: 20 + padded(packet.capturedLength),
+            kept: packet.blockType == .packet ? [2, 3] : epbKept, names: epbNames, in: &report, to: &sink,
+            edit: edit.applyToPacketBlock)
+        case .pcapRecord where data != nil || seconds != 0:
+          try sink.write(edit.pcapRecord(packet.rawRecord, capturedLength: packet.capturedLength))
+        case .simplePacket where data != nil:
+          try sink.write(edit.simplePacketBlock(packet.rawRecord, capturedLength: packet.capturedLength))
         default:
           try sink.write(packet.raw.bytes)  // SPB and classic pcap records carry no options
         }

@@ -31,9 +31,12 @@ public final class AtomicOutputFile {
   ///   - path: the final output path, or `"-"` for standard output.
   ///   - inputs: the input paths of the job (`"-"` entries are ignored); the output may not be any of them.
   ///   - bufferSize: bytes the sink buffers before a `write(2)`.
+  ///   - permissions: the mode the temporary file (and so the output) is created with, before the umask.
   /// - Throws: ``CaptureError/Code/outputIsInput`` when `path` is one of `inputs`; ``CaptureError/Code/ioError``
   ///   when the target is a directory or the temporary file cannot be created.
-  public init(path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize) throws(CaptureError) {
+  public init(
+    path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize, permissions: UInt32 = 0o644
+  ) throws(CaptureError) {
     self.path = path
     if path == "-" {
       temporaryPath = nil
@@ -55,7 +58,7 @@ public final class AtomicOutputFile {
     for _ in 0..<16 {
       let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 36)
       let candidate = directory + "/." + name + ".tmp-\(Syscalls.processID())-" + suffix
-      let created = OutputSystemCalls.createExclusive(candidate)
+      let created = OutputSystemCalls.createExclusive(candidate, permissions: permissions)
       if created.fd >= 0 {
         temporaryPath = candidate
         sink = FileSink(fileDescriptor: created.fd, closeWhenDone: true, bufferSize: bufferSize)

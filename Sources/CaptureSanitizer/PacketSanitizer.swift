@@ -1,0 +1,153 @@
+internal import PcapKit
+
+/// Rewrites one captured frame: link-layer addresses (Ethernet, Linux cooked v1/v2, ARP), IPv4/IPv6 addresses,
+/// the BACnet layers (``BACnetRewriter``) of BACnet/IP (UDP ports 47808–47823), BACnet/Ethernet and MS/TP, and the
+/// checksums that cover what changed: IPv4 header, UDP, TCP and ICMPv6, each updated incrementally (RFC 1624), so
+/// truncated frames and IP fragments keep consistent checksums and a checksum that was wrong stays wrong.
+/// Lengths never change, except for a re-encoded MS/TP COBS frame.
+final class PacketSanitizer {
+  let addresses: AddressPseudonymizer
+  let bacnet: BACnetRewriter
+  /// The frame being rewritten (reused between packets).
+  private(set) var buffer: [UInt8] = []
+
+  init(addresses: AddressPseudonymizer, bacnet: BACnetRewriter) {
+    self.addresses = addresses
+    self.bacnet = bacnet
+  }
+
+  /// The rewritten bytes of `data`, captured with `linkType` (a view of an internal buffer, valid until the next
+  /// call).
+  func sanitize(_ data: ArraySlice<UInt8>, linkType: LinkType) -> ArraySlice<UInt8> {
+    buffer.removeAll(keepingCapacity: true)
+    buffer.append(contentsOf: data)
+    if linkType.rawValue == 165 {
+      MSTPRewriter.rewrite(&buffer, bacnet: bacnet)
+      return buffer[...]
+    }
+    let layers = PacketLayers(linkType: linkType, frame: buffer[...])
+    rewriteLinkAddresses(linkType, layers)
+    if layers.etherType == .arp { rewriteARP(layers.payload) }
+    if let llc = layers.llc, llc.isBACnet, layers.networkIndex == nil {
+      bacnet.rewriteNPDU(&buffer, layers.payload, carrier: .ethernet, conversation: conversationKey(0, layers))
+    }
+    if let n = layers.networkIndex { rewriteIP(n, layers) }
+    return buffer[...]
+  }
+
+  private func rewriteLinkAddresses(_ linkType: LinkType, _ layers: PacketLayers) {
+    switch linkType.rawValue {
+    case 1:
+      if buffer.count >= 12 {
+        bacnet.rewriteMAC(&buffer, at: 0)
+        bacnet.rewriteMAC(&buffer, at: 6)
+      }
+    case 113:  // Linux cooked v1: address length at 4, address at 6
+      if buffer.count >= 14, buffer[4] == 0, buffer[5] == 6 { bacnet.rewriteMAC(&buffer, at: 6) }
+    case 276:  // Linux cooked v2: address length at 11, address at 12
+      if buffer.count >= 20, buffer[11] == 6 { bacnet.rewriteMAC(&buffer, at: 12) }
+    default:
+      break
+    }
+  }
+
+  /// ARP for IPv4 over Ethernet: sender and target hardware and protocol addresses.
+  private func rewriteARP(_ range: Range<Int>) {
+    let a = range.lowerBound
+    guard range.count >= 28, buffer[a] == 0, buffer[a + 1] == 1, buffer[a + 2] == 8, buffer[a + 3] == 0,
+      buffer[a + 4] == 6, buffer[a + 5] == 4
+    else { return }
+    bacnet.rewriteMAC(&buffer, at: a + 8)
+    bacnet.rewriteIPv4(&buffer, at: a + 14)
+    bacnet.rewriteMAC(&buffer, at: a + 18)
+    bacnet.rewriteIPv4(&buffer, at: a + 24)
+  }
+
+  private func conversationKey(_ seed: UInt64, _ layers: PacketLayers) -> UInt64 {
+    var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
+    func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01B3 }
+    for address in [layers.source, layers.destination] {
+      switch address {
+      case .v4(let a)?: mix(UInt64(a))
+      case .v6(let high, let low)?: mix(high); mix(low)
+      case nil: mix(0)
+      }
+    }
+    mix(UInt64(layers.sourcePort ?? 0) << 16 | UInt64(layers.destinationPort ?? 0))
+    if layers.networkIndex == nil, buffer.count >= 12 {
+      for b in buffer[0..<12] { mix(UInt64(b)) }
+    }
+    return h
+  }
+
+  private func rewriteIP(_ n: Int, _ layers: PacketLayers) {
+    let isV4: Bool
+    let addressRange: Range<Int>
+    switch layers.source {
+    case .v4?:
+      isV4 = true
+      addressRange = (n + 12)..<(n + 20)
+    case .v6?:
+      isV4 = false
+      addressRange = (n + 8)..<(n + 40)
+    case nil:
+      return
+    }
+    let conversation = conversationKey(1, layers)
+    let oldAddressSum = InternetChecksum.sum(buffer, addressRange)
+    if isV4 {
+      bacnet.rewriteIPv4(&buffer, at: n + 12)
+      bacnet.rewriteIPv4(&buffer, at: n + 16)
+    } else {
+      bacnet.rewriteIPv6(&buffer, at: n + 8)
+      bacnet.rewriteIPv6(&buffer, at: n + 24)
+    }
+    let newAddressSum = InternetChecksum.sum(buffer, addressRange)
+    if isV4 {
+      let headerLength = Int(buffer[n] & 0x0F) * 4
+      InternetChecksum.store(&buffer, at: n + 10, over: n..<(n + headerLength), plus: 0, zeroMeansNone: false)
+    }
+    guard let t = layers.transportIndex else { return }
+    var oldSum = oldAddressSum
+    var newSum = newAddressSum
+    let checksumOffset: Int
+    switch layers.ipProtocol?.rawValue {
+    case 17:
+      checksumOffset = t + 6
+      if layers.transport == .udp, isBACnetPort(layers), !layers.payload.isEmpty,
+        buffer[layers.payload.lowerBound] == 0x81 || buffer[layers.payload.lowerBound] == 0x82
+      {
+        let payload = layers.payload
+        let before = InternetChecksum.sum(buffer, payload)
+        bacnet.rewriteBVLL(&buffer, payload, conversation: conversation)
+        let after = InternetChecksum.sum(buffer, payload)
+        // The payload starts 8 octets into the UDP header, so its words align with the checksum's.
+        oldSum = InternetChecksum.fold(oldSum + before)
+        newSum = InternetChecksum.fold(newSum + after)
+      }
+    case 6: checksumOffset = t + 16
+    case 58 where !isV4: checksumOffset = t + 2
+    default: return
+    }
+    guard checksumOffset + 2 <= buffer.count else { return }
+    let isUDPv4 = isV4 && layers.ipProtocol?.rawValue == 17
+    let segmentEnd = layers.payload.upperBound
+    if layers.fragment == nil && !layers.payloadTruncated && segmentEnd <= buffer.count && segmentEnd > checksumOffset
+      && !(isUDPv4 && buffer[checksumOffset] == 0 && buffer[checksumOffset + 1] == 0)
+    {
+      // The whole datagram is here: compute the checksum afresh (one the sender's NIC never filled in included).
+      let length = UInt32(segmentEnd - t)
+      let pseudoHeader = newAddressSum + UInt32(layers.ipProtocol?.rawValue ?? 0) + (length >> 16) + (length & 0xFFFF)
+      InternetChecksum.store(&buffer, at: checksumOffset, over: t..<segmentEnd, plus: pseudoHeader, zeroMeansNone: layers.ipProtocol?.rawValue == 17)
+    } else {
+      InternetChecksum.adjust(&buffer, at: checksumOffset, oldSum: oldSum, newSum: newSum, zeroMeansNone: isUDPv4)
+    }
+  }
+
+  private func isBACnetPort(_ layers: PacketLayers) -> Bool {
+    layers.sourcePort.map(PortSet.bacnet.contains) == true || layers.destinationPort.map(PortSet.bacnet.contains) == true
+  }
+}
+
+@available(*, unavailable)
+extension PacketSanitizer: Sendable {}
