@@ -154,7 +154,9 @@ final class BACnetRewriter {
     case 3:
       rewriteVMAC(&bytes, at: i)
     case 6:
-      if carrier == .ethernet { rewriteMAC(&bytes, at: i) } else { rewriteIPv4(&bytes, at: i) }
+      // B/IP (IPv4 and port) whatever carried the NPDU: 6-octet remote MACs are read that way by the analysis too,
+      // and a BACnet/Ethernet MAC read as IPv4 is still pseudonymized (its last two octets are kept).
+      rewriteIPv4(&bytes, at: i)
     default:
       break
     }

@@ -3,7 +3,7 @@ public import PcapKit
 /// Pseudonymizes the contents of a capture so it can leave the site and still be analysed: addresses (IPv4/IPv6
 /// prefix-preserving with Crypto-PAn, MAC, MS/TP, BACnet/IPv6 virtual addresses, the B/IP addresses inside BVLC
 /// messages and the NPDU's SADR/DADR), BACnet CharacterStrings, file data, and the pcapng metadata that names
-/// hosts and people (``MetadataScrubber``).
+/// hosts and people (``MetadataScrubber``, which here also removes the interfaces' address options).
 ///
 /// The output has the input's format, packets, order and lengths (a string pseudonym has the length of the
 /// original; only a re-encoded MS/TP COBS frame may change length), with every checksum that covers a change
@@ -61,7 +61,7 @@ public final class CaptureSanitizer {
   {
     var report = SanitizeReport()
     let scrub = try MetadataScrubber.scrub(
-      &reader, into: &sink, shiftingTimestampsBy: configuration.timeShiftSeconds
+      &reader, into: &sink, shiftingTimestampsBy: configuration.timeShiftSeconds, removingInterfaceAddresses: true
     ) { packet in
       packets.sanitize(packet.data, linkType: packet.linkType)
     }

@@ -82,13 +82,10 @@ public final class PseudonymMap {
           if text[j] == "\\" { j = text.index(after: j); if j == text.endIndex { break } }
           j = text.index(after: j)
         }
-        if j < text.endIndex {
-          let inner = String(text[text.index(after: i)..<j])
-          if let original = strings[inner] {
-            out += JSONText.quoted(original)
-            i = text.index(after: j)
-            continue
-          }
+        if j < text.endIndex, let original = reverseString(String(text[text.index(after: i)..<j]), strings) {
+          out += JSONText.quoted(original)
+          i = text.index(after: j)
+          continue
         }
         out.append(c)
         i = text.index(after: i)
@@ -100,8 +97,10 @@ public final class PseudonymMap {
         let token = text[i..<j]
         if let original = byToken[token] {
           out += original
-        } else if let colon = token.lastIndex(of: ":"), let original = byToken[token[..<colon]] {
-          out += original + token[colon...]
+        } else if token.contains(".") {
+          // IPv4 with a network number or port around it ("5:192.0.2.7:47808"): translate each part.
+          out += token.split(separator: ":", omittingEmptySubsequences: false).map { byToken[$0] ?? String($0) }
+            .joined(separator: ":")
         } else {
           out += token
         }
@@ -112,6 +111,28 @@ public final class PseudonymMap {
       i = text.index(after: i)
     }
     return out
+  }
+}
+
+extension PseudonymMap {
+  /// The original of a quoted string's content (JSON-escaped), if it is a string pseudonym: whole, rendered in
+  /// quotes (`"dsc-1a2b3c"`), or rendered in quotes and cut off with an ellipsis.
+  func reverseString(_ escaped: String, _ strings: [String: String]) -> String? {
+    guard let text = JSONText.flatObject("{\"v\":\"" + escaped + "\"}")?["v"] else { return nil }
+    if let original = strings[text] { return original }
+    guard text.hasPrefix("\""), text.count >= 2 else { return nil }
+    var inner = text.dropFirst()
+    if inner.hasSuffix("\"") {
+      inner = inner.dropLast()
+      return strings[String(inner)].map { "\"" + $0 + "\"" }
+    }
+    guard inner.hasSuffix("\u{2026}") else { return nil }
+    let prefix = inner.dropLast()
+    guard prefix.count >= 4 else { return nil }
+    for (pseudonym, original) in strings where pseudonym.hasPrefix(prefix) {
+      return "\"" + original.prefix(prefix.count) + "\u{2026}"
+    }
+    return nil
   }
 }
 

@@ -34,13 +34,16 @@ public enum MetadataScrubber {
   /// range) and to pcapng EPB/PB timestamps in their interface's resolution; SPBs carry no timestamp.
   /// - Parameters:
   ///   - seconds: added to every packet timestamp (negative moves them earlier).
+  ///   - removeAddresses: also remove the interface address options (`if_IPv4addr`, `if_IPv6addr`,
+  ///     `if_MACaddr`, `if_EUIaddr`), which name the capturing host.
   ///   - rewritePacket: called once per packet with the packet as read; returns the replacement bytes, or nil to keep them.
   /// - Returns: what was removed.
   /// - Throws: ``CaptureError`` from the reader or the sink.
   public static func scrub(
     _ reader: inout CaptureReader, into sink: inout some ByteSink, shiftingTimestampsBy seconds: Int64,
-    rewritingPackets rewritePacket: (Packet) -> ArraySlice<UInt8>?
+    removingInterfaceAddresses removeAddresses: Bool = false, rewritingPackets rewritePacket: (Packet) -> ArraySlice<UInt8>?
   ) throws(CaptureError) -> ScrubReport {
+    let interfaceKept = removeAddresses ? idbKept.subtracting([4, 5, 6, 7]) : idbKept
     var report = ScrubReport()
     var resolutions: [UInt64] = []  // units per second of the current section's interfaces
     while let record = try reader.next() {
@@ -58,7 +61,7 @@ public enum MetadataScrubber {
       case .interface(let interface):
         if interface.isSynthesized { continue }
         resolutions.append(interface.timestampResolution.unitsPerSecond)
-        try rewrite(interface.raw, fixedLength: 8, kept: idbKept, names: idbNames, in: &report, to: &sink)
+        try rewrite(interface.raw, fixedLength: 8, kept: interfaceKept, names: idbNames, in: &report, to: &sink)
       case .packet(let packet):
         report.packets += 1
         let data = rewritePacket(packet)
@@ -100,7 +103,7 @@ public enum MetadataScrubber {
   static let isbKept: Set<UInt16> = [2, 3, 4, 5, 6, 7, 8]
   static let shbNames: [UInt16: String] = [2: "shb_hardware", 3: "shb_os", 4: "shb_userappl"]
   static let idbNames: [UInt16: String] = [
-    2: "if_name", 3: "if_description", 11: "if_filter", 12: "if_os", 15: "if_hardware", 18: "if_iana_tzname",
+    2: "if_name", 3: "if_description", 4: "if_IPv4addr", 5: "if_IPv6addr", 6: "if_MACaddr", 7: "if_EUIaddr", 11: "if_filter", 12: "if_os", 15: "if_hardware", 18: "if_iana_tzname",
   ]
   static let epbNames: [UInt16: String] = [:]
 
