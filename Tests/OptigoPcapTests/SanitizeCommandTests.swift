@@ -11,7 +11,8 @@ import Testing
     for d in dirs {
       let dir = packageRoot.appendingPathComponent("Fixtures/\(d)")
       let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-      out += names.filter { ($0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng")) && !$0.contains("truncated") && !$0.contains("really") }
+      out += names.filter { ($0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng")) && !$0.contains("truncated") && !$0.contains("really")
+          && !$0.hasPrefix("bacnet.") }
         .sorted().map { dir.appendingPathComponent($0) }
     }
     return out
@@ -59,8 +60,9 @@ import Testing
   static func expert(_ file: URL) throws -> [String] {
     let tshark = try #require(tool("tshark"))
     let r = try run(tshark, ["-r", file.path, "-o", "udp.check_checksum:TRUE", "-o", "ip.check_checksum:TRUE",
-                             "-o", "tcp.check_checksum:TRUE", "-T", "fields", "-e", "frame.number", "-e", "_ws.expert.message"])
-    return r.stdout.split(separator: "\n").map(String.init)
+                             "-o", "tcp.check_checksum:TRUE", "-T", "fields", "-e", "frame.protocols", "-e", "_ws.expert.message"])
+    // pcapng custom blocks, which tshark lists as frames of data, are not packets: sanitize removes them.
+    return r.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("data\t") && !$0.hasPrefix("pcapng") }
   }
 
   @Test("tshark decodes every sanitized capture: no new malformed packets, no IP/UDP/TCP checksum errors",
