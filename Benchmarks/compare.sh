@@ -140,6 +140,11 @@ vlan_expr='udp portrange 47808-47823 or (vlan and udp portrange 47808-47823)'
 capinfos_flags=(-t -E -I -F -k -c -s -d -l -u -a -e -o -y -i -z -x -n -D)
 has_summarize=0
 "$bin" --help 2>&1 | grep -qE "^ +summarize( |$)" && has_summarize=1
+has_sanitize=0
+if "$bin" --help 2>&1 | grep -qE "^ +sanitize( |$)"; then
+  has_sanitize=1
+  printf '%s' 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff > "$work/sanitize.key"
+fi
 
 log "input: $input ($(du -h "$input" | cut -f1)); merge parts: ${#part_files[@]}; runs: $runs"
 for ((r = 1; r <= runs; r++)); do
@@ -180,6 +185,9 @@ for ((r = 1; r <= runs; r++)); do
     fi
   done
   [ -n "$walk" ] && measure walk-headers "$walk" "$input" && measure walk-filter "$walk" "$input" "$out/filter-walk.pcap"
+  if [ "$has_sanitize" = 1 ]; then
+    measure sanitize-ours "$bin" sanitize "$input" -w "$out/sanitize-ours.pcap" --key-file "$work/sanitize.key"
+  fi
   if [ "$has_summarize" = 1 ]; then
     measure summarize-ours "$bin" summarize "$input"
     if have tshark && ((r <= tshark_runs)); then
@@ -210,6 +218,7 @@ report="$work/report.txt"
   row "merge vs mergecap" merge-ours merge-mergecap "≤ 0.40×, ≤ 48 MiB"
   row "info vs capinfos" info-ours info-capinfos "≤ 1.00×, ≤ 48 MiB"
   [ "$has_summarize" = 1 ] && row "summarize vs tshark" summarize-ours summarize-tshark "≤ 0.05× (20×), ≤ 64 MiB"
+  [ "$has_sanitize" = 1 ] && row "sanitize vs our filter" sanitize-ours filter-ours "≤ 3.00× (issue 19)"
   row "startup (tiny file)" startup-ours startup-capinfos "< 10 ms"
   if [ -n "$walk" ]; then
     row "filter vs C walker" filter-ours walk-filter "(hardware floor)"

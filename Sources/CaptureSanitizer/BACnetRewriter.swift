@@ -131,7 +131,7 @@ final class BACnetRewriter {
     guard end - i >= 2 else { return }
     let control = bytes[i + 1]
     i += 2
-    for present in [control & 0x20 != 0, control & 0x08 != 0] where present {
+    for flag: UInt8 in [0x20, 0x08] where control & flag != 0 {  // DNET/DLEN/DADR, then SNET/SLEN/SADR
       guard end - i >= 3 else { return }
       let length = Int(bytes[i + 2])
       i += 3

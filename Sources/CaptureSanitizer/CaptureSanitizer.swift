@@ -3,7 +3,7 @@ public import PcapKit
 /// Pseudonymizes the contents of a capture so it can leave the site and still be analysed: addresses (IPv4/IPv6
 /// prefix-preserving with Crypto-PAn, MAC, MS/TP, BACnet/IPv6 virtual addresses, the B/IP addresses inside BVLC
 /// messages and the NPDU's SADR/DADR), BACnet CharacterStrings, file data, and the pcapng metadata that names
-/// hosts and people (``MetadataScrubber``, which here also removes the interfaces' address options).
+/// hosts and people (PcapKit's `MetadataScrubber`, which here also removes the interfaces' address options).
 ///
 /// The output has the input's format, packets, order and lengths (a string pseudonym has the length of the
 /// original; only a re-encoded MS/TP COBS frame may change length), with every checksum that covers a change
@@ -20,7 +20,7 @@ public import PcapKit
 /// ```
 ///
 /// Memory is bounded: caches of pseudonyms are capped or grow with the number of distinct identities, and the
-/// state kept for segmented messages is capped at ``BACnetRewriter/transactionLimit`` transactions.
+/// state kept for segmented messages is capped at 1024 transactions.
 public final class CaptureSanitizer {
   /// What was configured.
   public let configuration: SanitizerConfiguration
@@ -54,7 +54,7 @@ public final class CaptureSanitizer {
 
   /// Streams the sanitized form of the capture `reader` reads into `sink`.
   /// - Returns: what was done.
-  /// - Throws: ``CaptureError`` from the reader (damaged input, with its offset) or the sink; what was written
+  /// - Throws: `CaptureError` from the reader (damaged input, with its offset) or the sink; what was written
   ///   before is a valid prefix of the output.
   public func sanitize(_ reader: inout CaptureReader, into sink: inout some ByteSink) throws(CaptureError)
     -> SanitizeReport

@@ -4,7 +4,7 @@
 /// The 32-octet key is the reference implementation's: octets 0–15 are the AES key, octets 16–31 are encrypted
 /// once to give the padding block. Output bit *i* is input bit *i* XOR the first bit of AES(the first *i* input
 /// bits followed by the padding's remaining bits), so two addresses sharing exactly *k* leading bits get
-/// pseudonyms sharing exactly *k* leading bits, and the map is a bijection (``decrypt(_:)-(UInt32)`` undoes it).
+/// pseudonyms sharing exactly *k* leading bits, and the map is a bijection (``decrypt(_:)`` undoes it).
 public final class CryptoPAn {
   private let cipher: AES128Block
   private let pad: [UInt8]
@@ -27,7 +27,7 @@ public final class CryptoPAn {
     return address ^ otp
   }
 
-  /// The address whose pseudonym is `pseudonym` (the inverse of ``encrypt(_:)-(UInt32)``).
+  /// The address whose pseudonym is `pseudonym` (the inverse of ``encrypt(_:)``).
   public func decrypt(_ pseudonym: UInt32) -> UInt32 {
     var address: UInt32 = 0
     for position in 0..<32 {

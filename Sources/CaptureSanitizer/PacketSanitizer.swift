@@ -2,9 +2,10 @@ internal import PcapKit
 
 /// Rewrites one captured frame: link-layer addresses (Ethernet, Linux cooked v1/v2, ARP), IPv4/IPv6 addresses,
 /// the BACnet layers (``BACnetRewriter``) of BACnet/IP (UDP ports 47808–47823), BACnet/Ethernet and MS/TP, and the
-/// checksums that cover what changed: IPv4 header, UDP, TCP and ICMPv6, each updated incrementally (RFC 1624), so
-/// truncated frames and IP fragments keep consistent checksums and a checksum that was wrong stays wrong.
-/// Lengths never change, except for a re-encoded MS/TP COBS frame.
+/// checksums that cover what changed: the IPv4 header checksum and the UDP checksum of a whole datagram are
+/// computed afresh (so a checksum the sender's NIC never filled in becomes right); TCP, ICMPv6 and UDP in
+/// fragments or truncated frames are updated incrementally (RFC 1624). Lengths never change, except for a
+/// re-encoded MS/TP COBS frame.
 final class PacketSanitizer {
   let addresses: AddressPseudonymizer
   let bacnet: BACnetRewriter
@@ -66,13 +67,15 @@ final class PacketSanitizer {
   private func conversationKey(_ seed: UInt64, _ layers: PacketLayers) -> UInt64 {
     var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ seed
     func mix(_ v: UInt64) { h = (h ^ v) &* 0x100_0000_01B3 }
-    for address in [layers.source, layers.destination] {
+    func mixAddress(_ address: IPAddress?) {
       switch address {
       case .v4(let a)?: mix(UInt64(a))
       case .v6(let high, let low)?: mix(high); mix(low)
       case nil: mix(0)
       }
     }
+    mixAddress(layers.source)
+    mixAddress(layers.destination)
     mix(UInt64(layers.sourcePort ?? 0) << 16 | UInt64(layers.destinationPort ?? 0))
     if layers.networkIndex == nil, buffer.count >= 12 {
       for b in buffer[0..<12] { mix(UInt64(b)) }
@@ -130,12 +133,15 @@ final class PacketSanitizer {
     default: return
     }
     guard checksumOffset + 2 <= buffer.count else { return }
-    let isUDPv4 = isV4 && layers.ipProtocol?.rawValue == 17
+    let isUDP = layers.ipProtocol?.rawValue == 17
+    let isUDPv4 = isV4 && isUDP
     let segmentEnd = layers.payload.upperBound
-    if layers.fragment == nil && !layers.payloadTruncated && segmentEnd <= buffer.count && segmentEnd > checksumOffset
-      && !(isUDPv4 && buffer[checksumOffset] == 0 && buffer[checksumOffset + 1] == 0)
+    if isUDP && layers.fragment == nil && !layers.payloadTruncated && segmentEnd <= buffer.count
+      && segmentEnd > checksumOffset && !(isUDPv4 && buffer[checksumOffset] == 0 && buffer[checksumOffset + 1] == 0)
     {
-      // The whole datagram is here: compute the checksum afresh (one the sender's NIC never filled in included).
+      // A whole UDP datagram: compute the checksum afresh (one the sender's NIC never filled in included). TCP and
+      // ICMPv6 follow the address change incrementally (cheaper on bulk traffic; tshark does not check TCP by
+      // default).
       let length = UInt32(segmentEnd - t)
       let pseudoHeader = newAddressSum + UInt32(layers.ipProtocol?.rawValue ?? 0) + (length >> 16) + (length & 0xFFFF)
       InternetChecksum.store(&buffer, at: checksumOffset, over: t..<segmentEnd, plus: pseudoHeader, zeroMeansNone: layers.ipProtocol?.rawValue == 17)

@@ -46,6 +46,7 @@ public enum MetadataScrubber {
     let interfaceKept = removeAddresses ? idbKept.subtracting([4, 5, 6, 7]) : idbKept
     var report = ScrubReport()
     var resolutions: [UInt64] = []  // units per second of the current section's interfaces
+    var scratch: [UInt8] = []  // a rewritten pcap record (reused)
     while let record = try reader.next() {
       switch record {
       case .section(let section):
@@ -74,7 +75,8 @@ public enum MetadataScrubber {
             kept: packet.blockType == .packet ? [2, 3] : epbKept, names: epbNames, in: &report, to: &sink,
             edit: edit.applyToPacketBlock)
         case .pcapRecord where data != nil || seconds != 0:
-          try sink.write(edit.pcapRecord(packet.rawRecord, capturedLength: packet.capturedLength))
+          edit.pcapRecord(packet.rawRecord, capturedLength: packet.capturedLength, into: &scratch)
+          try sink.write(scratch[...])
         case .simplePacket where data != nil:
           try sink.write(edit.simplePacketBlock(packet.rawRecord, capturedLength: packet.capturedLength))
         default:

@@ -34,10 +34,15 @@ struct PacketEdit {
     fixed = out[...]
   }
 
-  /// A classic pcap record (16-octet header, then the data) with the new data and shifted seconds.
-  func pcapRecord(_ raw: ArraySlice<UInt8>, capturedLength: Int) -> ArraySlice<UInt8> {
-    guard raw.count >= 16 else { return raw }
-    var out = Array(raw.prefix(16))
+  /// A classic pcap record (16-octet header, then the data) with the new data and shifted seconds, built in `out`
+  /// (emptied first, its storage reused).
+  func pcapRecord(_ raw: ArraySlice<UInt8>, capturedLength: Int, into out: inout [UInt8]) {
+    out.removeAll(keepingCapacity: true)
+    guard raw.count >= 16 else {
+      out += raw
+      return
+    }
+    out += raw.prefix(16)
     if shift != 0 {
       let seconds = Int64(load32(raw, raw.startIndex, byteOrder)) + shift
       store32(UInt32(clamping: max(0, seconds)), into: &out, at: 0)
@@ -50,7 +55,6 @@ struct PacketEdit {
     } else {
       out += raw.dropFirst(16)
     }
-    return out[...]
   }
 
   /// A Simple Packet Block (type, length, original length, padded data, length) with the new data.
