@@ -35,6 +35,7 @@ enum MSTPRewriter {
         crc = ~crc
         field += encodeCOBS([0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> UInt32($0)) }[...])
         let newLength = field.count - 2
+        guard newLength <= 0xFFFF else { return }  // cannot be expressed in the length field: leave the data
         record.replaceSubrange(dataStart..<(dataStart + length + 2), with: field)
         record[h + 3] = UInt8(truncatingIfNeeded: newLength >> 8)
         record[h + 4] = UInt8(truncatingIfNeeded: newLength)

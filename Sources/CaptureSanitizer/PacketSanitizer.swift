@@ -129,7 +129,13 @@ final class PacketSanitizer {
         newSum = InternetChecksum.fold(newSum + after)
       }
     case 6: checksumOffset = t + 16
-    case 58 where !isV4: checksumOffset = t + 2
+    case 58 where !isV4:
+      checksumOffset = t + 2
+      let region = t..<layers.payload.upperBound
+      let before = InternetChecksum.sum(buffer, region)
+      rewriteNeighborDiscovery(region)
+      oldSum = InternetChecksum.fold(oldSum + before)
+      newSum = InternetChecksum.fold(newSum + InternetChecksum.sum(buffer, region))
     default: return
     }
     guard checksumOffset + 2 <= buffer.count else { return }
@@ -147,6 +153,34 @@ final class PacketSanitizer {
       InternetChecksum.store(&buffer, at: checksumOffset, over: t..<segmentEnd, plus: pseudoHeader, zeroMeansNone: layers.ipProtocol?.rawValue == 17)
     } else {
       InternetChecksum.adjust(&buffer, at: checksumOffset, oldSum: oldSum, newSum: newSum, zeroMeansNone: isUDPv4)
+    }
+  }
+
+  /// ICMPv6 Neighbor Discovery (RFC 4861): the target address of a Neighbor Solicitation / Advertisement or
+  /// Redirect, and the link-layer addresses in source/target link-layer address options.
+  private func rewriteNeighborDiscovery(_ region: Range<Int>) {
+    let t = region.lowerBound, end = region.upperBound
+    guard end - t >= 8 else { return }
+    var options: Int
+    switch buffer[t] {
+    case 133: options = t + 8  // Router Solicitation
+    case 134: options = t + 16  // Router Advertisement
+    case 135, 136:  // Neighbor Solicitation / Advertisement
+      guard end - t >= 24 else { return }
+      bacnet.rewriteIPv6(&buffer, at: t + 8)
+      options = t + 24
+    case 137:  // Redirect: target and destination
+      guard end - t >= 40 else { return }
+      bacnet.rewriteIPv6(&buffer, at: t + 8)
+      bacnet.rewriteIPv6(&buffer, at: t + 24)
+      options = t + 40
+    default: return
+    }
+    while end - options >= 2 {
+      let length = Int(buffer[options + 1]) * 8
+      guard length > 0, end - options >= length else { return }
+      if (buffer[options] == 1 || buffer[options] == 2) && length == 8 { bacnet.rewriteMAC(&buffer, at: options + 2) }
+      options += length
     }
   }
 

@@ -17,7 +17,8 @@ struct Sanitize: ParsableCommand {
       CharacterStrings (all by default, see --strings) become keyed pseudonyms of the same encoding and length; \
       file data in AtomicWriteFile/AtomicReadFile and VT-Data is zeroed. IPv4, UDP, TCP and ICMPv6 checksums and \
       MS/TP CRCs are updated (a checksum that was wrong stays wrong). pcapng comments, host, interface and \
-      application names, name resolution, decryption secrets and custom blocks are removed.
+      application names, name resolution, decryption secrets and custom blocks are removed. Payloads of other \
+      protocols (DNS names, DHCP host names, TLS) are not rewritten: `filter` first to keep only BACnet.
 
       The key file holds the secret (at least 16 octets, or hexadecimal text): the same key gives the same \
       pseudonyms in every file and run, so captures sanitized separately still match. --map MAP writes the \

@@ -252,3 +252,58 @@ enum URLPaths {
     return parts.joined(separator: "/")
   }()
 }
+
+@Suite struct PseudonymMapTests {
+  @Test func roundTripAndReverse() throws {
+    let map = PseudonymMap()
+    map.record("ipv4", pseudonym: "203.0.113.9", original: "192.0.2.7")
+    map.record("string", pseudonym: "obj-k3j9x2q1", original: "AHU \"3\" supply")
+    map.record("string", pseudonym: "dsc-abcdefghijklmnop", original: "Boiler room 2 supply temperature")
+    let read = try PseudonymMap(jsonLines: map.jsonLines())
+    #expect(read.entries == map.entries)
+    let report = #"{"mac":"5:203.0.113.9:47808","name":"obj-k3j9x2q1","v":"\"dsc-abcdefgh…","host":"203.0.113.99"}"#
+    #expect(read.reverse(report)
+      == #"{"mac":"5:192.0.2.7:47808","name":"AHU \"3\" supply","v":"\"Boiler room …","host":"203.0.113.99"}"#)
+    #expect(throws: SanitizeError.self) { try PseudonymMap(jsonLines: "{\"kind\":\"ipv4\"}\n") }
+  }
+
+  @Test func keyFileContents() throws {
+    let hex = try SanitizerKey(keyFileContents: Array("00112233445566778899aabbccddeeff\n".utf8))
+    #expect(hex.secret == [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF])
+    #expect(throws: SanitizeError.self) { try SanitizerKey(keyFileContents: Array("0011".utf8)) }
+    let shift = CaptureSanitizer.keyedTimeShift(hex)
+    #expect(shift != 0 && abs(shift) <= 365 * 86_400 && shift == CaptureSanitizer.keyedTimeShift(hex))
+  }
+}
+
+@Suite struct FrameRewriteTests {
+  static func ipv6Checksum(_ f: [UInt8], ip: Int, next: UInt8) -> UInt32 {
+    let length = f.count - ip - 40
+    var sum = InternetChecksum.sum(f, (ip + 8)..<(ip + 40)) + InternetChecksum.sum(f, (ip + 40)..<f.count)
+    sum += UInt32(length) + UInt32(next)
+    return InternetChecksum.fold(sum)
+  }
+
+  /// A Neighbor Solicitation with a source link-layer address option: target, option MAC and addresses change,
+  /// and the ICMPv6 checksum still verifies.
+  @Test func neighborSolicitation() throws {
+    let mac: [UInt8] = [0x00, 0x11, 0x22, 0x33, 0x44, 0x55]
+    let source: [UInt8] = [0xFE, 0x80, 0, 0, 0, 0, 0, 0, 0x02, 0x11, 0x22, 0xFF, 0xFE, 0x33, 0x44, 0x55]
+    let target: [UInt8] = [0x20, 0x01, 0x0D, 0xB8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x07]
+    let destination: [UInt8] = [0xFF, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xFF, 0, 0, 0x07]
+    var f: [UInt8] = [0x33, 0x33, 0xFF, 0, 0, 0x07] + mac + [0x86, 0xDD]
+    f += [0x60, 0, 0, 0, 0, 32, 58, 255] + source + destination
+    f += [135, 0, 0, 0, 0, 0, 0, 0] + target + [1, 1] + mac
+    let sum = Self.ipv6Checksum(f, ip: 14, next: 58)
+    let checksum = ~UInt16(sum)
+    f[14 + 40 + 2] = UInt8(checksum >> 8)
+    f[14 + 40 + 3] = UInt8(checksum & 0xFF)
+    #expect(Self.ipv6Checksum(f, ip: 14, next: 58) == 0xFFFF)
+    let sanitizer = try CaptureSanitizer(key: testKey)
+    let out = Array(sanitizer.sanitize(frame: f[...], linkType: LinkType(rawValue: 1)))
+    #expect(out.count == f.count)
+    #expect(Self.ipv6Checksum(out, ip: 14, next: 58) == 0xFFFF)
+    #expect(!contains(out, mac) && !contains(out, target) && !contains(out, Array(source[8...])))
+    #expect(Array(out[38..<54]) == destination)  // multicast kept
+  }
+}
