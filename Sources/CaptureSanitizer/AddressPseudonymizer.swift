@@ -27,6 +27,10 @@ final class AddressPseudonymizer {
   private var v4Cache: [UInt32: UInt32] = [:]
   private var v6Cache: [IPv6Value: IPv6Value] = [:]
   private var macCache: [UInt64: UInt64] = [:]
+  // Direct-mapped caches in front of the dictionaries: the same few addresses come packet after packet.
+  private var recentIPv4 = [UInt64](repeating: .max, count: 256)  // address << 32 | pseudonym
+  private var recentMACKeys = [UInt64](repeating: .max, count: 256)
+  private var recentMACValues = [UInt64](repeating: 0, count: 256)
   private var vmacCache: [UInt32: UInt32] = [:]
 
   struct IPv6Value: Hashable {
@@ -76,6 +80,15 @@ final class AddressPseudonymizer {
 
   /// The pseudonym of an IPv4 address.
   func ipv4(_ a: UInt32) -> UInt32 {
+    let slot = Int((a ^ a >> 8 ^ a >> 16 ^ a >> 24) & 0xFF)
+    let recent = recentIPv4[slot]
+    if recent != .max && UInt32(truncatingIfNeeded: recent >> 32) == a { return UInt32(truncatingIfNeeded: recent) }
+    let result = pseudonym4(a)
+    recentIPv4[slot] = UInt64(a) << 32 | UInt64(result)
+    return result
+  }
+
+  private func pseudonym4(_ a: UInt32) -> UInt32 {
     if let cached = v4Cache[a] { return cached }
     var result = a
     if !Self.isKept(a) {
@@ -163,6 +176,15 @@ final class AddressPseudonymizer {
   /// the last three octets change.
   func mac(_ m: UInt64) -> UInt64 {
     if m == 0 || (m >> 40) & 1 == 1 { return m }
+    let slot = Int((m ^ m >> 8 ^ m >> 16 ^ m >> 24 ^ m >> 32 ^ m >> 40) & 0xFF)
+    if recentMACKeys[slot] == m { return recentMACValues[slot] }
+    let result = pseudonymMAC(m)
+    recentMACKeys[slot] = m
+    recentMACValues[slot] = result
+    return result
+  }
+
+  private func pseudonymMAC(_ m: UInt64) -> UInt64 {
     if let cached = macCache[m] { return cached }
     let result: UInt64
     if configuration.keepOUI {

@@ -13,7 +13,8 @@
 final class StringPseudonymizer {
   private let cipher: AES128Block
   private let map: PseudonymMap?
-  private var cache: [[UInt8]: [UInt8]] = [:]
+  /// Replacements by a 64-bit hash of the original (which is kept to rule out collisions).
+  private var cache: [UInt64: (original: [UInt8], replacement: [UInt8])] = [:]
   private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789".utf8)
   /// The most cached strings (the cache is emptied when full, keeping memory bounded).
   static let cacheLimit = 1 << 16
@@ -42,11 +43,13 @@ final class StringPseudonymizer {
   /// Pseudonymizes `bytes[range]`, the whole content (character-set octet first) of a CharacterString, in place.
   func replaceWhole(_ bytes: inout [UInt8], _ range: Range<Int>, property: UInt32?) {
     guard range.count >= 2 else { return }  // empty strings (or only the character set) reveal nothing
-    let original = Array(bytes[range])
-    if let cached = cache[original] {
-      bytes.replaceSubrange(range, with: cached)
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for i in range { hash = (hash ^ UInt64(bytes[i])) &* 0x100_0000_01B3 }
+    if let cached = cache[hash], cached.original.elementsEqual(bytes[range]) {
+      for (k, i) in range.enumerated() { bytes[i] = cached.replacement[k] }
       return
     }
+    let original = Array(bytes[range])
     var attempt: UInt8 = 1
     var replacement = original
     repeat {
@@ -57,7 +60,7 @@ final class StringPseudonymizer {
       attempt &+= 1
     } while replacement == original && attempt < 8
     if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-    cache[original] = replacement
+    cache[hash] = (original, replacement)
     map?.record("string", pseudonym: Self.text(replacement), original: Self.text(original))
     bytes.replaceSubrange(range, with: replacement)
   }

@@ -111,7 +111,14 @@ struct Sanitize: ParsableCommand {
     var reader = try CaptureCommandSupport.openReader(inputPath, command: "sanitize")
     var inputs = [inputPath, keyFile]
     if let map { inputs.append(map) }
-    let out = try CaptureCommandSupport.openOutput(output, inputs: inputs, command: "sanitize")
+    // Every record is written (header and data separately): a 1 MiB sink buffer keeps write(2) calls large.
+    let out: AtomicOutputFile
+    do {
+      out = try AtomicOutputFile(path: output, inputs: inputs, bufferSize: 1 << 20)
+    } catch {
+      CaptureCommandSupport.printError("optigo-pcap sanitize: \(error)")
+      throw error.code == .outputIsInput ? ExitStatus.usage : ExitStatus.outputFailure
+    }
     if let map, AtomicOutputFile.sameFile(map, output) || map == output {
       CaptureCommandSupport.printError("optigo-pcap sanitize: the map and the output are the same file")
       throw ExitStatus.usage

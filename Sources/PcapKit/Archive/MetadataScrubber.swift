@@ -33,6 +33,8 @@ public enum MetadataScrubber {
   /// length changes by the same amount. A timestamp shift is added to classic pcap seconds (clamped to the field's
   /// range) and to pcapng EPB/PB timestamps in their interface's resolution; SPBs carry no timestamp.
   /// - Parameters:
+  ///   - reader: the capture to read.
+  ///   - sink: where the rewritten capture goes.
   ///   - seconds: added to every packet timestamp (negative moves them earlier).
   ///   - removeAddresses: also remove the interface address options (`if_IPv4addr`, `if_IPv6addr`,
   ///     `if_MACaddr`, `if_EUIaddr`), which name the capturing host.
@@ -46,7 +48,7 @@ public enum MetadataScrubber {
     let interfaceKept = removeAddresses ? idbKept.subtracting([4, 5, 6, 7]) : idbKept
     var report = ScrubReport()
     var resolutions: [UInt64] = []  // units per second of the current section's interfaces
-    var scratch: [UInt8] = []  // a rewritten pcap record (reused)
+    var scratch: [UInt8] = []  // a rewritten pcap record header (reused)
     while let record = try reader.next() {
       switch record {
       case .section(let section):
@@ -75,8 +77,9 @@ public enum MetadataScrubber {
             kept: packet.blockType == .packet ? [2, 3] : epbKept, names: epbNames, in: &report, to: &sink,
             edit: edit.applyToPacketBlock)
         case .pcapRecord where data != nil || seconds != 0:
-          edit.pcapRecord(packet.rawRecord, capturedLength: packet.capturedLength, into: &scratch)
+          edit.pcapHeader(packet.rawRecord, capturedLength: packet.capturedLength, into: &scratch)
           try sink.write(scratch[...])
+          try sink.write(data ?? packet.rawRecord.dropFirst(16))
         case .simplePacket where data != nil:
           try sink.write(edit.simplePacketBlock(packet.rawRecord, capturedLength: packet.capturedLength))
         default:

@@ -34,15 +34,12 @@ struct PacketEdit {
     fixed = out[...]
   }
 
-  /// A classic pcap record (16-octet header, then the data) with the new data and shifted seconds, built in `out`
-  /// (emptied first, its storage reused).
-  func pcapRecord(_ raw: ArraySlice<UInt8>, capturedLength: Int, into out: inout [UInt8]) {
+  /// The 16-octet header of a classic pcap record with the new captured and original lengths and shifted
+  /// seconds, built in `out` (emptied first, its storage reused); the record's data follows it.
+  func pcapHeader(_ raw: ArraySlice<UInt8>, capturedLength: Int, into out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)
-    guard raw.count >= 16 else {
-      out += raw
-      return
-    }
     out += raw.prefix(16)
+    guard out.count == 16 else { return }
     if shift != 0 {
       let seconds = Int64(load32(raw, raw.startIndex, byteOrder)) + shift
       store32(UInt32(clamping: max(0, seconds)), into: &out, at: 0)
@@ -51,9 +48,6 @@ struct PacketEdit {
       let original = Int(load32(raw, raw.startIndex + 12, byteOrder))
       store32(UInt32(truncatingIfNeeded: data.count), into: &out, at: 8)
       store32(UInt32(clamping: max(0, original + data.count - capturedLength)), into: &out, at: 12)
-      out += data
-    } else {
-      out += raw.dropFirst(16)
     }
   }
 
