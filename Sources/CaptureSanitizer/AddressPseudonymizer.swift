@@ -23,7 +23,9 @@ final class AddressPseudonymizer {
   private let macPermutation: KeyedPermutation
   private let nicPermutation: KeyedPermutation
   private let vmacPermutation: KeyedPermutation
-  private let mstpTable: [UInt8]
+  private let mstpPermutation: KeyedPermutation
+  /// MS/TP pseudonyms computed so far (-1: not yet).
+  private var mstpTable = [Int16](repeating: -1, count: 256)
   private var v4Cache: [UInt32: UInt32] = [:]
   private var v6Cache: [IPv6Value: IPv6Value] = [:]
   private var macCache: [UInt64: UInt64] = [:]
@@ -51,15 +53,7 @@ final class AddressPseudonymizer {
     macPermutation = mac
     nicPermutation = nic
     vmacPermutation = vmac
-    var table = [UInt8](repeating: 0, count: 256)
-    for v in 0..<256 {
-      switch v {
-      case 0...127: table[v] = UInt8(mstp.apply(UInt64(v), accepting: { $0 <= 127 }))
-      case 128...254: table[v] = UInt8(mstp.apply(UInt64(v), accepting: { $0 >= 128 && $0 <= 254 }))
-      default: table[v] = UInt8(v)
-      }
-    }
-    mstpTable = configuration.keepMSTPAddresses ? (0..<256).map { UInt8($0) } : table
+    mstpPermutation = mstp
   }
 
   // MARK: IPv4
@@ -208,7 +202,18 @@ final class AddressPseudonymizer {
   /// The pseudonym of an MS/TP station number: masters (0–127) stay masters, slaves (128–254) stay slaves,
   /// 255 (broadcast) is kept.
   func mstp(_ station: UInt8) -> UInt8 {
-    let result = mstpTable[Int(station)]
+    if configuration.keepMSTPAddresses || station == 255 { return station }
+    let known = mstpTable[Int(station)]
+    let result: UInt8
+    if known >= 0 {
+      result = UInt8(known)
+    } else {
+      let v = UInt64(station)
+      result = UInt8(
+        station <= 127
+          ? mstpPermutation.apply(v, accepting: { $0 <= 127 }) : mstpPermutation.apply(v, accepting: { $0 >= 128 && $0 <= 254 }))
+      mstpTable[Int(station)] = Int16(result)
+    }
     if result != station { map?.record("mstp", pseudonym: String(result), original: String(station)) }
     return result
   }
