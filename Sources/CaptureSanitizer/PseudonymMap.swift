@@ -1,10 +1,16 @@
+#if canImport(FoundationEssentials)
+  internal import FoundationEssentials
+#else
+  internal import Foundation
+#endif
+
 /// The reverse map of a sanitization: every pseudonym handed out, with the kind of identity and the original it
 /// stands for, in the order first seen. Written (mode 0600) as JSON Lines, one
-/// `{"kind":…,"pseudonym":…,"original":…}` object per line, so a site owner can read a vendor's findings back in
-/// their own names (``PseudonymMap/reverse(_:)``).
+/// `{"kind":…,"original":…,"pseudonym":…}` object per line (keys sorted), so a site owner can read a vendor's
+/// findings back in their own names (``PseudonymMap/reverse(_:)``).
 public final class PseudonymMap {
   /// One pseudonym and what it stands for.
-  public struct Entry: Hashable, Sendable {
+  public struct Entry: Hashable, Sendable, Codable {
     /// `ipv4`, `ipv6`, `mac`, `mstp`, `vmac` or `string`.
     public var kind: String
     /// The text that appears in the sanitized capture and in reports made from it.
@@ -37,10 +43,12 @@ public final class PseudonymMap {
 
   /// The JSON Lines text of the map.
   public func jsonLines() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     var text = ""
     for e in entries {
-      text += "{\"kind\":" + JSONText.quoted(e.kind) + ",\"pseudonym\":" + JSONText.quoted(e.pseudonym)
-        + ",\"original\":" + JSONText.quoted(e.original) + "}\n"
+      guard let line = try? encoder.encode(e) else { continue }
+      text += String(decoding: line, as: UTF8.self) + "\n"
     }
     return text
   }
@@ -48,15 +56,14 @@ public final class PseudonymMap {
   /// Reads a map written by ``jsonLines()``.
   /// - Throws: ``SanitizeError`` naming the first line that is not such an object.
   public init(jsonLines text: String) throws(SanitizeError) {
+    let decoder = JSONDecoder()
     var lineNumber = 0
     for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
       lineNumber += 1
-      guard let fields = JSONText.flatObject(String(line)), let kind = fields["kind"],
-        let pseudonym = fields["pseudonym"], let original = fields["original"]
-      else {
+      guard let e = try? decoder.decode(Entry.self, from: Data(line.utf8)) else {
         throw SanitizeError(.badMap, "line \(lineNumber) of the map is not a {kind, pseudonym, original} object")
       }
-      record(kind, pseudonym: pseudonym, original: original)
+      record(e.kind, pseudonym: e.pseudonym, original: e.original)
     }
   }
 
@@ -118,7 +125,7 @@ extension PseudonymMap {
   /// The original of a quoted string's content (JSON-escaped), if it is a string pseudonym: whole, rendered in
   /// quotes (`"dsc-1a2b3c"`), or rendered in quotes and cut off with an ellipsis.
   func reverseString(_ escaped: String, _ strings: [String: String]) -> String? {
-    guard let text = JSONText.flatObject("{\"v\":\"" + escaped + "\"}")?["v"] else { return nil }
+    guard let text = JSONText.unescaped(escaped) else { return nil }
     if let original = strings[text] { return original }
     guard text.hasPrefix("\""), text.count >= 2 else { return nil }
     var inner = text.dropFirst()
@@ -139,79 +146,18 @@ extension PseudonymMap {
 @available(*, unavailable)
 extension PseudonymMap: Sendable {}
 
-/// Just enough JSON for the map: quoting and reading flat objects of string members.
+/// JSON string literals through Foundation's encoder and decoder.
 enum JSONText {
   /// `s` as a JSON string literal.
   static func quoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 {
-          let h = String(u.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    guard let data = try? encoder.encode(s) else { return "\"\"" }
+    return String(decoding: data, as: UTF8.self)
   }
 
-  /// The members of a one-line JSON object whose values are all strings; nil for anything else.
-  static func flatObject(_ line: String) -> [String: String]? {
-    var scalars = Array(line.unicodeScalars)[...]
-    func skipSpace() { while let f = scalars.first, f == " " || f == "\t" || f == "\r" { scalars.removeFirst() } }
-    func string() -> String? {
-      skipSpace()
-      guard scalars.first == "\"" else { return nil }
-      scalars.removeFirst()
-      var out = String.UnicodeScalarView()
-      while let c = scalars.popFirst() {
-        if c == "\"" { return String(out) }
-        if c == "\\" {
-          guard let e = scalars.popFirst() else { return nil }
-          switch e {
-          case "n": out.append("\n")
-          case "r": out.append("\r")
-          case "t": out.append("\t")
-          case "b": out.append("\u{8}")
-          case "f": out.append("\u{C}")
-          case "u":
-            guard scalars.count >= 4, let v = UInt32(String(String.UnicodeScalarView(scalars.prefix(4))), radix: 16),
-              let s = Unicode.Scalar(v)
-            else { return nil }
-            scalars.removeFirst(4)
-            out.append(s)
-          default: out.append(e)
-          }
-        } else {
-          out.append(c)
-        }
-      }
-      return nil
-    }
-    skipSpace()
-    guard scalars.popFirst() == "{" else { return nil }
-    var fields: [String: String] = [:]
-    while true {
-      skipSpace()
-      if scalars.first == "}" { scalars.removeFirst(); break }
-      guard let key = string() else { return nil }
-      skipSpace()
-      guard scalars.popFirst() == ":", let value = string() else { return nil }
-      fields[key] = value
-      skipSpace()
-      if scalars.first == "," { scalars.removeFirst(); continue }
-      guard scalars.popFirst() == "}" else { return nil }
-      break
-    }
-    skipSpace()
-    return scalars.isEmpty ? fields : nil
+  /// The string a JSON string literal's content (between the quotes, still escaped) stands for.
+  static func unescaped(_ content: String) -> String? {
+    try? JSONDecoder().decode(String.self, from: Data(("\"" + content + "\"").utf8))
   }
 }

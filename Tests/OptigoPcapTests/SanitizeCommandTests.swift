@@ -68,7 +68,7 @@ import Testing
   @Test("tshark decodes every sanitized capture: no new malformed packets, no IP/UDP/TCP checksum errors",
         .enabled(if: tool("tshark") != nil, "tshark is not installed"))
   func tsharkDecodesOutput() throws {
-    let (dir, files) = try Self.sanitizeAll()
+    let (_, files) = try Self.sanitizeAll()
     for f in files {
       let before = try Self.expert(f.input), after = try Self.expert(f.output)
       let malformed = { (lines: [String]) in lines.filter { $0.contains("Malformed") }.count }
@@ -108,7 +108,7 @@ import Testing
   @Test("no original IP address, MAC address or BACnet string is left in the output bytes",
         .enabled(if: tool("tshark") != nil, "tshark is not installed"))
   func noOriginalsLeft() throws {
-    let (dir, files) = try Self.sanitizeAll()
+    let (_, files) = try Self.sanitizeAll()
     var checked = 0
     for f in files {
       let output = [UInt8](try Data(contentsOf: f.output))
