@@ -3,6 +3,7 @@
 #else
   internal import Foundation
 #endif
+internal import PcapKit
 
 /// The reverse map of a sanitization: every pseudonym handed out, with the kind of identity and the original it
 /// stands for, in the order first seen. Written (mode 0600) as JSON Lines, one
@@ -104,6 +105,12 @@ public final class PseudonymMap {
         let token = text[i..<j]
         if let original = byToken[token] {
           out += original
+        } else if let original = Self.reverseHexBIP(token, byToken) {
+          out += original
+        } else if let colon = token.firstIndex(of: ":"), token[..<colon].allSatisfy(\.isNumber),
+          let original = byToken[token[token.index(after: colon)...]] ?? Self.reverseHexBIP(token[token.index(after: colon)...], byToken)
+        {
+          out += token[...colon] + original  // "network:address"
         } else if token.contains(".") {
           // IPv4 with a network number or port around it ("5:192.0.2.7:47808"): translate each part.
           out += token.split(separator: ":", omittingEmptySubsequences: false).map { byToken[$0] ?? String($0) }
@@ -122,6 +129,17 @@ public final class PseudonymMap {
 }
 
 extension PseudonymMap {
+  /// A B/IP address written as 12 hex digits (IPv4 and port, as a 6-octet SADR/DADR is shown) translated back.
+  static func reverseHexBIP(_ token: Substring, _ byToken: [Substring: String]) -> String? {
+    guard token.count == 12, let value = UInt64(token, radix: 16) else { return nil }
+    let pseudonym = IPAddress.v4(UInt32(truncatingIfNeeded: value >> 16)).description
+    guard let original = byToken[Substring(pseudonym)] else { return nil }
+    let octets = original.split(separator: ".").compactMap { UInt8($0) }
+    guard octets.count == 4 else { return nil }
+    let hex = octets.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    return (token.first?.isUppercase == true ? hex.uppercased() : hex) + token.suffix(4)
+  }
+
   /// The original of a quoted string's content (JSON-escaped), if it is a string pseudonym: whole, rendered in
   /// quotes (`"dsc-1a2b3c"`), or rendered in quotes and cut off with an ellipsis.
   func reverseString(_ escaped: String, _ strings: [String: String]) -> String? {
