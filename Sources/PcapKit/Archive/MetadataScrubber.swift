@@ -77,9 +77,11 @@ public enum MetadataScrubber {
             kept: packet.blockType == .packet ? [2, 3] : epbKept, names: epbNames, in: &report, to: &sink,
             edit: edit.applyToPacketBlock)
         case .pcapRecord where data != nil || seconds != 0:
-          edit.pcapHeader(packet.rawRecord, capturedLength: packet.capturedLength, into: &scratch)
+          // The record header is 16 octets, 24 in the modified (Kuznetzov) format: whatever precedes the data.
+          let headerLength = packet.data.startIndex - packet.rawRecord.startIndex
+          edit.pcapHeader(packet.rawRecord.prefix(headerLength), capturedLength: packet.capturedLength, into: &scratch)
           try sink.write(scratch[...])
-          try sink.write(data ?? packet.rawRecord.dropFirst(16))
+          try sink.write(data ?? packet.data)
         case .simplePacket where data != nil:
           try sink.write(edit.simplePacketBlock(packet.rawRecord, capturedLength: packet.capturedLength))
         default:

@@ -34,12 +34,12 @@ struct PacketEdit {
     fixed = out[...]
   }
 
-  /// The 16-octet header of a classic pcap record with the new captured and original lengths and shifted
-  /// seconds, built in `out` (emptied first, its storage reused); the record's data follows it.
+  /// The header of a classic pcap record (`raw`: 16 octets, 24 in the modified format) with the new captured and
+  /// original lengths and shifted seconds, built in `out` (emptied first, its storage reused); the data follows it.
   func pcapHeader(_ raw: ArraySlice<UInt8>, capturedLength: Int, into out: inout [UInt8]) {
     out.removeAll(keepingCapacity: true)
-    out += raw.prefix(16)
-    guard out.count == 16 else { return }
+    out += raw
+    guard out.count >= 16 else { return }
     if shift != 0 {
       let seconds = Int64(load32(raw, raw.startIndex, byteOrder)) + shift
       store32(UInt32(clamping: max(0, seconds)), into: &out, at: 0)
