@@ -16,6 +16,7 @@ let package = Package(
     .library(name: "BACnetAnalysis", targets: ["BACnetAnalysis"]),
     .library(name: "CaptureCompression", targets: ["CaptureCompression"]),
     .library(name: "PacketCapture", targets: ["PacketCapture"]),
+    .library(name: "CaptureSanitizer", targets: ["CaptureSanitizer"]),
     .executable(name: "optigo-pcap", targets: ["optigo-pcap"]),
   ],
   dependencies: [
@@ -27,8 +28,8 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
     ),
-    // SHA-256 for content-derived capture names, from the system's OpenSSL (CLI only: the libraries depend on the
-    // toolchain and zlib alone).
+    // SHA-256 for content-derived capture names and AES for the sanitizer, from the system's OpenSSL (CLI and
+    // CaptureSanitizer only: the other libraries depend on the toolchain and zlib alone).
     .systemLibrary(
       name: "CLibCrypto",
       pkgConfig: "libcrypto",
@@ -53,10 +54,15 @@ let package = Package(
     // the source-agnostic spool (rotation, atomic completed files, announcements, disk guard, signals) they share.
     .target(name: "PacketCapture", dependencies: ["PcapKit", "BACnetDecode", "CPacketCapture", "CSerialPort"],
             swiftSettings: librarySettings),
+    // Content pseudonymization before a capture leaves the site (AES for Crypto-PAn and keyed pseudonyms from the
+    // system's libcrypto), shared by the CLI and the capture daemon.
+    .target(
+      name: "CaptureSanitizer", dependencies: ["PcapKit", "BACnetDecode", "WireBytes", "CLibCrypto"],
+      swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
-        "PcapKit", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture",
+        "PcapKit", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture", "CaptureSanitizer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "CLibCrypto",
       ]
@@ -65,6 +71,7 @@ let package = Package(
     .testTarget(name: "PcapKitTests", dependencies: ["PcapKit", "CaptureCompression"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
     .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
+    .testTarget(name: "CaptureSanitizerTests", dependencies: ["CaptureSanitizer", "PcapKit", "BACnetDecode"]),
     .testTarget(
       name: "PacketCaptureTests",
       dependencies: ["PacketCapture", "PcapKit", "CPacketCapture", "BACnetDecode", "BACnetAnalysis", "CSerialPort"]

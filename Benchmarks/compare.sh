@@ -154,6 +154,11 @@ has_summarize=0
 "$bin" --help 2>&1 | grep -qE "^ +summarize( |$)" && has_summarize=1
 jobs_args=()
 [ -n "$jobs" ] && jobs_args=(-j "$jobs")
+has_sanitize=0
+if "$bin" --help 2>&1 | grep -qE "^ +sanitize( |$)"; then
+  has_sanitize=1
+  printf '%s' 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff > "$work/sanitize.key"
+fi
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "input: $input ($(du -h "$input" | cut -f1)); merge parts: ${#part_files[@]}; runs: $runs"
@@ -195,6 +200,9 @@ for ((r = 1; r <= runs; r++)); do
     fi
   done
   [ -n "$walk" ] && measure walk-headers "$walk" "$input" && measure walk-filter "$walk" "$input" "$out/filter-walk.pcap"
+  if [ "$has_sanitize" = 1 ]; then
+    measure sanitize-ours "$bin" sanitize "$input" -w "$out/sanitize-ours.pcap" --key-file "$work/sanitize.key"
+  fi
   if [ "$has_summarize" = 1 ]; then
     measure summarize-ours "$bin" summarize "$input"
     if have tshark && ((r <= tshark_runs)); then
@@ -242,6 +250,7 @@ report="$work/report.txt"
   [ "$has_summarize" = 1 ] && row "summarize vs tshark" summarize-ours summarize-tshark "≤ 0.05× (20×), ≤ 64 MiB"
   [ "$has_summarize" = 1 ] && row "summarize 8 files: par/seq" summarize8-parallel summarize8-sequential "≤ 0.59× (1.7× faster)"
   row "list --json vs tshark -T ek" list-json-ours list-json-tshark "≤ 0.05× (20×)"
+  [ "$has_sanitize" = 1 ] && row "sanitize vs our filter" sanitize-ours filter-ours "≤ 3.00× (issue 19)"
   row "startup (tiny file)" startup-ours startup-capinfos "< 10 ms"
   if [ -n "$walk" ]; then
     row "filter vs C walker" filter-ours walk-filter "(hardware floor)"

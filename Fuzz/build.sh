@@ -20,17 +20,19 @@ driver=()
 if [ "$san" = none ]; then sanflag=(); driver=("$here/Driver/MutationDriver.swift"); fi
 # FUZZ_OPT: optimisation (-O by default; -Onone compiles in a fraction of the time, for short smoke runs).
 common=("${sanflag[@]}" "${FUZZ_OPT:--O}" -g -package-name optigo_pcap -parse-as-library -strict-memory-safety
-        -enable-upcoming-feature InternalImportsByDefault -I "$out/modules" -I "$root/Sources/CZlib")
+        -enable-upcoming-feature InternalImportsByDefault -I "$out/modules" -I "$root/Sources/CZlib" -I "$root/Sources/CLibCrypto")
 
 # Modules a target needs, from its `import` lines (plus their own dependencies).
-needs=$(grep -Eo '^(@testable )?import (WireBytes|PcapKit|BACnetDecode|BACnetAnalysis|PacketCapture)' "$src" | awk '{print $NF}' | sort -u)
+needs=$(grep -Eo '^(@testable )?import (WireBytes|PcapKit|BACnetDecode|BACnetAnalysis|PacketCapture|CaptureSanitizer)' "$src" | awk '{print $NF}' | sort -u)
 mods=(WireBytes)
-case " $needs " in *PcapKit*|*BACnetAnalysis*) mods+=(PcapKit) ;; esac
-case " $needs " in *BACnetDecode*|*BACnetAnalysis*) mods+=(BACnetDecode) ;; esac
+libs=(-lz)
+case " $needs " in *PcapKit*|*BACnetAnalysis*|*CaptureSanitizer*) mods+=(PcapKit) ;; esac
+case " $needs " in *BACnetDecode*|*BACnetAnalysis*|*CaptureSanitizer*) mods+=(BACnetDecode) ;; esac
 case " $needs " in *BACnetAnalysis*) mods+=(BACnetAnalysis) ;; esac
 # PacketCapture: only its Ring/ folder (the block walker and VLAN re-insertion: plain Swift over bytes, no C shim).
 case " $needs " in *PacketCapture*) mods+=(PacketCapture) ;; esac
 sourcedir() { if [ "$1" = PacketCapture ]; then echo "$root/Sources/PacketCapture/Ring"; else echo "$root/Sources/$1"; fi; }
+case " $needs " in *CaptureSanitizer*) mods+=(CaptureSanitizer); libs+=(-lcrypto) ;; esac
 
 objs=()
 for m in "${mods[@]}"; do
@@ -46,6 +48,6 @@ for m in "${mods[@]}"; do
   objs+=("$obj")
 done
 echo "linking $target" >&2
-swiftc "${common[@]}" -module-name "Fuzz_$target" "$src" "${driver[@]}" "${objs[@]}" -lz -o "$out/$target" \
+swiftc "${common[@]}" -module-name "Fuzz_$target" "$src" "${driver[@]}" "${objs[@]}" "${libs[@]}" -o "$out/$target" \
   2> >(grep -v "Cannot export local symbol" >&2)
 echo "$out/$target"

@@ -9,7 +9,7 @@
 # FUZZ_SMOKE_SECONDS on a fresh seed corpus from the fixtures plus Fixtures/regressions/<target>/. Without it, the
 # same entry points are linked with the seeded mutation driver (Fuzz/Driver) and run FUZZ_SMOKE_RUNS mutations
 # (default 20000). Builds are unoptimised (FUZZ_SMOKE_OPT, default -Onone) to keep them short: nine targets at
-# 10 s plus the builds fit the 5-minute CI budget on two otherwise idle cores.
+# 10 s plus the builds fit the 5-minute CI budget (ten with sanitize: about 20 s more) on two otherwise idle cores.
 # Exit status: 0 when every target ran clean; 1 on the first finding (the input is kept under Fuzz/artifacts/).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -17,7 +17,7 @@ root="$(dirname "$here")"
 seconds="${FUZZ_SMOKE_SECONDS:-10}"
 runs="${FUZZ_SMOKE_RUNS:-20000}"
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(pcap pcapng gzip linklayer bacnet tags mstp mstpstream repair summarize ringblock)
+[ ${#targets[@]} -eq 0 ] && targets=(pcap pcapng gzip linklayer bacnet tags mstp mstpstream repair summarize ringblock sanitize)
 
 probe="$(mktemp -d)"
 trap 'rm -rf "$probe"' EXIT
@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do
   python3 "$here/seeds.py" "$t" "$corpus" 2>/dev/null
   dirs=("$corpus")
   [ -d "$root/Fixtures/regressions/$t" ] && dirs+=("$root/Fixtures/regressions/$t")
-  case "$t" in pcap|pcapng|gzip|repair|summarize) maxlen=65536 ;; *) maxlen=2048 ;; esac
+  case "$t" in pcap|pcapng|gzip|repair|summarize|sanitize) maxlen=65536 ;; *) maxlen=2048 ;; esac
   if [ "$mode" = libfuzzer ]; then
     SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 \
       -max_len="$maxlen" -print_final_stats=1 -artifact_prefix="$here/artifacts/$t/" "${dirs[@]}" > "$probe/run-$t.log" 2>&1

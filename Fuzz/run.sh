@@ -25,7 +25,7 @@ mkdir -p "$corpus" "$here/artifacts/$target" "$here/logs"
 if [ -z "$(ls -A "$corpus")" ]; then python3 "$here/seeds.py" "$target" "$corpus"; fi
 dirs=("$corpus")
 [ -d "$root/Fixtures/regressions/$target" ] && dirs+=("$root/Fixtures/regressions/$target")
-case "$target" in pcap|pcapng|gzip|repair|summarize) maxlen=65536 ;; *) maxlen=2048 ;; esac
+case "$target" in pcap|pcapng|gzip|repair|summarize|sanitize) maxlen=65536 ;; *) maxlen=2048 ;; esac
 # rss_limit_mb: every reader cap is far below it, so exceeding it is a finding (unbounded allocation).
 # timeout: a single input taking seconds means super-linear work.
 set +e

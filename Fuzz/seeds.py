@@ -140,6 +140,14 @@ def seeds_of(target, data):
     """The seeds one capture gives TARGET, in its input layout (see Fuzz/Targets/TARGET.swift)."""
     if target in ("pcapng", "repair") and data[:4] == b"\x0a\x0d\x0d\x0a":
         yield data
+    if target == "sanitize" and (data[:4] == b"\x0a\x0d\x0d\x0a" or data[:4] in PCAP_MAGICS):
+        yield b"\x00" + data[:32768]
+        frames = [f for link, f in packets(data) if link == 1][:40]
+        if frames:
+            yield b"\x01" + b"\xfe".join(frames)
+        mstp = [f for link, f in packets(data) if link == 165][:40]
+        if mstp:
+            yield b"\x03" + b"\xfe".join(mstp)
     if target == "summarize" and (data[:4] == b"\x0a\x0d\x0d\x0a" or data[:4] in PCAP_MAGICS):
         yield b"\x00" + data[:32768]
         frames = [f for link, f in packets(data) if link == 1][:40]

@@ -7,7 +7,7 @@ import PcapKit
 struct OptigoPcap: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "optigo-pcap",
-    abstract: "Read, filter, merge, anonymize, summarize and repair BACnet packet captures (pcap, pcapng, gzip).",
+    abstract: "Read, filter, merge, anonymize, summarize, repair and sanitize BACnet packet captures (pcap, pcapng, gzip).",
     version: "0.1.0",
     subcommands: [
       List.self,
@@ -18,6 +18,7 @@ struct OptigoPcap: ParsableCommand {
       Summarize.self,
       Repair.self,
       Capture.self,
+      Sanitize.self,
     ]
   )
 

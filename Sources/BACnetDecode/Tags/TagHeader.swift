@@ -137,6 +137,13 @@ public struct TagHeader: Hashable, Sendable {
                      offset: start, headerLength: c.index - startIndex)
   }
 
+  /// Reads the tag header at the start of `bytes` (its ``offset`` is an index of `bytes`); nil when the header is
+  /// malformed or cut off. For rewriters that walk tags in place.
+  package static func peek(_ bytes: ArraySlice<UInt8>) -> TagHeader? {
+    var c = ByteCursor(bytes, baseOffset: bytes.startIndex)
+    return try? read(&c)
+  }
+
   /// Reads the content octets of a primitive tag as a view.
   static func readContent(_ c: inout ByteCursor, _ h: TagHeader) throws(DecodeFailure) -> ArraySlice<UInt8> {
     guard h.length <= c.remaining else {

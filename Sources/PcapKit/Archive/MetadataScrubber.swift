@@ -23,10 +23,36 @@ public enum MetadataScrubber {
   public static func scrub(_ reader: inout CaptureReader, into sink: inout some ByteSink) throws(CaptureError)
     -> ScrubReport
   {
+    try scrub(&reader, into: &sink, shiftingTimestampsBy: 0) { _ in nil }
+  }
+
+  /// Streams the scrubbed form of the capture into `sink`, also rewriting each packet's captured bytes and
+  /// shifting its timestamp (the content sanitizer's entry point).
+  ///
+  /// A rewritten packet may change length: its record is rebuilt with the new captured length, and its original
+  /// length changes by the same amount. A timestamp shift is added to classic pcap seconds (clamped to the field's
+  /// range) and to pcapng EPB/PB timestamps in their interface's resolution; SPBs carry no timestamp.
+  /// - Parameters:
+  ///   - reader: the capture to read.
+  ///   - sink: where the rewritten capture goes.
+  ///   - seconds: added to every packet timestamp (negative moves them earlier).
+  ///   - removeAddresses: also remove the interface address options (`if_IPv4addr`, `if_IPv6addr`,
+  ///     `if_MACaddr`, `if_EUIaddr`), which name the capturing host.
+  ///   - rewritePacket: called once per packet with the packet as read; returns the replacement bytes, or nil to keep them.
+  /// - Returns: what was removed.
+  /// - Throws: ``CaptureError`` from the reader or the sink.
+  public static func scrub(
+    _ reader: inout CaptureReader, into sink: inout some ByteSink, shiftingTimestampsBy seconds: Int64,
+    removingInterfaceAddresses removeAddresses: Bool = false, rewritingPackets rewritePacket: (Packet) -> ArraySlice<UInt8>?
+  ) throws(CaptureError) -> ScrubReport {
+    let interfaceKept = removeAddresses ? idbKept.subtracting([4, 5, 6, 7]) : idbKept
     var report = ScrubReport()
+    var resolutions: [UInt64] = []  // units per second of the current section's interfaces
+    var scratch: [UInt8] = []  // a rewritten pcap record header (reused)
     while let record = try reader.next() {
       switch record {
       case .section(let section):
+        resolutions.removeAll(keepingCapacity: true)
         if section.pcapHeader != nil {
           try sink.write(section.raw.bytes)
         } else {
@@ -37,18 +63,27 @@ public enum MetadataScrubber {
         }
       case .interface(let interface):
         if interface.isSynthesized { continue }
-        try rewrite(interface.raw, fixedLength: 8, kept: idbKept, names: idbNames, in: &report, to: &sink)
+        resolutions.append(interface.timestampResolution.unitsPerSecond)
+        try rewrite(interface.raw, fixedLength: 8, kept: interfaceKept, names: idbNames, in: &report, to: &sink)
       case .packet(let packet):
         report.packets += 1
+        let data = rewritePacket(packet)
+        let units = packet.interfaceID < resolutions.count ? resolutions[packet.interfaceID] : 1_000_000
+        let edit = PacketEdit(data: data, shift: seconds, unitsPerSecond: units, byteOrder: packet.byteOrder)
         switch packet.blockType {
-        case .enhancedPacket:
+        case .enhancedPacket, .packet:
           try rewrite(
-            packet.raw, fixedLength: 20 + padded(packet.capturedLength), kept: epbKept, names: epbNames,
-            in: &report, to: &sink)
-        case .packet:
-          try rewrite(
-            packet.raw, fixedLength: 20 + padded(packet.capturedLength), kept: [2, 3], names: epbNames,
-            in: &report, to: &sink)
+            packet.raw, fixedLength: 20 + padded(packet.capturedLength),
+            kept: packet.blockType == .packet ? [2, 3] : epbKept, names: epbNames, in: &report, to: &sink,
+            edit: edit.applyToPacketBlock)
+        case .pcapRecord where data != nil || seconds != 0:
+          // The record header is 16 octets, 24 in the modified (Kuznetzov) format: whatever precedes the data.
+          let headerLength = packet.data.startIndex - packet.rawRecord.startIndex
+          edit.pcapHeader(packet.rawRecord.prefix(headerLength), capturedLength: packet.capturedLength, into: &scratch)
+          try sink.write(scratch[...])
+          try sink.write(data ?? packet.data)
+        case .simplePacket where data != nil:
+          try sink.write(edit.simplePacketBlock(packet.rawRecord, capturedLength: packet.capturedLength))
         default:
           try sink.write(packet.raw.bytes)  // SPB and classic pcap records carry no options
         }
@@ -75,7 +110,7 @@ public enum MetadataScrubber {
   static let isbKept: Set<UInt16> = [2, 3, 4, 5, 6, 7, 8]
   static let shbNames: [UInt16: String] = [2: "shb_hardware", 3: "shb_os", 4: "shb_userappl"]
   static let idbNames: [UInt16: String] = [
-    2: "if_name", 3: "if_description", 11: "if_filter", 12: "if_os", 15: "if_hardware", 18: "if_iana_tzname",
+    2: "if_name", 3: "if_description", 4: "if_IPv4addr", 5: "if_IPv6addr", 6: "if_MACaddr", 7: "if_EUIaddr", 11: "if_filter", 12: "if_os", 15: "if_hardware", 18: "if_iana_tzname",
   ]
   static let epbNames: [UInt16: String] = [:]
 

@@ -62,10 +62,13 @@ public final class AtomicOutputFile {
   ///   - inputs: the input paths of the job (`"-"` entries are ignored); the output may not be any of them.
   ///   - bufferSize: bytes the sink buffers before a `write(2)`.
   ///   - durability: whether ``commit()`` forces the data to disk (default ``Durability/synchronized``).
+  ///   - permissions: the mode the temporary file (and so the output) is created with, before the umask.
   /// - Throws: ``CaptureError/Code/outputIsInput`` when `path` is one of `inputs`; ``CaptureError/Code/ioError``
   ///   when the target is a directory or the temporary file cannot be created.
-  public init(path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize,
-              durability: Durability = .synchronized) throws(CaptureError) {
+  public init(
+    path: String, inputs: [String] = [], bufferSize: Int = FileSink.defaultBufferSize,
+    durability: Durability = .synchronized, permissions: UInt32 = 0o644
+  ) throws(CaptureError) {
     self.path = path
     self.durability = durability
     if path == "-" {
@@ -90,7 +93,7 @@ public final class AtomicOutputFile {
         for: name, processID: Syscalls.processID(), random: UInt64.random(in: 0...UInt64.max)))
       // Registered before it exists, so no signal can come between creating and registering it.
       let slot = SignalCleanup.register(candidate)
-      let created = OutputSystemCalls.createExclusive(candidate)
+      let created = OutputSystemCalls.createExclusive(candidate, permissions: permissions)
       if created.fd >= 0 {
         temporaryPath = candidate
         cleanupSlot = slot

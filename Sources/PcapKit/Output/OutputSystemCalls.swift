@@ -27,8 +27,8 @@ enum OutputSystemCalls {
   }
 
   /// Creates `path` exclusively for writing; returns the descriptor or the errno.
-  static func createExclusive(_ path: String) -> (fd: Int32, error: Int32) {
-    let fd = Syscalls.openFile(path, flags: Syscalls.createNewFlags, mode: 0o644)
+  static func createExclusive(_ path: String, permissions: UInt32 = 0o644) -> (fd: Int32, error: Int32) {
+    let fd = Syscalls.openFile(path, flags: Syscalls.createNewFlags, mode: permissions)
     return fd >= 0 ? (fd, 0) : (-1, Syscalls.lastErrno)
   }
 
