@@ -7,8 +7,8 @@ import NIOPosix
 /// Raspberry-Pi-class CPU (see Apps/README.md, "Password hashing"). A hash records its own cost, so raising
 /// the cost later still verifies old hashes.
 public struct PasswordHasher: Sendable {
-  /// The cost used by the services: 2^11 rounds (about 0.13 s on this build machine's x86 core, about 0.5 s
-  /// on a Raspberry Pi 4 core).
+  /// The cost used by the services: 2^11 rounds (0.115 s of CPU per hash on the build machine's x86-64 core
+  /// in an optimised build, roughly 0.35–0.6 s on a Raspberry Pi 4 core; see Apps/README.md).
   public static let defaultCost: UInt8 = 11
 
   /// The bcrypt cost (log2 of the rounds) for new hashes.

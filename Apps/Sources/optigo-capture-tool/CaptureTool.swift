@@ -10,7 +10,7 @@ struct CaptureTool: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "optigo-capture-tool",
     abstract: "The optigo Capture Tool service: a web console over HTTPS for BACnet captures.",
-    subcommands: [Serve.self, Unlock.self])
+    subcommands: [Serve.self, Unlock.self, MeasureBcrypt.self])
 }
 
 /// `serve`: runs the service.
@@ -80,5 +80,29 @@ struct Unlock: AsyncParsableCommand {
       throw ExitCode(1)
     }
     print("Unlocked \(username).")
+  }
+}
+
+/// `measure-bcrypt`: how long one bcrypt hash takes on this CPU at each cost, to choose the cost for a machine.
+struct MeasureBcrypt: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "measure-bcrypt",
+    abstract: "Time bcrypt hashing at costs 8 to 13 on this CPU (the service uses cost \(PasswordHasher.defaultCost)).")
+
+  @Option(help: "Hashes timed per cost (the median is printed).")
+  var repeats = 5
+
+  func run() async throws {
+    let clock = ContinuousClock()
+    for cost in UInt8(8)...13 {
+      let hasher = PasswordHasher(cost: cost)
+      var times: [Double] = []
+      for _ in 0..<max(1, repeats) {
+        let elapsed = try await clock.measure { _ = try await hasher.hash("Measure-Password-1") }
+        times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+      }
+      times.sort()
+      print("cost \(cost): \(String(format: "%.0f", times[times.count / 2])) ms")
+    }
   }
 }
