@@ -70,9 +70,11 @@ let package = Package(
       dependencies: [
         "OptigoWebSecurity", "OptigoWebTLS",
         .product(name: "PcapKit", package: rootIdentity),
+        .product(name: "BACnetAnalysis", package: rootIdentity),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 public import Hummingbird
 public import OptigoWebSecurity
 public import OptigoWebTLS
@@ -66,6 +67,7 @@ public struct CaptureToolApp: Sendable {
       try await self.console(context: context, notice: request.uri.queryParameters["notice"].map(String.init), isError: false)
     }
     router.get("/files/{name}") { _, context in try await self.download(context: context) }
+    router.get("/files/{name}/summary") { _, context in try await self.summary(context: context) }
     router.post("/files/delete") { _, context in try await self.delete(context: context) }
     router.post("/config") { _, context in try await self.saveConfiguration(context: context) }
     router.post("/capture/start") { _, context in try await self.startCapture(context: context) }
@@ -203,6 +205,19 @@ public struct CaptureToolApp: Sendable {
         .contentDisposition: "attachment; filename=\"\(name)\"",
       ],
       body: body)
+  }
+
+  /// The analysis library's summary report of one capture file (read on the blocking thread pool).
+  func summary(context: ToolRequestContext) async throws -> Response {
+    guard let session = context.session else { return Responses.redirect("/login") }
+    let name = context.parameters.get("name") ?? ""
+    guard let path = await spool.path(of: name) else {
+      return Responses.html(HTML.page(title: "Not found", body: "<p>No such capture file.</p>"), status: .notFound)
+    }
+    let text = try await NIOThreadPool.singleton.runIfActive { CaptureSummary.text(of: path, name: name) }
+    return Responses.html(HTML.page(
+      title: "Summary of \(name)", user: session.username, csrf: session.csrfToken,
+      body: "<p><a href=\"/console\">Back to the console</a></p><pre>\(HTML.escape(text))</pre>"))
   }
 
   func delete(context: ToolRequestContext) async throws -> Response {

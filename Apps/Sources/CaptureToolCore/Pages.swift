@@ -56,7 +56,7 @@ enum Pages {
         let name = HTML.escape(file.name)
         body += "<tr><td>\(name)</td><td>\(file.size)</td><td>\(file.packets)</td>"
         body += "<td>\(file.firstPacket.map(timeText) ?? "—")</td><td>\(file.lastPacket.map(timeText) ?? "—")</td>"
-        body += "<td>\(file.damage == nil ? "complete" : "damaged")</td><td><a href=\"/files/\(name)\">Download</a>"
+        body += "<td>\(file.damage == nil ? "complete" : "damaged")</td><td><a href=\"/files/\(name)\">Download</a> <a href=\"/files/\(name)/summary\">Summary</a>"
         if admin {
           body += """
              <form method="post" action="/files/delete" class="inline">\(csrf)\

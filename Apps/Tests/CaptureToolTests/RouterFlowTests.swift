@@ -279,3 +279,26 @@ enum HTMLText {
     #expect(try await fixture.auditKinds().contains(.certificateReplaced))
   }
 }
+
+@Suite struct SummaryRouteTests {
+  /// The repository's BACnet/IP sample (Fixtures/bacnet-ip/sample.pcap).
+  static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/bacnet-ip/sample.pcap").path
+
+  @Test func consoleShowsTheAnalysisSummary() async throws {
+    let fixture = try await ToolFixture()
+    defer { fixture.remove() }
+    try FileManager.default.copyItem(atPath: Self.sample, toPath: fixture.paths.spool + "/sample.pcap")
+    try await fixture.application().test(.router) { client in
+      let browser = try await RouterFlowTests.admin(client)
+      let page = try await browser.get("/files/sample.pcap/summary")
+      #expect(page.status == .ok)
+      // The analysis library's report of the 25-packet sample, escaped into the page.
+      #expect(page.text.contains("Packets:             25"))
+      #expect(page.text.contains("discovery.who_is_storm"))
+      #expect(page.text.contains("requests.errors"))
+      #expect(!page.text.contains("<pre>\n</pre>"))
+      #expect(try await browser.get("/files/nothing.pcap/summary").status == .notFound)
+    }
+  }
+}
