@@ -15,6 +15,7 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import WebDriverException
 except ImportError:
     print("SKIP: selenium is not installed (pip install selenium)")
     sys.exit(77)
@@ -34,8 +35,11 @@ failures = []
 DRIVER_FOR_DIAGNOSIS = []
 
 
+STARTED = time.time()
+
+
 def check(condition, what):
-    print(("ok   " if condition else "FAIL ") + what)
+    print(("ok   " if condition else "FAIL ") + what + f"  [{time.time() - STARTED:.1f} s]")
     if not condition:
         failures.append(what)
         if DRIVER_FOR_DIAGNOSIS:
@@ -56,11 +60,28 @@ def browser():
     return driver
 
 
+def submit(driver, button):
+    """Clicks a form's button and waits until the answer has replaced the page (so that the next step never
+    cancels the submission): the old document carries a mark the new one lacks."""
+    driver.execute_script("window.__optigoOldPage = true;")
+    button.click()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if driver.execute_script(
+                    "return window.__optigoOldPage === undefined && document.readyState === 'complete';"):
+                return
+        except WebDriverException:
+            pass  # the page is being replaced
+        time.sleep(0.05)
+    raise TimeoutError("the form's answer never replaced the page")
+
+
 def login(driver, user, password):
     driver.get(BASE + "/login")
     driver.find_element(By.NAME, "username").send_keys(user)
     driver.find_element(By.NAME, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button"))
 
 
 def wait_for(driver, suffix):
@@ -70,7 +91,7 @@ def wait_for(driver, suffix):
 
 
 def logout(driver):
-    driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/logout'] button"))
     wait_for(driver, "/login")
 
 
@@ -83,7 +104,7 @@ def change_password(driver, current, new, bypass_client_hint=False):
     driver.find_element(By.NAME, "current").send_keys(current)
     driver.find_element(By.NAME, "new").send_keys(new)
     driver.find_element(By.NAME, "confirm").send_keys(new)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/change-password'] button").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form[action='/change-password'] button"))
 
 
 class AttackerPage(http.server.BaseHTTPRequestHandler):
@@ -138,7 +159,9 @@ def main():
         check(driver.execute_script("return document.cookie") == "", "no cookie readable by scripts")
 
         # A cross-site form post while logged in: refused.
-        attacker = http.server.HTTPServer(("127.0.0.1", 0), AttackerPage)
+        # Threaded: Chromium's preconnected idle sockets must not block the server's shutdown.
+        http.server.ThreadingHTTPServer.daemon_threads = True
+        attacker = http.server.ThreadingHTTPServer(("127.0.0.1", 0), AttackerPage)
         threading.Thread(target=attacker.serve_forever, daemon=True).start()
         driver.get(f"http://127.0.0.1:{attacker.server_address[1]}/")
         deadline = time.time() + 15
