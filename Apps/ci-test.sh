@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Apps package (the services) once and runs its tests. Run from anywhere: `bash Apps/ci-test.sh`.
-# Needs: openssl and curl (Debian packages of the same names) for the TLS and appliance tests, which otherwise
-# skip with a message. Uses its own build folder Apps/.build.
+# Needs: openssl, curl, chromium, chromium-driver (Debian) and selenium (PyPI) for the TLS, appliance and browser
+# tests, which otherwise skip with a message. Uses its own build folder Apps/.build.
 set -euo pipefail
 cd "$(dirname "$0")"
 start=$(date +%s)
