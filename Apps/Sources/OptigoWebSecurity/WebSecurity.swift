@@ -1,0 +1,70 @@
+public import Foundation
+public import Hummingbird
+public import HTTPTypes
+
+/// The security pieces of one service bundled for its routes and middlewares: accounts, sessions, audit log,
+/// and how cookies are named and flagged.
+public struct WebSecurity: Sendable {
+  /// Name of the session cookie. The `__Host-` prefix makes browsers insist on `Secure`, `Path=/` and no
+  /// `Domain`.
+  public static let sessionCookieName = "__Host-optigo-session"
+  /// Name of the cookie holding the login form's CSRF token (double-submit: no session exists yet).
+  public static let loginCookieName = "__Host-optigo-login"
+  /// Name of the form field carrying the CSRF token on every state-changing form.
+  public static let csrfFieldName = "csrf"
+  /// Header that may carry the CSRF token instead of the form (scripts).
+  public static let csrfHeaderName = HTTPField.Name("X-CSRF-Token")!
+
+  /// Accounts and logins.
+  public let accounts: AccountService
+  /// Sessions.
+  public let sessions: SessionManager
+  /// The audit log.
+  public let audit: any AuditLog
+  /// The scheme the service is reached with (`https` in production), for the Origin check.
+  public let scheme: String
+  /// The clock.
+  public let now: @Sendable () -> Date
+
+  /// Bundles the pieces; `scheme` is what browsers see (`https` unless a test serves plain HTTP).
+  public init(
+    accounts: AccountService, sessions: SessionManager, audit: any AuditLog, scheme: String = "https",
+    now: @escaping @Sendable () -> Date = { Date() }
+  ) {
+    self.accounts = accounts
+    self.sessions = sessions
+    self.audit = audit
+    self.scheme = scheme
+    self.now = now
+  }
+
+  /// The session cookie: `Secure; HttpOnly; SameSite=Strict; Path=/`, no expiry (the server enforces the
+  /// idle and absolute timeouts).
+  public func sessionCookie(token: String) -> Cookie {
+    Cookie(name: Self.sessionCookieName, value: token, path: "/", secure: true, httpOnly: true, sameSite: .strict)
+  }
+
+  /// A cookie that removes the session cookie.
+  public func clearedSessionCookie() -> Cookie {
+    Cookie(
+      name: Self.sessionCookieName, value: "", maxAge: 0, path: "/", secure: true, httpOnly: true,
+      sameSite: .strict)
+  }
+
+  /// The login form's CSRF cookie (one hour).
+  public func loginCookie(token: String) -> Cookie {
+    Cookie(
+      name: Self.loginCookieName, value: token, maxAge: 3600, path: "/", secure: true, httpOnly: true,
+      sameSite: .strict)
+  }
+
+  /// Records an event now.
+  public func record(_ kind: AuditEvent.Kind, user: String?, address: String?, detail: String? = nil) async {
+    do {
+      try await audit.record(AuditEvent(time: now(), kind: kind, user: user, address: address, detail: detail))
+    } catch {
+      // The event could not be written: the request still completes, the failure goes to the service log.
+      FileHandle.standardError.write(Data("audit log failure: \(error)\n".utf8))
+    }
+  }
+}

@@ -1,0 +1,47 @@
+public import Foundation
+import OptigoWebSecurity
+
+/// The service's certificate and key files (`cert.pem`, `key.pem`, both mode 0600, in a 0700 folder).
+public struct CertificateStore: Sendable {
+  /// The folder holding both files.
+  public let directory: String
+  /// The certificate file (leaf first, then any chain).
+  public var certificatePath: String { directory + "/cert.pem" }
+  /// The private key file.
+  public var privateKeyPath: String { directory + "/key.pem" }
+
+  /// A store in `directory`.
+  public init(directory: String) {
+    self.directory = directory
+  }
+
+  /// The stored pair, or a new self-signed one (for the host name and the host's addresses) written on
+  /// first start. Returns the pair and whether it was just generated.
+  public func loadOrCreate(
+    hostName: String = ProcessInfo.processInfo.hostName, addresses: [String] = IPAddressText.hostAddresses(),
+    now: Date = Date()
+  ) throws -> (pair: CertificatePair, generated: Bool) {
+    if let pair = try load() { return (pair, false) }
+    let pair = try SelfSignedCertificate.generate(hostName: hostName, addresses: addresses, now: now)
+    try save(pair)
+    return (pair, true)
+  }
+
+  /// The stored pair, nil when either file is missing.
+  public func load() throws -> CertificatePair? {
+    guard let certificate = try SecureFile.readIfPresent(certificatePath, limit: 1 << 20),
+      let key = try SecureFile.readIfPresent(privateKeyPath, limit: 1 << 20)
+    else { return nil }
+    return CertificatePair(
+      certificatePEM: String(decoding: certificate, as: UTF8.self),
+      privateKeyPEM: String(decoding: key, as: UTF8.self))
+  }
+
+  /// Writes both files atomically (key first, so a crash never leaves a new certificate with an old key
+  /// unnoticed: ``CertificateValidator`` refuses a mismatched pair at start).
+  public func save(_ pair: CertificatePair) throws {
+    try SecureFile.makePrivateDirectory(directory)
+    try SecureFile.writeAtomically(Array(pair.privateKeyPEM.utf8), to: privateKeyPath)
+    try SecureFile.writeAtomically(Array(pair.certificatePEM.utf8), to: certificatePath)
+  }
+}
