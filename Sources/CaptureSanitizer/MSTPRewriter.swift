@@ -29,11 +29,11 @@ enum MSTPRewriter {
       var npdu = Array(frame.data)
       bacnet.rewriteNPDU(&npdu, 0..<npdu.count, carrier: .mstp, conversation: conversation)
       if npdu != Array(frame.data) {
-        var field = encodeCOBS(npdu[...])
+        var field = COBS.encode(npdu[...])
         var crc: UInt32 = 0xFFFF_FFFF
         for b in field { crc = MSTPChecksums.crc32KStep(b, crc) }
         crc = ~crc
-        field += encodeCOBS([0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> UInt32($0)) }[...])
+        field += COBS.encode([0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> UInt32($0)) }[...])
         let newLength = field.count - 2
         guard newLength <= 0xFFFF else { return }  // cannot be expressed in the length field: leave the data
         record.replaceSubrange(dataStart..<(dataStart + length + 2), with: field)
@@ -44,32 +44,5 @@ enum MSTPRewriter {
     if frame.headerCRCOK {
       record[h + 5] = MSTPChecksums.headerCRC(record[(h)..<(h + 5)])
     }
-  }
-
-  /// COBS (clause 9.10) with every output octet XOR 0x55, as MS/TP extended frames carry it.
-  static func encodeCOBS(_ data: ArraySlice<UInt8>) -> [UInt8] {
-    var out: [UInt8] = [0]
-    out.reserveCapacity(data.count + data.count / 254 + 2)
-    var codeIndex = 0
-    var code: UInt8 = 1
-    for b in data {
-      if b == 0 {
-        out[codeIndex] = code
-        codeIndex = out.count
-        out.append(0)
-        code = 1
-      } else {
-        out.append(b)
-        code += 1
-        if code == 0xFF {
-          out[codeIndex] = code
-          codeIndex = out.count
-          out.append(0)
-          code = 1
-        }
-      }
-    }
-    out[codeIndex] = code
-    return out.map { $0 ^ 0x55 }
   }
 }

@@ -184,11 +184,11 @@ func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
   @Test func cobsFrameReencoded() throws {
     let npdu: [UInt8] = [0x01, 0x00, 0x10, 0x01, 0xC4, 0x02, 0x00, 0x04, 0xD2, 0xC4, 0x00, 0x00, 0x00, 0x01, 0x75, 0x09, 0x00]
       + Array("AHU-3-SAT".utf8)
-    var field = MSTPRewriter.encodeCOBS(npdu[...])
+    var field = COBS.encode(npdu[...])
     var crc: UInt32 = 0xFFFF_FFFF
     for b in field { crc = MSTPChecksums.crc32KStep(b, crc) }
     crc = ~crc
-    field += MSTPRewriter.encodeCOBS([0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> UInt32($0)) }[...])
+    field += COBS.encode([0, 8, 16, 24].map { UInt8(truncatingIfNeeded: crc >> UInt32($0)) }[...])
     let length = field.count - 2
     var header: [UInt8] = [33, 0xFF, 5, UInt8(length >> 8), UInt8(length & 0xFF)]
     header.append(MSTPChecksums.headerCRC(header))

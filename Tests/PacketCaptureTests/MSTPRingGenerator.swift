@@ -30,45 +30,18 @@ struct RingTruth {
   var pfmWithoutReply = 0    // Poll-For-Master followed by a sound frame that is not its reply (a damaged one proves nothing)
 }
 
-/// Builds MS/TP frames (plain frames with BACnetDecode's encoder; COBS encoding written here for the generator).
+/// Builds MS/TP frames with BACnetDecode's encoders (plain frames and COBS).
 enum MSTPWire {
   static func frame(_ type: UInt8, dst: UInt8, src: UInt8, data: [UInt8] = []) -> [UInt8] {
     MSTPFrame.encode(type: MSTPFrameType(rawValue: type), destination: dst, source: src, data: data) ?? []
   }
 
-  /// COBS with every output octet XOR 0x55 (clause 9.10).
-  static func cobs(_ data: [UInt8]) -> [UInt8] {
-    var out: [UInt8] = []
-    var codeIndex = 0
-    var code: UInt8 = 1
-    out.append(0)
-    for b in data {
-      if b == 0 {
-        out[codeIndex] = code
-        codeIndex = out.count
-        out.append(0)
-        code = 1
-      } else {
-        out.append(b)
-        code += 1
-        if code == 0xFF {
-          out[codeIndex] = code
-          codeIndex = out.count
-          out.append(0)
-          code = 1
-        }
-      }
-    }
-    out[codeIndex] = code
-    return out.map { $0 ^ 0x55 }
-  }
-
   /// An extended (COBS) frame: encoded data, then the encoded CRC-32K; length = encoded + 5 - 2.
   static func extendedFrame(_ type: UInt8, dst: UInt8, src: UInt8, npdu: [UInt8], corruptCRC: Bool = false) -> [UInt8] {
-    let enc = cobs(npdu)
+    let enc = COBS.encode(npdu)
     var crc = MSTPChecksums.crc32K(enc)
     if corruptCRC { crc ^= 0x0100 }
-    let encCRC = cobs([UInt8(crc & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 24)])
+    let encCRC = COBS.encode([UInt8(crc & 0xFF), UInt8(crc >> 8 & 0xFF), UInt8(crc >> 16 & 0xFF), UInt8(crc >> 24)])
     let field = enc + encCRC
     let length = field.count - 2
     let h: [UInt8] = [type, dst, src, UInt8(length >> 8), UInt8(length & 0xFF)]

@@ -85,8 +85,40 @@ extension MSTPChecksums {
   }
 }
 
-/// COBS with the MS/TP 0x55 mask (clause 9.10, Annex T).
-enum COBS {
+/// COBS with the MS/TP 0x55 mask (clause 9.10, Annex T), as extended (types 32–127) MS/TP frames carry their data
+/// and CRC-32K.
+public enum COBS {
+  /// Encodes `data` (each output octet XOR 0x55): the inverse of the decoding the decoder applies.
+  ///
+  /// The output is at most `data.count + data.count / 254 + 1` octets.
+  public static func encode(_ data: some Collection<UInt8>) -> [UInt8] {
+    var out: [UInt8] = [0]
+    out.reserveCapacity(data.count + data.count / 254 + 2)
+    var codeIndex = 0
+    var code: UInt8 = 1
+    for b in data {
+      if b == 0 {
+        out[codeIndex] = code
+        codeIndex = out.count
+        out.append(0)
+        code = 1
+      } else {
+        out.append(b)
+        code += 1
+        if code == 0xFF {
+          out[codeIndex] = code
+          codeIndex = out.count
+          out.append(0)
+          code = 1
+        }
+      }
+    }
+    out[codeIndex] = code
+    for i in out.indices { out[i] ^= 0x55 }
+    return out
+  }
+
+
   /// Decodes COBS-encoded octets (each XOR 0x55). Returns nil when a block length is 0 or overruns.
   static func decode(_ enc: ArraySlice<UInt8>, into out: inout [UInt8]) -> Int? {
     var i = enc.startIndex
