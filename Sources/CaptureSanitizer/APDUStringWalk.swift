@@ -80,6 +80,7 @@ struct APDUStringWalk {
         case .skip: break
         case .zero: for k in i..<(i + n) { bytes[k] = 0 }
         case .string:
+          if stringSeed.isEmpty { beginString(bytes, i, end, rewriter: rewriter) }
           rewriter.strings.generate(
             into: &bytes, i..<(i + n), seed: stringSeed, charset: stringCharset, total: stringTotal,
             from: stringPosition, property: stringProperty)
@@ -132,6 +133,13 @@ struct APDUStringWalk {
     }
   }
 
+  /// Takes the character set and the pseudonym's seed of a string cut by a segment boundary from its first part
+  /// present, `bytes[i..<end]` (never empty: the callers check `i < end`).
+  private mutating func beginString(_ bytes: [UInt8], _ i: Int, _ end: Int, rewriter: BACnetRewriter) {
+    stringCharset = bytes[i]
+    stringSeed = rewriter.strings.seed(label: 0x80, total: stringTotal, bytes[i..<end])
+  }
+
   /// Begins a primitive value at `i`: decides what to do with it and does it to the part present.
   private mutating func start(
     _ header: TagHeader, _ bytes: inout [UInt8], _ i: inout Int, _ end: Int, rewriter: BACnetRewriter
@@ -161,12 +169,13 @@ struct APDUStringWalk {
         return
       }
       // Cut off by the segment (or the capture): derive the pseudonym from what is present, continue it later.
+      // When the header is the last thing in this segment, the string starts in the next one (`beginString`).
       mode = .string
-      stringCharset = bytes[i]
       stringTotal = length
       stringPosition = 0
       self.stringProperty = stringProperty
-      stringSeed = rewriter.strings.seed(label: 0x80, total: length, bytes[i..<end])
+      stringSeed = []
+      if i < end { beginString(bytes, i, end, rewriter: rewriter) }
       return
     }
     if !header.isContext && header.number == 6 && zeroesOctetStrings && configuration.zeroFileData {

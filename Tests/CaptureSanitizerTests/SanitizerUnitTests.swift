@@ -312,7 +312,7 @@ enum URLPaths {
   /// Every input the sanitize fuzz harness crashed on: the output reads back cleanly with the same packets.
   @Test func fuzzRegressions() throws {
     let dir = URLPaths.root + "/Fixtures/regressions/sanitize"
-    let names = ["modified-pcap-record-header"]
+    let names = ["modified-pcap-record-header", "string-starts-after-the-data"]
     for name in names {
       let input = Array(try CaptureSanitizerTestFile.read(dir + "/" + name).dropFirst())  // byte 0: the harness's selector
       var reader = try CaptureReader(bytes: input)
