@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <linux/if_ether.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -97,6 +98,11 @@ int cpc_take_socket_error(int fd) {
   socklen_t len = sizeof err;
   if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) return -errno;
   return err;
+}
+
+int cpc_interface_exists(int ifindex) {
+  char name[IF_NAMESIZE];
+  return if_indextoname((unsigned int)ifindex, name) != NULL;
 }
 
 int cpc_poll_input(const int *fds, int *ready, int count, int timeout_ms) {

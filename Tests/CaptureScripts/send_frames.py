@@ -4,8 +4,9 @@ the benchmark): BACnet/IP on several ports of 47808-47823 and on a user port, no
 large BACnet datagrams fragmented by hand (IPv4 and IPv6, first fragment first and last fragment first), fragments
 of a non-BACnet datagram, and 802.1Q / 802.1ad-tagged BACnet.
 
-usage: send_frames.py IFACE [--user-port N] [--repeat N] [--plain N] [--list]
+usage: send_frames.py IFACE [--user-port N] [--repeat N] [--plain N] [--who-is N] [--list]
   --plain N  send N plain BACnet/IP frames to 47808 instead of the mix.
+  --who-is N send N Who-Is broadcasts (Original-Broadcast-NPDU to 47808) instead of the mix.
   --list   print, one line per frame, "keep" or "drop" and a label, instead of sending (the expected verdicts).
 """
 import socket
@@ -123,6 +124,11 @@ def main():
     if "--plain" in args:
         count = int(args[args.index("--plain") + 1])
         fs = [("keep", "plain-%d" % i, eth(0x0800, ipv4(17, udp(40000, 47808, bvlc(i))))) for i in range(count)]
+    if "--who-is" in args:
+        count = int(args[args.index("--who-is") + 1])
+        who_is = struct.pack("!BBH", 0x81, 0x0B, 8) + bytes([0x01, 0x00, 0x10, 0x08])
+        fs = [("keep", "who-is-%d" % i, b"\xff" * 6 + SRC_MAC + struct.pack("!H", 0x0800)
+               + ipv4(17, udp(47808, 47808, who_is), ident=i + 1, dst="10.9.0.255")) for i in range(count)]
     if "--list" in args:
         for verdict, label, f in fs:
             print(verdict, label, f.hex())

@@ -53,6 +53,8 @@ int cpc_bind_all(int fd, int ifindex);
 int cpc_read_statistics(int fd, uint64_t *packets, uint64_t *drops, uint64_t *freezes);
 /// `SO_ERROR`: the socket's pending error (0 when none), which reading clears; -errno on failure.
 int cpc_take_socket_error(int fd);
+/// 1 when an interface with index `ifindex` exists in this network namespace, 0 when none does (`if_indextoname`).
+int cpc_interface_exists(int ifindex);
 /// `poll` on `count` descriptors for input; `ready` receives 1 for each readable one. Returns poll's result or -errno.
 int cpc_poll_input(const int *fds, int *ready, int count, int timeout_ms);
 

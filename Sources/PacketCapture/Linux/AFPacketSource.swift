@@ -56,6 +56,11 @@ public final class AFPacketSource: PacketSource {
   let interfaceBase: (rx: UInt64, drop: UInt64)?
   var closed = false
   var holdingSince: Int64?
+  var sawSocketError = false
+  var goneSince: Int64?
+
+  /// Why the source ended (its interface was removed), nil while it runs.
+  public private(set) var endReason: String?
 
   struct HeldFrame {
     var data: [UInt8]
@@ -109,11 +114,25 @@ public final class AFPacketSource: PacketSource {
       if !keepGoing { return true }
     }
     try expireHeld(deliver)
-    // An interface that went down leaves an error on the socket (and poll reporting it ready until it is read);
-    // one that was removed ends the source.
-    if socket.takeError() != 0 {
-      return NetworkInterface.named(options.interface)?.index == Int(socket.interfaceIndex)
+    return checkInterface()
+  }
+
+  /// Watches for the interface going away. Taking it down leaves `ENETDOWN` on the socket (poll reports the socket
+  /// ready until it is read) — and so does deleting it, which takes it down first, while it still exists. So once
+  /// an error was seen the interface's index is looked up on every drain (one `ioctl`): when it no longer exists,
+  /// the source keeps draining for the ring's retire timeout plus 100 ms (the kernel still hands over the block
+  /// that held the last frames), then ends with ``endReason`` set.
+  func checkInterface() -> Bool {
+    if socket.takeError() != 0 { sawSocketError = true }
+    guard sawSocketError else { return true }
+    if let since = goneSince {
+      guard SystemCalls.monotonicNanoseconds() - since > Int64(options.retireMilliseconds + 100) * 1_000_000 else {
+        return true
+      }
+      endReason = "interface \(options.interface) was removed"
+      return false
     }
+    if !socket.interfaceExists() { goneSince = SystemCalls.monotonicNanoseconds() }
     return true
   }
 

@@ -73,5 +73,9 @@ final class PacketSocket {
   /// error keeps `poll` reporting the socket ready.
   func takeError() -> Int32 { cpc_take_socket_error(fd) }
 
+  /// True while the interface the socket is bound to exists (false once it was deleted or moved to another
+  /// network namespace).
+  func interfaceExists() -> Bool { cpc_interface_exists(interfaceIndex) != 0 }
+
   func close() { _ = Glibc.close(fd) }
 }

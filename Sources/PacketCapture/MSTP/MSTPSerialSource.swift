@@ -232,6 +232,8 @@ public final class MSTPSerialSource: PacketSource {
 
   /// Why the line ended, nil while it is open.
   public var lineEndReason: String? { reader.endReason }
+  /// Why the source ended: "DEVICE: line ended: …" once the line ended, nil while it is open.
+  public var endReason: String? { reader.endReason.map { "\(interface.name): line ended: \($0)" } }
   /// Octets read but lost because the capture loop fell a whole queue behind (counted, never silent).
   public var overflowOctets: Int { reader.overflowOctets }
   /// Reads that returned data.

@@ -30,6 +30,10 @@ public final class CaptureRunner {
   public var onStatus: ((CaptureStatus) -> Void)?
   /// Called once the signal handlers are in place, just before the first poll (a "ready" message).
   public var onStart: (() -> Void)?
+  /// Called when a source ends (its ``PacketSource/drain(_:)`` returned false: an interface removed, a serial line
+  /// hung up) with the source's index; the capture goes on with the others and ends with
+  /// ``CaptureEnd/sourcesEnded`` when none is left.
+  public var onSourceEnd: ((Int) -> Void)?
   /// Stops the run from another thread.
   public let stopHandle: CaptureStopHandle
 
@@ -171,6 +175,7 @@ public final class CaptureRunner {
         let result = try drain(s, index: i, limit: limit, before: nil)
         if let e = result.end { return e }
         alive[i] = result.alive
+        if !result.alive { onSourceEnd?(i) }
       }
       if !alive.contains(true) { return .sourcesEnded }
       if !(try spool.tick(now: SystemClock.now(), counters: counters)) { return .diskGuard(spool.stopMessage ?? "disk guard") }

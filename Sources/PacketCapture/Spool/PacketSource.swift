@@ -18,6 +18,14 @@ public protocol PacketSource: AnyObject {
   func status() -> SourceStatus
   /// Releases the descriptor and any mapping. Called once, after the last ``status()``.
   func close()
+  /// Why the source ended (``drain(_:)`` returned false), for the user: "interface eth0 was removed"; nil while it
+  /// runs or when it has nothing to say.
+  var endReason: String? { get }
+}
+
+extension PacketSource {
+  /// No reason given.
+  public var endReason: String? { nil }
 }
 
 /// What a source reports about itself.

@@ -18,7 +18,8 @@ struct Capture: ParsableCommand {
       the fragments of kept datagrams. VLAN tags stripped by the kernel are put back. Each completed file is flushed \
       to disk and renamed into the spool directory, then announced (its path on standard output, or --hook), so an \
       uploader never sees a partial file; files being written are hidden (.NAME.tmp-…). SIGTERM, SIGINT and SIGHUP \
-      close the current file properly, statistics included. Needs the CAP_NET_RAW capability, not root; without it \
+      close the current file properly, statistics included. An interface removed while capturing (or an MS/TP adapter \
+      unplugged) ends the capture the same way, with exit status 66. Needs the CAP_NET_RAW capability, not root; without it \
       the exit status is 77.
 
       --mstp DEVICE captures BACnet MS/TP from a serial RS-485 adapter (e.g. /dev/ttyUSB0), raw 8N1 at --baud \
@@ -169,6 +170,14 @@ enum CaptureSession {
       runner.onFrame = { frame in live?.consume(frame, linkType: sources[frame.interface].interface.linkType) }
     }
     runner.onStart = { CaptureCommandSupport.printError("optigo-pcap capture: \(ready)") }
+    var lostSources = 0
+    runner.onSourceEnd = { index in
+      lostSources += 1
+      if showStatus { CaptureCommandSupport.printError("") }
+      let why = sources[index].endReason ?? "\(sources[index].interface.name) ended"
+      let rest = lostSources < sources.count ? "capturing on with the others" : "the capture ends"
+      CaptureCommandSupport.printError("optigo-pcap capture: \(why); \(rest)")
+    }
     var ticks = 0
     runner.onStatus = { status in
       if showStatus { CaptureCommandSupport.printStatus(status.description) }
@@ -196,6 +205,9 @@ enum CaptureSession {
       for f in hooks.failures { CaptureCommandSupport.printError("optigo-pcap capture: hook failed (status \(f.status)) for \(f.path)") }
     }
     if case .diskGuard = end { throw ExitStatus.outputFailure }
+    // An input that went away (an interface removed, a serial adapter unplugged): its files are complete and
+    // announced, but the capture did not run as asked.
+    if lostSources > 0 { throw ExitStatus.unreadableInput }
   }
 }
 
