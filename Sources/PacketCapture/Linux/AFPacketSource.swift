@@ -49,6 +49,12 @@ public final class AFPacketSource: PacketSource {
   let socket: PacketSocket
   var nextBlock = 0
   var filter: FragmentAwareFilter<HeldFrame>
+  /// The filter's predicate, kept apart so the per-packet quick verdict does not copy the generic filter.
+  let quick: PortFilter
+  /// True while `filter` holds fragments (updated after every call that can change it): while it does, every frame
+  /// goes through the filter so frames leave in order.
+  var holding = false
+  /// The frame being handed over: `buffer[0..<n]`, reused for every frame (never cleared or shrunk).
   var buffer: [UInt8] = []
   var accepted: UInt64 = 0
   var dropped: UInt64 = 0
@@ -86,12 +92,13 @@ public final class AFPacketSource: PacketSource {
     self.interface = CaptureInterface(
       name: options.interface, description: "BACnet/IP on \(options.interface), UDP ports \(options.ports)",
       linkType: .ethernet, snapLength: options.snapLength, filter: program.expression)
-    self.filter = FragmentAwareFilter(predicate: PortFilter(ports: options.ports, transport: .udp))
+    self.quick = PortFilter(ports: options.ports, transport: .udp)
+    self.filter = FragmentAwareFilter(predicate: quick)
     self.interfaceBase = NetworkInterface.counters(options.interface)
     self.socket = try PacketSocket(
       interface: options.interface, program: program.instructions, blockSize: options.blockSize,
       blockCount: options.blockCount, retireMilliseconds: options.retireMilliseconds, promiscuous: options.promiscuous)
-    buffer.reserveCapacity(Int(options.snapLength) + 4)
+    buffer = [UInt8](repeating: 0, count: min(Int(options.snapLength), 65_536) + 4)
   }
 
   deinit { close() }
@@ -139,7 +146,7 @@ public final class AFPacketSource: PacketSource {
   /// Later fragments whose first fragment never came (lost, or dropped by a full ring) are held at most
   /// ``heldFragmentLimit`` nanoseconds, so sparse traffic behind them is not delayed for long.
   func expireHeld(_ deliver: (CapturedFrame) throws(CaptureError) -> Bool) throws(CaptureError) {
-    guard filter.isHolding else {
+    guard holding else {
       holdingSince = nil
       return
     }
@@ -151,6 +158,7 @@ public final class AFPacketSource: PacketSource {
     guard now - since >= AFPacketSource.heldFragmentLimit else { return }
     holdingSince = nil
     filter.finish()
+    defer { holding = filter.isHolding }
     while let held = filter.popReady() {
       let frame = CapturedFrame(timestamp: held.timestamp, data: held.data[...], originalLength: held.originalLength,
                                 flags: held.flags)
@@ -167,13 +175,12 @@ public final class AFPacketSource: PacketSource {
     var proceed = true
     let snap = Int(options.snapLength)
     _ = BlockWalker.walk(block) { packet in
-      var length = BlockWalker.frame(packet, in: block, into: &buffer)
-      if buffer.count > snap { buffer.removeLast(buffer.count - snap) }
-      length = max(length, buffer.count)
+      let (count, wire) = BlockWalker.copyFrame(packet, in: block, into: &buffer)
+      let kept = min(count, snap)
       let time = CaptureTimestamp(seconds: Int64(packet.seconds), nanoseconds: Int64(packet.nanoseconds))
       let flags = packet.packetType.map(AFPacketSource.flags)
       do throws(CaptureError) {
-        proceed = try submit(time: time, length: length, flags: flags, deliver)
+        proceed = try submit(time: time, count: kept, length: max(wire, kept), flags: flags, deliver)
       } catch {
         failure = error
         proceed = false
@@ -184,17 +191,19 @@ public final class AFPacketSource: PacketSource {
     return proceed
   }
 
-  func submit(time: CaptureTimestamp, length: Int, flags: PacketFlags?,
+  /// Decides on the frame in `buffer[0..<count]`: the quick verdict when nothing is held (most frames: complete
+  /// datagrams), else the fragment-aware filter, which may hold it and release earlier ones.
+  func submit(time: CaptureTimestamp, count: Int, length: Int, flags: PacketFlags?,
               _ deliver: (CapturedFrame) throws(CaptureError) -> Bool) throws(CaptureError) -> Bool {
-    let slice = buffer[...]
-    if !filter.isHolding, let quick = filter.predicate.quickVerdict(linkType: .ethernet, frame: slice) {
-      filter.count(quick)
-      guard quick.keeps else {
+    let slice = buffer[0..<count]
+    if !holding, let verdict = quick.quickVerdict(linkType: .ethernet, frame: slice) {
+      guard verdict.keeps else {
         discarded += 1
         return true
       }
       return try deliver(CapturedFrame(timestamp: time, data: slice, originalLength: length, flags: flags))
     }
+    defer { holding = filter.isHolding }
     switch filter.submit(PacketLayers(linkType: .ethernet, frame: slice)) {
     case .keep:
       if !(try deliver(CapturedFrame(timestamp: time, data: slice, originalLength: length, flags: flags))) { return false }
@@ -202,7 +211,7 @@ public final class AFPacketSource: PacketSource {
       discarded += 1
     case .hold:
       if holdingSince == nil { holdingSince = SystemCalls.monotonicNanoseconds() }
-      filter.hold(HeldFrame(data: buffer, timestamp: time, originalLength: length, flags: flags), byteCount: buffer.count)
+      filter.hold(HeldFrame(data: Array(slice), timestamp: time, originalLength: length, flags: flags), byteCount: count)
     }
     while let held = filter.popReady() {
       let frame = CapturedFrame(timestamp: held.timestamp, data: held.data[...], originalLength: held.originalLength,

@@ -20,9 +20,12 @@ internal import CPacketCapture
     precondition(offset >= 0 && offset <= count - 4)
     return unsafe base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
   }
-  func append(from offset: Int, count n: Int, to buffer: inout [UInt8]) {
-    precondition(offset >= 0 && n >= 0 && n <= count - offset)
-    unsafe buffer.append(contentsOf: UnsafeRawBufferPointer(start: base + offset, count: n))
+  func copy(from offset: Int, count n: Int, into buffer: inout [UInt8], at index: Int) {
+    precondition(offset >= 0 && n >= 0 && n <= count - offset && index >= 0 && index <= buffer.count - n)
+    guard n > 0 else { return }
+    unsafe buffer.withUnsafeMutableBytes { destination in
+      unsafe destination.baseAddress.map { unsafe ($0 + index).copyMemory(from: base + offset, byteCount: n) }
+    }
   }
 }
 

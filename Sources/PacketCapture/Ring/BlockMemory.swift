@@ -12,8 +12,9 @@ package protocol BlockMemory {
   func load16(_ offset: Int) -> UInt16
   /// The byte at `offset` (`offset < count`).
   func load8(_ offset: Int) -> UInt8
-  /// Appends `count` bytes from `offset` (`offset + count <= self.count`) to `buffer`.
-  func append(from offset: Int, count: Int, to buffer: inout [UInt8])
+  /// Copies `count` bytes from `offset` (`offset + count <= self.count`) over `buffer[index..<index + count]`
+  /// (`index + count <= buffer.count`).
+  func copy(from offset: Int, count: Int, into buffer: inout [UInt8], at index: Int)
 }
 
 /// A block held in a Swift array: the walker run on plain bytes.
@@ -32,9 +33,9 @@ package struct ByteBlock: BlockMemory {
     let v = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
     return ByteOrderProbe.littleHost ? v : v.byteSwapped
   }
-  package func append(from offset: Int, count: Int, to buffer: inout [UInt8]) {
+  package func copy(from offset: Int, count: Int, into buffer: inout [UInt8], at index: Int) {
     let i = bytes.startIndex + offset
-    buffer.append(contentsOf: bytes[i..<(i + count)])
+    buffer[index..<(index + count)] = bytes[i..<(i + count)]
   }
 }
 

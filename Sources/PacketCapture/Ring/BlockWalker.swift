@@ -79,18 +79,30 @@ package enum BlockWalker {
   /// (as libpcap does: the 4-byte tag goes after the two MAC addresses), and returns the frame's length on the
   /// wire. Frames shorter than the two MAC addresses are copied as they are.
   package static func frame<M: BlockMemory>(_ packet: RingPacket, in block: M, into buffer: inout [UInt8]) -> Int {
-    buffer.removeAll(keepingCapacity: true)
-    guard packet.hasStrippedTag, packet.capturedLength >= 12 else {
-      block.append(from: packet.dataOffset, count: packet.capturedLength, to: &buffer)
-      return packet.wireLength
+    let (count, wire) = copyFrame(packet, in: block, into: &buffer)
+    buffer.removeLast(buffer.count - count)
+    return wire
+  }
+
+  /// ``frame(_:in:into:)`` without resizing: the frame is copied to the start of `buffer`, which only grows when it
+  /// is too small (the capture's per-packet path: no allocation, no clearing).
+  /// - Returns: the bytes copied (`buffer[0..<count]` is the frame) and the frame's length on the wire.
+  package static func copyFrame<M: BlockMemory>(_ packet: RingPacket, in block: M, into buffer: inout [UInt8])
+    -> (count: Int, wire: Int)
+  {
+    let captured = packet.capturedLength
+    if buffer.count < captured + 4 { buffer.append(contentsOf: repeatElement(0, count: captured + 4 - buffer.count)) }
+    guard packet.hasStrippedTag, captured >= 12 else {
+      block.copy(from: packet.dataOffset, count: captured, into: &buffer, at: 0)
+      return (captured, packet.wireLength)
     }
-    block.append(from: packet.dataOffset, count: 12, to: &buffer)
+    block.copy(from: packet.dataOffset, count: 12, into: &buffer, at: 0)
     let tpid = packet.tagProtocol, tci = packet.vlanTCI
-    buffer.append(UInt8(tpid >> 8))
-    buffer.append(UInt8(truncatingIfNeeded: tpid))
-    buffer.append(UInt8(tci >> 8))
-    buffer.append(UInt8(truncatingIfNeeded: tci))
-    block.append(from: packet.dataOffset + 12, count: packet.capturedLength - 12, to: &buffer)
-    return packet.wireLength + 4
+    buffer[12] = UInt8(tpid >> 8)
+    buffer[13] = UInt8(truncatingIfNeeded: tpid)
+    buffer[14] = UInt8(tci >> 8)
+    buffer[15] = UInt8(truncatingIfNeeded: tci)
+    block.copy(from: packet.dataOffset + 12, count: captured - 12, into: &buffer, at: 16)
+    return (captured + 4, packet.wireLength + 4)
   }
 }

@@ -45,7 +45,8 @@ public final class CaptureSpool {
   var current: OpenFile?
   var sequence = 0
   var ring: [String] = []
-  var flagOptions: [UInt32: [PcapNGOption]] = [:]
+  /// The Enhanced Packet Block being built (reused: no allocation per frame).
+  var record = [UInt8](repeating: 0, count: 2048)
 
   struct OpenFile {
     var output: AtomicOutputFile
@@ -124,38 +125,39 @@ public final class CaptureSpool {
     guard frame.interface >= 0, frame.interface < interfaces.count else {
       throw CaptureError(.invalidArgument, offset: nil, "frame for interface \(frame.interface) of \(interfaces.count)")
     }
-    if current == nil { try open(at: frame.timestamp, boundaryFrom: frame.timestamp) }
+    if current == nil {
+      try open(at: frame.timestamp, boundaryFrom: frame.timestamp)
+      guard current != nil else { return false }
+    }
+    // The open file is read and changed in place (`current!`): copying it would copy its writer per frame.
     let record = recordBytes(frame)
-    let rotation = configuration.rotation
-    if var file = current {
-      var reason: CompletedCaptureFile.CloseReason?
-      if let b = file.boundary, frame.timestamp >= b {
-        reason = .interval
-      } else if let max = rotation.maximumPackets, file.packets >= max {
-        reason = .packets
-      } else if let max = rotation.maximumBytes, file.packets > 0, file.bytes + record + closingBytes > max {
-        reason = .size
+    if let reason = rotationReason(for: frame, record: record) {
+      var opened = frame.timestamp
+      let rotation = configuration.rotation
+      if reason == .interval, let interval = rotation.intervalSeconds, let next = rotation.boundary(after: frame.timestamp) {
+        opened = next.adding(seconds: -interval)  // the start of the interval the frame falls in
       }
-      if let reason {
-        var opened = frame.timestamp
-        if reason == .interval, let interval = rotation.intervalSeconds, let next = rotation.boundary(after: frame.timestamp) {
-          opened = next.adding(seconds: -interval)  // the start of the interval the frame falls in
-        }
-        try closeCurrent(now: SystemClock.now(), reason: reason, counters: counters)
-        try open(at: opened, boundaryFrom: frame.timestamp)
-        guard let reopened = current else { return false }
-        file = reopened
-      }
-      if let message = checkGuard(&file, adding: record) {
-        current = file
-        stopMessage = message
-        try closeCurrent(now: SystemClock.now(), reason: .diskGuard, counters: counters)
-        return false
-      }
-      current = file
+      try closeCurrent(now: SystemClock.now(), reason: reason, counters: counters)
+      try open(at: opened, boundaryFrom: frame.timestamp)
+      guard current != nil else { return false }
+    }
+    if let message = checkGuard(&current!, adding: record) {
+      stopMessage = message
+      try closeCurrent(now: SystemClock.now(), reason: .diskGuard, counters: counters)
+      return false
     }
     try append(frame)
     return true
+  }
+
+  /// Why the current file must close before `frame` (of `record` bytes) is written, nil when it takes it.
+  func rotationReason(for frame: CapturedFrame, record: Int64) -> CompletedCaptureFile.CloseReason? {
+    guard let file = current else { return nil }
+    let rotation = configuration.rotation
+    if let b = file.boundary, frame.timestamp >= b { return .interval }
+    if let max = rotation.maximumPackets, file.packets >= max { return .packets }
+    if let max = rotation.maximumBytes, file.packets > 0, file.bytes + record + closingBytes > max { return .size }
+    return nil
   }
 
   /// Rotates when the current interval ended more than the grace delay ago (so files change on the boundary even
@@ -253,29 +255,32 @@ public final class CaptureSpool {
 
   func append(_ frame: CapturedFrame) throws(CaptureError) {
     guard current != nil else { return }
-    // Mutated in place through optional chaining: the writers' buffers stay uniquely referenced (no copy).
-    if let order = current?.pcapng?.byteOrder {
-      var options: [PcapNGOption]
-      if let f = frame.flags {
-        // The few flag words a source uses are encoded once (no allocation per frame).
-        if let cached = flagOptions[f.rawValue] {
-          options = cached
-        } else {
-          options = [PcapNGOption(code: .epbFlags, value: flagBytes(f.rawValue, order))]
-          if flagOptions.count < 64 { flagOptions[f.rawValue] = options }
-        }
+    if current!.pcapng != nil {
+      if frame.comment == nil, let ns = frame.timestamp.nanosecondsIfRepresentable {
+        // The common case, encoded here in one reused buffer and handed to the file in one write.
+        let n = EnhancedPacketEncoder.encode(into: &record, interface: frame.interface, nanoseconds: ns,
+                                             data: frame.data, originalLength: frame.originalLength,
+                                             flags: frame.flags?.rawValue, order: current!.pcapng!.byteOrder)
+        try current!.pcapng!.sink.write(record[0..<n])
       } else {
-        options = []
+        try appendWithOptions(frame)
       }
-      if let c = frame.comment { options.append(PcapNGOption(code: .comment, value: Array(c.utf8)[...])) }
-      try current?.pcapng?.writeEnhancedPacket(interfaceID: frame.interface, timestamp: frame.timestamp,
-                                               data: frame.data, originalLength: frame.originalLength, options: options)
     } else {
-      try current?.pcap?.writePacket(timestamp: frame.timestamp, data: frame.data, originalLength: frame.originalLength)
+      try current!.pcap!.writePacket(timestamp: frame.timestamp, data: frame.data, originalLength: frame.originalLength)
     }
-    current?.packets += 1
+    current!.packets += 1
     totalPackets += 1
     delivered[frame.interface] += 1
+  }
+
+  /// An EPB with a comment (or a timestamp outside 64-bit nanoseconds) through PcapKit's writer.
+  func appendWithOptions(_ frame: CapturedFrame) throws(CaptureError) {
+    guard let order = current?.pcapng?.byteOrder else { return }
+    var options: [PcapNGOption] = []
+    if let f = frame.flags { options.append(PcapNGOption(code: .epbFlags, value: flagBytes(f.rawValue, order))) }
+    if let c = frame.comment { options.append(PcapNGOption(code: .comment, value: Array(c.utf8)[...])) }
+    try current!.pcapng!.writeEnhancedPacket(interfaceID: frame.interface, timestamp: frame.timestamp,
+                                             data: frame.data, originalLength: frame.originalLength, options: options)
   }
 
   func flagBytes(_ v: UInt32, _ order: ByteOrder) -> ArraySlice<UInt8> {
