@@ -37,7 +37,7 @@ public final class CaptureSpool {
   /// Frames written so far, per interface.
   public private(set) var delivered: [UInt64]
   /// Frames written so far, in all files.
-  public private(set) var totalPackets = 0
+  public var totalPackets: Int { Int(delivered.reduce(0, +)) }
 
   let announcer: (any CaptureFileAnnouncer)?
   let fileSystem = PosixFileSystem()
@@ -45,8 +45,6 @@ public final class CaptureSpool {
   var current: OpenFile?
   var sequence = 0
   var ring: [String] = []
-  /// The Enhanced Packet Block being built (reused: no allocation per frame).
-  var record = [UInt8](repeating: 0, count: 2048)
 
   struct OpenFile {
     var output: AtomicOutputFile
@@ -58,8 +56,43 @@ public final class CaptureSpool {
     var packets = 0
     var spoolBase: Int64
     var nextGuardCheck: Int64
+    /// The Enhanced Packet Block being built (reused: no allocation per frame).
+    var record = [UInt8](repeating: 0, count: 2048)
 
     var bytes: Int64 { pcapng?.sink.count ?? pcap?.sink.count ?? 0 }
+
+    /// Writes one frame. Changed in place through the spool's `current!`: one access per frame, no copy.
+    mutating func append(_ frame: CapturedFrame) throws(CaptureError) {
+      if pcapng != nil {
+        if frame.comment == nil, let ns = frame.timestamp.nanosecondsIfRepresentable {
+          // The common case, encoded into the reused buffer and handed to the file in one write.
+          let n = EnhancedPacketEncoder.encode(into: &record, interface: frame.interface, nanoseconds: ns,
+                                               data: frame.data, originalLength: frame.originalLength,
+                                               flags: frame.flags?.rawValue, order: pcapng!.byteOrder)
+          try pcapng!.sink.write(record[0..<n])
+        } else {
+          try appendWithOptions(frame)
+        }
+      } else {
+        try pcap?.writePacket(timestamp: frame.timestamp, data: frame.data, originalLength: frame.originalLength)
+      }
+      packets += 1
+    }
+
+    /// An EPB with a comment (or a timestamp outside 64-bit nanoseconds) through PcapKit's writer.
+    mutating func appendWithOptions(_ frame: CapturedFrame) throws(CaptureError) {
+      guard let order = pcapng?.byteOrder else { return }
+      var options: [PcapNGOption] = []
+      if let f = frame.flags {
+        let v = f.rawValue
+        let b = [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v >> 16),
+                 UInt8(truncatingIfNeeded: v >> 24)]
+        options.append(PcapNGOption(code: .epbFlags, value: (order == .little ? b : b.reversed())[...]))
+      }
+      if let c = frame.comment { options.append(PcapNGOption(code: .comment, value: Array(c.utf8)[...])) }
+      try pcapng?.writeEnhancedPacket(interfaceID: frame.interface, timestamp: frame.timestamp, data: frame.data,
+                                      originalLength: frame.originalLength, options: options)
+    }
   }
 
   /// Opens the first file.
@@ -141,7 +174,7 @@ public final class CaptureSpool {
       try open(at: opened, boundaryFrom: frame.timestamp)
       guard current != nil else { return false }
     }
-    if let message = checkGuard(&current!, adding: record) {
+    if let message = checkGuard(adding: record) {
       stopMessage = message
       try closeCurrent(now: SystemClock.now(), reason: .diskGuard, counters: counters)
       return false
@@ -255,38 +288,8 @@ public final class CaptureSpool {
 
   func append(_ frame: CapturedFrame) throws(CaptureError) {
     guard current != nil else { return }
-    if current!.pcapng != nil {
-      if frame.comment == nil, let ns = frame.timestamp.nanosecondsIfRepresentable {
-        // The common case, encoded here in one reused buffer and handed to the file in one write.
-        let n = EnhancedPacketEncoder.encode(into: &record, interface: frame.interface, nanoseconds: ns,
-                                             data: frame.data, originalLength: frame.originalLength,
-                                             flags: frame.flags?.rawValue, order: current!.pcapng!.byteOrder)
-        try current!.pcapng!.sink.write(record[0..<n])
-      } else {
-        try appendWithOptions(frame)
-      }
-    } else {
-      try current!.pcap!.writePacket(timestamp: frame.timestamp, data: frame.data, originalLength: frame.originalLength)
-    }
-    current!.packets += 1
-    totalPackets += 1
+    try current!.append(frame)
     delivered[frame.interface] += 1
-  }
-
-  /// An EPB with a comment (or a timestamp outside 64-bit nanoseconds) through PcapKit's writer.
-  func appendWithOptions(_ frame: CapturedFrame) throws(CaptureError) {
-    guard let order = current?.pcapng?.byteOrder else { return }
-    var options: [PcapNGOption] = []
-    if let f = frame.flags { options.append(PcapNGOption(code: .epbFlags, value: flagBytes(f.rawValue, order))) }
-    if let c = frame.comment { options.append(PcapNGOption(code: .comment, value: Array(c.utf8)[...])) }
-    try current!.pcapng!.writeEnhancedPacket(interfaceID: frame.interface, timestamp: frame.timestamp,
-                                             data: frame.data, originalLength: frame.originalLength, options: options)
-  }
-
-  func flagBytes(_ v: UInt32, _ order: ByteOrder) -> ArraySlice<UInt8> {
-    let b = [UInt8(truncatingIfNeeded: v), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v >> 16),
-             UInt8(truncatingIfNeeded: v >> 24)]
-    return (order == .little ? b : b.reversed())[...]
   }
 
   func closeCurrent(now: CaptureTimestamp, reason: CompletedCaptureFile.CloseReason,
@@ -352,14 +355,15 @@ public final class CaptureSpool {
   }
 
   /// Checks the limits for the next record: the spool cap every time (arithmetic only), free space every MiB.
-  func checkGuard(_ file: inout OpenFile, adding record: Int64) -> String? {
+  func checkGuard(adding record: Int64) -> String? {
+    guard let file = current else { return nil }
     let g = configuration.diskGuard
     let written = file.bytes
     if let cap = g.maximumSpoolBytes, file.spoolBase + written + record + closingBytes > cap {
       return "spool directory \(configuration.directory) would exceed its cap of \(cap) bytes; capture stopped, nothing deleted"
     }
     if g.minimumFreeBytes != nil, written + record >= file.nextGuardCheck {
-      file.nextGuardCheck = written + record + (1 << 20)
+      current?.nextGuardCheck = written + record + (1 << 20)
       // The file's buffered bytes are not on disk yet: count the buffer (1 MiB) as used.
       return guardMessage(spoolBytes: 0, adding: record + (1 << 20))
     }

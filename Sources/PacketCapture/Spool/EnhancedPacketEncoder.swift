@@ -29,31 +29,33 @@ enum EnhancedPacketEncoder {
     let total = blockLength(dataCount: n, hasFlags: flags != nil)
     if buffer.count < total { buffer.append(contentsOf: repeatElement(0, count: total - buffer.count)) }
     let little = order == .little
-    put32(&buffer, 0, 6, little)
-    put32(&buffer, 4, UInt32(truncatingIfNeeded: total), little)
-    put32(&buffer, 8, UInt32(truncatingIfNeeded: interface), little)
-    put32(&buffer, 12, UInt32(truncatingIfNeeded: nanoseconds >> 32), little)
-    put32(&buffer, 16, UInt32(truncatingIfNeeded: nanoseconds), little)
-    put32(&buffer, 20, UInt32(truncatingIfNeeded: n), little)
-    put32(&buffer, 24, UInt32(truncatingIfNeeded: originalLength), little)
+    do {
+      // The fixed fields, padding, option and trailer through one span: bounds-checked stores without a
+      // uniqueness check each.
+      var b = buffer.mutableSpan
+      put32(&b, 0, 6, little)
+      put32(&b, 4, UInt32(truncatingIfNeeded: total), little)
+      put32(&b, 8, UInt32(truncatingIfNeeded: interface), little)
+      put32(&b, 12, UInt32(truncatingIfNeeded: nanoseconds >> 32), little)
+      put32(&b, 16, UInt32(truncatingIfNeeded: nanoseconds), little)
+      put32(&b, 20, UInt32(truncatingIfNeeded: n), little)
+      put32(&b, 24, UInt32(truncatingIfNeeded: originalLength), little)
+      if padded > n { put32(&b, 24 + padded, 0, little) }  // the padding (the data's last bytes come over it)
+      var at = 28 + padded
+      if let flags {
+        put32(&b, at, little ? 0x0004_0002 : 0x0002_0004, little)  // code 2, length 4: two 16-bit fields
+        put32(&b, at + 4, flags, little)
+        put32(&b, at + 8, 0, little)  // opt_endofopt
+        at += 12
+      }
+      put32(&b, at, UInt32(truncatingIfNeeded: total), little)
+    }
     buffer[28..<(28 + n)] = data
-    var at = 28 + n
-    while at < 28 + padded {
-      buffer[at] = 0
-      at += 1
-    }
-    if let flags {
-      put32(&buffer, at, little ? 0x0004_0002 : 0x0002_0004, little)  // code 2, length 4: two 16-bit fields
-      put32(&buffer, at + 4, flags, little)
-      put32(&buffer, at + 8, 0, little)  // opt_endofopt
-      at += 12
-    }
-    put32(&buffer, at, UInt32(truncatingIfNeeded: total), little)
     return total
   }
 
   @inline(__always)
-  static func put32(_ b: inout [UInt8], _ i: Int, _ v: UInt32, _ little: Bool) {
+  static func put32(_ b: inout MutableSpan<UInt8>, _ i: Int, _ v: UInt32, _ little: Bool) {
     let w = little ? v : v.byteSwapped
     b[i] = UInt8(truncatingIfNeeded: w)
     b[i + 1] = UInt8(truncatingIfNeeded: w >> 8)
