@@ -45,6 +45,25 @@ public final class CaptureSpool {
   var current: OpenFile?
   var sequence = 0
   var ring: [String] = []
+  let limits: FrameLimits
+
+  /// The per-frame limits, fixed for the spool's life.
+  struct FrameLimits {
+    var maximumPackets: Int?
+    var maximumBytes: Int64?
+    /// Bytes the closing ISBs will add.
+    var closingBytes: Int64
+    var spoolCap: Int64?
+    var checksFreeSpace: Bool
+  }
+
+  /// What the open file did with a frame.
+  enum Admission {
+    case written
+    case rotate(CompletedCaptureFile.CloseReason)
+    case overSpoolCap
+    case checkFreeSpace
+  }
 
   struct OpenFile {
     var output: AtomicOutputFile
@@ -61,7 +80,25 @@ public final class CaptureSpool {
 
     var bytes: Int64 { pcapng?.sink.count ?? pcap?.sink.count ?? 0 }
 
-    /// Writes one frame. Changed in place through the spool's `current!`: one access per frame, no copy.
+    /// Writes `frame` (of `record` bytes in the file) unless a limit says otherwise first: the interval boundary,
+    /// the packet or size limit (rotate), the spool cap (stop), or a free-space check due (every MiB; the spool
+    /// checks and calls again with `freeSpaceChecked`).
+    mutating func take(_ frame: CapturedFrame, record: Int64, limits: FrameLimits,
+                       freeSpaceChecked: Bool) throws(CaptureError) -> Admission {
+      if let b = boundary, frame.timestamp >= b { return .rotate(.interval) }
+      if let max = limits.maximumPackets, packets >= max { return .rotate(.packets) }
+      let written = bytes
+      if let max = limits.maximumBytes, packets > 0, written + record + limits.closingBytes > max { return .rotate(.size) }
+      if let cap = limits.spoolCap, spoolBase + written + record + limits.closingBytes > cap { return .overSpoolCap }
+      if limits.checksFreeSpace, !freeSpaceChecked, written + record >= nextGuardCheck {
+        nextGuardCheck = written + record + (1 << 20)
+        return .checkFreeSpace
+      }
+      try append(frame)
+      return .written
+    }
+
+    /// Writes one frame.
     mutating func append(_ frame: CapturedFrame) throws(CaptureError) {
       if pcapng != nil {
         if frame.comment == nil, let ns = frame.timestamp.nanosecondsIfRepresentable {
@@ -126,6 +163,11 @@ public final class CaptureSpool {
     self.announcer = announcer
     self.captureStart = start
     self.delivered = [UInt64](repeating: 0, count: interfaces.count)
+    self.limits = FrameLimits(
+      maximumPackets: configuration.rotation.maximumPackets, maximumBytes: configuration.rotation.maximumBytes,
+      closingBytes: configuration.format == .pcapng ? Int64(interfaces.count) * 112 : 0,
+      spoolCap: configuration.diskGuard.maximumSpoolBytes,
+      checksFreeSpace: configuration.diskGuard.minimumFreeBytes != nil)
     if let message = guardMessage(spoolBytes: spoolDirectoryBytes(), adding: 0) {
       stopMessage = message
       throw CaptureError(.diskGuard, offset: nil, message)
@@ -162,35 +204,40 @@ public final class CaptureSpool {
       try open(at: frame.timestamp, boundaryFrom: frame.timestamp)
       guard current != nil else { return false }
     }
-    // The open file is read and changed in place (`current!`): copying it would copy its writer per frame.
+    // The open file decides and writes in one call, changed in place (`current!`): one access per frame, and no
+    // copy of the file (its writer, buffers and arrays).
     let record = recordBytes(frame)
-    if let reason = rotationReason(for: frame, record: record) {
-      var opened = frame.timestamp
-      let rotation = configuration.rotation
-      if reason == .interval, let interval = rotation.intervalSeconds, let next = rotation.boundary(after: frame.timestamp) {
-        opened = next.adding(seconds: -interval)  // the start of the interval the frame falls in
-      }
-      try closeCurrent(now: SystemClock.now(), reason: reason, counters: counters)
-      try open(at: opened, boundaryFrom: frame.timestamp)
+    var freeSpaceChecked = false
+    for _ in 0..<4 {  // at most: rotate, check free space, write
       guard current != nil else { return false }
+      switch try current!.take(frame, record: record, limits: limits, freeSpaceChecked: freeSpaceChecked) {
+      case .written:
+        delivered[frame.interface] += 1
+        return true
+      case .rotate(let reason):
+        var opened = frame.timestamp
+        let rotation = configuration.rotation
+        if reason == .interval, let interval = rotation.intervalSeconds, let next = rotation.boundary(after: frame.timestamp) {
+          opened = next.adding(seconds: -interval)  // the start of the interval the frame falls in
+        }
+        try closeCurrent(now: SystemClock.now(), reason: reason, counters: counters)
+        try open(at: opened, boundaryFrom: frame.timestamp)
+      case .overSpoolCap:
+        return try stop("spool directory \(configuration.directory) would exceed its cap of \(limits.spoolCap ?? 0) bytes; capture stopped, nothing deleted", counters)
+      case .checkFreeSpace:
+        // The file's buffered bytes are not on disk yet: count the buffer (1 MiB) as used.
+        if let message = guardMessage(spoolBytes: 0, adding: record + (1 << 20)) { return try stop(message, counters) }
+        freeSpaceChecked = true
+      }
     }
-    if let message = checkGuard(adding: record) {
-      stopMessage = message
-      try closeCurrent(now: SystemClock.now(), reason: .diskGuard, counters: counters)
-      return false
-    }
-    try append(frame)
-    return true
+    return false
   }
 
-  /// Why the current file must close before `frame` (of `record` bytes) is written, nil when it takes it.
-  func rotationReason(for frame: CapturedFrame, record: Int64) -> CompletedCaptureFile.CloseReason? {
-    guard let file = current else { return nil }
-    let rotation = configuration.rotation
-    if let b = file.boundary, frame.timestamp >= b { return .interval }
-    if let max = rotation.maximumPackets, file.packets >= max { return .packets }
-    if let max = rotation.maximumBytes, file.packets > 0, file.bytes + record + closingBytes > max { return .size }
-    return nil
+  /// Stops the spool on a disk-guard limit: the current file is closed and announced.
+  func stop(_ message: String, _ counters: () -> [InterfaceCounters]) throws(CaptureError) -> Bool {
+    stopMessage = message
+    try closeCurrent(now: SystemClock.now(), reason: .diskGuard, counters: counters)
+    return false
   }
 
   /// Rotates when the current interval ended more than the grace delay ago (so files change on the boundary even
@@ -286,12 +333,6 @@ public final class CaptureSpool {
     }
   }
 
-  func append(_ frame: CapturedFrame) throws(CaptureError) {
-    guard current != nil else { return }
-    try current!.append(frame)
-    delivered[frame.interface] += 1
-  }
-
   func closeCurrent(now: CaptureTimestamp, reason: CompletedCaptureFile.CloseReason,
                     counters: () -> [InterfaceCounters]) throws(CaptureError) {
     guard var file = current else { return }
@@ -350,22 +391,6 @@ public final class CaptureSpool {
       if free >= 0, free - adding - closingBytes < minimum {
         return "only \(free) bytes free on the file system of \(configuration.directory) (minimum \(minimum)); capture stopped, nothing deleted"
       }
-    }
-    return nil
-  }
-
-  /// Checks the limits for the next record: the spool cap every time (arithmetic only), free space every MiB.
-  func checkGuard(adding record: Int64) -> String? {
-    guard let file = current else { return nil }
-    let g = configuration.diskGuard
-    let written = file.bytes
-    if let cap = g.maximumSpoolBytes, file.spoolBase + written + record + closingBytes > cap {
-      return "spool directory \(configuration.directory) would exceed its cap of \(cap) bytes; capture stopped, nothing deleted"
-    }
-    if g.minimumFreeBytes != nil, written + record >= file.nextGuardCheck {
-      current?.nextGuardCheck = written + record + (1 << 20)
-      // The file's buffered bytes are not on disk yet: count the buffer (1 MiB) as used.
-      return guardMessage(spoolBytes: 0, adding: record + (1 << 20))
     }
     return nil
   }
