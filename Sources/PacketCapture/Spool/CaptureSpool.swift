@@ -196,21 +196,21 @@ public final class CaptureSpool {
   ///   announced; see ``stopMessage``): stop capturing.
   /// - Throws: `CaptureError` when writing, renaming or announcing fails.
   public func write(_ frame: CapturedFrame, counters: () -> [InterfaceCounters]) throws(CaptureError) -> Bool {
-    guard stopMessage == nil else { return false }
     guard frame.interface >= 0, frame.interface < interfaces.count else {
       throw CaptureError(.invalidArgument, offset: nil, "frame for interface \(frame.interface) of \(interfaces.count)")
     }
-    if current == nil {
-      try open(at: frame.timestamp, boundaryFrom: frame.timestamp)
-      guard current != nil else { return false }
-    }
-    // The open file decides and writes in one call, changed in place (`current!`): one access per frame, and no
-    // copy of the file (its writer, buffers and arrays).
+    // The open file decides and writes in one call, changed in place (`current?`): one access per frame, and no
+    // copy of the file (its writer, buffers and arrays). Without an open file the spool stopped (a disk-guard
+    // limit: ``stopMessage``) or a file is due.
     let record = recordBytes(frame)
     var freeSpaceChecked = false
-    for _ in 0..<4 {  // at most: rotate, check free space, write
-      guard current != nil else { return false }
-      switch try current!.take(frame, record: record, limits: limits, freeSpaceChecked: freeSpaceChecked) {
+    for _ in 0..<5 {  // at most: open, rotate, check free space, write
+      guard let admission = try current?.take(frame, record: record, limits: limits, freeSpaceChecked: freeSpaceChecked) else {
+        guard stopMessage == nil else { return false }
+        try open(at: frame.timestamp, boundaryFrom: frame.timestamp)
+        continue
+      }
+      switch admission {
       case .written:
         delivered[frame.interface] += 1
         return true
