@@ -72,6 +72,7 @@ run() {
     sleep 0.05
   done
   sleep 0.5
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
   local speed=(--topspeed)
   [ "$rate" != topspeed ] && speed=(--pps "$rate")
   ip netns exec "$nsA" tcpreplay -q -K "${speed[@]}" -i vA "$workload" > "$work/replay-$tool-$rate.log" 2>&1 || true
@@ -89,14 +90,15 @@ run() {
   local cpu; cpu=$(awk '{printf "%.2f", $1 + $2}' "$tim")
   local per; per=$(awk -v c="$cpu" -v n="$expected" 'BEGIN { printf "%.3f", c / (n / 1e6) }')
   local replay; replay=$(grep -Eo 'Rated: [0-9.]+ Bps, [0-9.]+ Mbps, [0-9.]+ pps' "$work/replay-$tool-$rate.log" | awk '{print $6}')
-  printf "| %-11s | %-8s | %9s | %9s / %-9s | %7s | %6s | %8s |\n" "$tool" "$rate" "${replay:-?}" "$got" "$expected" "${drops:-?}" "$cpu" "$per"
+  local user sys; read -r user sys < "$tim"
+  printf "| %-11s | %-8s | %9s | %9s / %-9s | %7s | %6s (%s + %s) | %8s | %5s |\n" "$tool" "$rate" "${replay:-?}" "$got" "$expected" "${drops:-?}" "$cpu" "$user" "$sys" "$per" "$load"
 }
 
 echo "workload: $workload ($sent packets, $expected on the BACnet ports, ${accepted:-?} passing the kernel filter)"
 echo "filter: $expr"
 echo
-echo "| tool        | rate     | sent pps  | BACnet captured / expected | kernel drops | CPU s | CPU s per M BACnet packets |"
-echo "|---|---|---|---|---|---|---|"
+echo "| tool        | rate     | sent pps  | BACnet captured / expected | kernel drops | CPU s (user + sys) | CPU s per M BACnet packets | load avg |"
+echo "|---|---|---|---|---|---|---|---|"
 for rate in $rates; do
   for tool in optigo-pcap tcpdump dumpcap; do run "$tool" "$rate"; done
 done

@@ -147,8 +147,8 @@ import Testing
     #expect(total == 35, "every frame in exactly one file")
   }
 
-  @Test func packetRotationWithARingKeepsTheLastFiles() throws {
-    guard let (s, cleanup) = try Self.start(["--rotate-packets", "25", "--ring", "3"]) else { return }
+  @Test func packetRotationWithARingKeepsTheLastFilesNamedByContent() throws {
+    guard let (s, cleanup) = try Self.start(["--rotate-packets", "25", "--ring", "3", "--name-by-content"]) else { return }
     defer { cleanup() }
     #expect(try s.send(["--plain", "100"]))
     // Files 1–3 close when frames 26, 51 and 76 arrive; the fourth (frames 76–100) when the capture stops.
@@ -158,8 +158,13 @@ import Testing
     #expect(announced.count == 4 && Set(announced).count == 4, "\(announced)")
     let inSpool = try FileManager.default.contentsOfDirectory(atPath: s.spool).sorted().map { s.spool + "/" + $0 }
     #expect(inSpool == Array(announced.suffix(3)).sorted(), "the ring keeps the last 3 files")
+    let sha256sum = CaptureTestSupport.tool("sha256sum")
     var all: [[UInt8]] = []
     for path in announced.suffix(3) {
+      if let sha256sum {
+        let sum = try CaptureTestSupport.run(sha256sum, [path]).out.prefix(64)
+        #expect(path == s.spool + "/" + sum + ".pcapng", "named by the SHA-256 of its bytes")
+      }
       let packets = try Self.completeFile(path)
       #expect(packets.count == 25)
       all += packets.map { Array($0.data) }

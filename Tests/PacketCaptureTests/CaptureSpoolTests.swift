@@ -184,4 +184,50 @@ import Testing
                        announcer: nil, start: CaptureTimestamp(seconds: 0, nanoseconds: 0))
     }
   }
+
+  /// A test digest (not cryptography: the spool only needs a function of the bytes): FNV-1a 64 over the bytes,
+  /// twice with different seeds, as 16 bytes.
+  struct TestDigest: ContentDigest {
+    var a: UInt64 = 0xcbf2_9ce4_8422_2325
+    var b: UInt64 = 0x8422_2325_cbf2_9ce4
+    mutating func update(_ bytes: ArraySlice<UInt8>) {
+      for x in bytes {
+        a = (a ^ UInt64(x)) &* 0x100_0000_01b3
+        b = (b ^ UInt64(x)) &* 0x100_0000_01b3 &+ 1
+      }
+    }
+    mutating func finalize() -> [UInt8] { (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? a : b) >> (8 * UInt64($0 % 8))) } }
+    static func hex(_ bytes: [UInt8]) -> String {
+      var d = TestDigest()
+      d.update(bytes[...])
+      return d.finalize().map { String($0 >> 4, radix: 16) + String($0 & 15, radix: 16) }.joined()
+    }
+  }
+
+  @Test func contentNamesAreTheDigestOfTheCompletedFile() throws {
+    let dir = try CaptureTestSupport.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var announced: [CompletedCaptureFile] = []
+    let configuration = SpoolConfiguration(directory: dir, naming: .content, rotation: RotationPolicy(maximumPackets: 10),
+                                           ringSize: 2, contentDigest: { TestDigest() })
+    let spool = try CaptureSpool(configuration: configuration, interfaces: [Self.interface],
+                                 announcer: HandlerAnnouncer { announced.append($0) },
+                                 start: CaptureTimestamp(seconds: 1_700_000_000, nanoseconds: 0))
+    for n in 0..<35 {
+      #expect(try spool.write(Self.frame(n, at: 1_700_000_000_000_000_000 + Int128(n) * 1000)) { Self.counters })
+    }
+    try spool.close(now: CaptureTimestamp(seconds: 1_700_000_001, nanoseconds: 0)) { Self.counters }
+    #expect(announced.count == 4)
+    for file in announced.suffix(2) {
+      let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: file.path)))
+      #expect(file.path == dir + "/" + TestDigest.hex(bytes) + ".pcapng", "named by its content")
+      #expect(try CaptureTestSupport.records(file.path).last.map { if case .statistics = $0 { true } else { false } } == true)
+    }
+    // The ring removed the first two by their final names; nothing pending or temporary is left.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir).sorted() == announced.suffix(2).map { ($0.path as NSString).lastPathComponent }.sorted())
+    #expect(throws: CaptureError.self) {
+      _ = try CaptureSpool(configuration: SpoolConfiguration(directory: dir, naming: .content), interfaces: [Self.interface],
+                           announcer: nil, start: CaptureTimestamp(seconds: 1, nanoseconds: 0))
+    }
+  }
 }

@@ -148,6 +148,9 @@ public final class CaptureSpool {
       throw CaptureError(.invalidArgument, offset: nil, "classic pcap holds one interface; use pcapng for \(interfaces.count)")
     }
     if let n = configuration.ringSize, n < 1 { throw CaptureError(.invalidArgument, offset: nil, "ring size must be at least 1") }
+    if configuration.naming == .content && configuration.contentDigest == nil {
+      throw CaptureError(.invalidArgument, offset: nil, "content naming needs a digest (SpoolConfiguration.contentDigest)")
+    }
     if let i = configuration.rotation.intervalSeconds, i < 1 {
       throw CaptureError(.invalidArgument, offset: nil, "rotation interval must be at least 1 s")
     }
@@ -275,6 +278,8 @@ public final class CaptureSpool {
     switch configuration.naming {
     case .anonymized:
       return namer.baseName(contentDigest: []) + ext
+    case .content:
+      return "." + namer.baseName(contentDigest: []) + ".pending" + ext  // renamed to its digest once complete
     case .timestamped(let prefix):
       let compact = opened.iso8601(fractionDigits: 0).filter { $0 != "-" && $0 != ":" }
       let n = String(sequence)
@@ -354,16 +359,50 @@ public final class CaptureSpool {
     }
     let bytes = file.bytes
     try file.output.commit()
-    let done = CompletedCaptureFile(path: file.path, packets: file.packets, bytes: bytes, opened: file.opened,
+    let path = configuration.naming == .content ? try renameByContent(file.path) : file.path
+    let done = CompletedCaptureFile(path: path, packets: file.packets, bytes: bytes, opened: file.opened,
                                     closed: now, reason: reason, sequence: completed.count + 1)
     completed.append(done)
     try announcer?.announce(done)
     if let n = configuration.ringSize {
-      ring.append(file.path)
+      ring.append(path)
       while ring.count > n {
         try? fileSystem.removeFile(ring.removeFirst())
       }
     }
+  }
+
+  /// Renames a completed file from its pending name to the hex digest of its bytes (read back from the page
+  /// cache), then makes the rename durable. A file of the same name is the same bytes: the new copy is removed.
+  func renameByContent(_ pending: String) throws(CaptureError) -> String {
+    guard let makeDigest = configuration.contentDigest else { return pending }
+    var digest = makeDigest()
+    do {
+      let file = try fileSystem.openForReading(pending)
+      defer { try? fileSystem.close(file) }
+      var buffer = [UInt8](repeating: 0, count: 1 << 20)
+      while true {
+        let n = try fileSystem.read(file, into: &buffer)
+        if n == 0 { break }
+        digest.update(buffer[0..<n])
+      }
+    } catch {
+      throw CaptureError(.ioError, offset: nil, "reading \(pending) back to name it: \(error)")
+    }
+    var namer = CaptureNamer(naming: .content)
+    let final = configuration.directory + "/" + namer.baseName(contentDigest: digest.finalize())
+      + configuration.format.fileExtension
+    do {
+      if (try fileSystem.status(of: final)) != nil {
+        try fileSystem.removeFile(pending)
+      } else {
+        try fileSystem.renameWithoutReplacing(pending, to: final)
+      }
+      try fileSystem.synchronizeDirectory(configuration.directory)
+    } catch {
+      throw CaptureError(.ioError, offset: nil, "renaming \(pending) to its content name: \(error)")
+    }
+    return final
   }
 
   // MARK: - Disk guard

@@ -21,6 +21,11 @@ public struct SpoolConfiguration: Sendable {
     /// 32 random hex digits (`CaptureNamer` with `CaptureNaming/random`): the name reveals neither host nor
     /// time.
     case anonymized
+    /// The hex digest of the completed file's bytes (`CaptureNamer` with `CaptureNaming/content`, as the archive
+    /// names anonymized files: 64 hex digits with SHA-256), computed with ``SpoolConfiguration/contentDigest``:
+    /// no host, no time, and an upload of the same file is recognisably the same. The file is first renamed to a
+    /// hidden pending name (`.<32 hex digits>.pending.pcapng`), then read back, hashed and renamed to its digest.
+    case content
   }
 
   /// The directory completed files are renamed into (it must exist). Files being written live beside them under a
@@ -39,6 +44,9 @@ public struct SpoolConfiguration: Sendable {
   public var diskGuard: DiskGuard
   /// `shb_userappl`.
   public var application: String
+  /// The digest naming files for ``Naming/content`` (the application supplies it: PcapKit carries no
+  /// cryptography; the CLI passes SHA-256).
+  public var contentDigest: ContentDigestFactory?
 
   /// A configuration.
   /// - Parameters:
@@ -49,9 +57,11 @@ public struct SpoolConfiguration: Sendable {
   ///   - ringSize: completed files kept (nil = all).
   ///   - diskGuard: limits (default: keep 64 MiB free).
   ///   - application: `shb_userappl`.
+  ///   - contentDigest: the digest for ``Naming/content`` (required by it).
   public init(directory: String, format: Format = .pcapng, naming: Naming = .timestamped(prefix: "capture"),
               rotation: RotationPolicy = RotationPolicy(), ringSize: Int? = nil, diskGuard: DiskGuard = DiskGuard(),
-              application: String = "optigo-pcap") {
+              application: String = "optigo-pcap", contentDigest: ContentDigestFactory? = nil) {
+    self.contentDigest = contentDigest
     self.directory = directory
     self.format = format
     self.naming = naming

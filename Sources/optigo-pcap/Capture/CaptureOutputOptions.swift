@@ -18,6 +18,9 @@ struct CaptureOutputOptions: ParsableArguments {
   @Flag(name: .customLong("anonymize-names"), help: "Name files with 32 random hex digits (no host, no time).")
   var anonymizeNames = false
 
+  @Flag(name: .customLong("name-by-content"), help: "Name each completed file by the SHA-256 of its bytes (64 hex digits, as anonymize --naming content): no host, no time, the same file always gets the same name.")
+  var nameByContent = false
+
   @Option(name: .customLong("rotate-size"), help: "Start a new file before one would exceed this size (e.g. 100M; K, M, G = 1024-based).")
   var rotateSize: String?
 
@@ -76,9 +79,11 @@ struct CaptureOutputOptions: ParsableArguments {
     let guardLimits = DiskGuard(minimumFreeBytes: try Self.bytes(minFree, option: "--min-free"),
                                 maximumSpoolBytes: try spoolCap.map { try Self.bytes($0, option: "--spool-cap") })
     guard let spool else { throw ValidationError("give the spool directory with -w") }
+    if anonymizeNames && nameByContent { throw ValidationError("choose --anonymize-names or --name-by-content, not both") }
     return SpoolConfiguration(directory: spool, format: format == .pcap ? .pcap : .pcapng,
-                              naming: anonymizeNames ? .anonymized : .timestamped(prefix: prefix),
-                              rotation: rotation, ringSize: ring, diskGuard: guardLimits)
+                              naming: nameByContent ? .content : anonymizeNames ? .anonymized : .timestamped(prefix: prefix),
+                              rotation: rotation, ringSize: ring, diskGuard: guardLimits,
+                              contentDigest: nameByContent ? SHA256Digest.factory : nil)
   }
 
   /// The stop conditions from the options.
