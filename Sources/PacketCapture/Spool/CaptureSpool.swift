@@ -100,13 +100,13 @@ public final class CaptureSpool {
 
     /// Writes one frame.
     mutating func append(_ frame: CapturedFrame) throws(CaptureError) {
-      if pcapng != nil {
+      if let order = pcapng?.byteOrder {
         if frame.comment == nil, let ns = frame.timestamp.nanosecondsIfRepresentable {
           // The common case, encoded into the reused buffer and handed to the file in one write.
           let n = EnhancedPacketEncoder.encode(into: &record, interface: frame.interface, nanoseconds: ns,
                                                data: frame.data, originalLength: frame.originalLength,
-                                               flags: frame.flags?.rawValue, order: pcapng!.byteOrder)
-          try pcapng!.sink.write(record[0..<n])
+                                               flags: frame.flags?.rawValue, order: order)
+          try pcapng?.sink.write(record[0..<n])
         } else {
           try appendWithOptions(frame)
         }
