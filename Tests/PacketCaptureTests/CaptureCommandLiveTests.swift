@@ -195,6 +195,11 @@ import Testing
     #expect(try s.send(["--plain", "40"]))
     usleep(1_000_000)  // the frames' block retires (250 ms) and is written
     let ip = try #require(NetworkNamespacePair.ip)
+    // Deleting an interface takes it down first (ENETDOWN on the socket while it still exists), then removes it:
+    // taking it down alone, a while before, must not end the capture, and must not hide the removal that follows.
+    #expect(try CaptureTestSupport.run(ip, ["-n", s.pair.b, "link", "set", "vB", "down"]).status == 0)
+    usleep(700_000)
+    #expect(s.process.process.isRunning, "an interface only taken down does not end the capture: \(s.process.stderr)")
     #expect(try CaptureTestSupport.run(ip, ["-n", s.pair.b, "link", "del", "vB"]).status == 0)
     let status = s.process.wait(seconds: 20)
     #expect(status == 66, "ends by itself with 66 (input gone): \(String(describing: status)) \(s.process.stderr)")
