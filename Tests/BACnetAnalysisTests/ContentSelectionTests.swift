@@ -31,9 +31,11 @@ import Testing
 
   /// Runs frames through a pipeline and a selector; returns the kept indices (0-based) in output order.
   static func select(_ frames: [[UInt8]], criteria: ContentCriteria = ContentCriteria(),
-                     addresses: [AddressSelector] = [], window: Int = 4096, link: LinkType = .ethernet) -> [Int] {
+                     addresses: [AddressSelector] = [], window: Int = 4096, memory: Int = 4096,
+                     link: LinkType = .ethernet) -> [Int] {
     var pipeline = BACnetPipeline()
-    var selector = ContentSelector<Int>(criteria: criteria, addresses: addresses, window: window)
+    var selector = ContentSelector<Int>(criteria: criteria, addresses: addresses, window: window,
+                                        transactionMemory: memory)
     var out: [Int] = []
     for (i, f) in frames.enumerated() {
       let d = pipeline.run(f, link: link)
@@ -144,6 +146,17 @@ import Testing
     c.pduTypes = [.error]
     #expect(Self.select(frames, criteria: c, window: 2) == [4])
     #expect(Self.select(frames, criteria: c, window: 8) == [0, 4])
+  }
+
+  @Test("a reused invoke ID opens a new transaction that forgetting the old one does not close")
+  func reusedInvokeID() {
+    let err = Self.bip(Self.error(), src: Self.server, dst: Self.client)
+    let frames = [Self.bip(Self.readProperty()), err, Self.bip(Self.readProperty()),
+                  Self.bip(Self.readProperty(invoke: 6)), err]
+    var c = ContentCriteria()
+    c.pduTypes = [.error]
+    #expect(Self.select(frames, criteria: c, memory: 2) == [0, 1, 2, 4])
+    #expect(Self.select(frames, criteria: c, memory: 1) == [0, 1, 4])
   }
 
   @Test("IP fragments share the fate of their datagram, VLAN tags included")

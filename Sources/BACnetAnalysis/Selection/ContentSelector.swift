@@ -50,6 +50,7 @@ public struct ContentSelector<Held> {
     /// Set when this group's fate is another's (held fragments of a datagram follow the packet completing it).
     var target: Group?
     var key: TransactionKey?
+    var datagram: IPReassembler.Key?
     init(_ facets: ContentFacets, verdict: Bool? = nil) {
       self.facets = facets
       self.verdict = verdict
@@ -89,7 +90,8 @@ public struct ContentSelector<Held> {
   public private(set) var account = ContentAccount()
 
   var open: [TransactionKey: Group] = [:]
-  var openOrder: [TransactionKey] = []
+  /// Open transactions in opening order, with their group (a key may be reopened: only its current group counts).
+  var openOrder: [(TransactionKey, Group?)] = []
   var openHead = 0
   var closed: [TransactionKey: Bool] = [:]
   var closedOrder: [TransactionKey] = []
@@ -135,6 +137,7 @@ public struct ContentSelector<Held> {
     if d.fragment == .held {
       guard let key = Self.datagramKey(d) else { return decided(false, own: false) }
       let g = datagrams[key] ?? Group(own)
+      g.datagram = key
       datagrams[key] = g
       return pending(g, own: satisfied)
     }
@@ -245,7 +248,7 @@ public struct ContentSelector<Held> {
     let g = Group([])
     g.key = key
     open[key] = g
-    openOrder.append(key)
+    openOrder.append((key, g))
     return g
   }
 
@@ -269,9 +272,10 @@ public struct ContentSelector<Held> {
   /// Closes the oldest open transactions beyond ``transactionMemory`` (a request never answered).
   mutating func sweepOpen() {
     while openOrder.count - openHead > transactionMemory {
-      let key = openOrder[openHead]
+      let (key, g) = openOrder[openHead]
+      openOrder[openHead].1 = nil
       openHead += 1
-      if let g = open[key] { close(key, g) }
+      if let g, open[key] === g { close(key, g) }
     }
     if openHead >= 1024, openHead * 2 >= openOrder.count {
       openOrder.removeFirst(openHead)
@@ -285,6 +289,7 @@ public struct ContentSelector<Held> {
       guard let g = queue[i].group?.root, g.verdict == nil else { continue }
       g.verdict = g.facets.isSuperset(of: required)
       if let key = g.key, open[key] === g { close(key, g) }
+      if let key = g.datagram, datagrams[key] === g { datagrams[key] = nil }
       return true
     }
     return false
