@@ -159,7 +159,7 @@ struct Filter: ParsableCommand {
       throw ValidationError(error.message)
     }
     do { _ = try portSet() } catch { throw ValidationError(error.message) }
-    if content.isActive && (keepNonIP || effectiveTransport != .udp) {
+    if content.isActive && (keepNonIP || transport != .udp) {
       throw ValidationError("--keep-non-ip and --proto do not combine with content options: those keep BACnet messages only (BACnet/IP on the port set, BACnet/Ethernet and MS/TP)")
     }
   }
