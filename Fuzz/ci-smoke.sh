@@ -17,7 +17,7 @@ root="$(dirname "$here")"
 seconds="${FUZZ_SMOKE_SECONDS:-10}"
 runs="${FUZZ_SMOKE_RUNS:-20000}"
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(pcap pcapng gzip linklayer bacnet tags mstp mstpstream repair summarize ringblock sanitize)
+[ ${#targets[@]} -eq 0 ] && targets=(pcap pcapng gzip linklayer bacnet tags mstp mstpstream repair summarize ringblock sanitize select)
 
 probe="$(mktemp -d)"
 trap 'rm -rf "$probe"' EXIT
@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do
   python3 "$here/seeds.py" "$t" "$corpus" 2>/dev/null
   dirs=("$corpus")
   [ -d "$root/Fixtures/regressions/$t" ] && dirs+=("$root/Fixtures/regressions/$t")
-  case "$t" in pcap|pcapng|gzip|repair|summarize|sanitize) maxlen=65536 ;; *) maxlen=2048 ;; esac
+  case "$t" in pcap|pcapng|gzip|repair|summarize|sanitize|select) maxlen=65536 ;; *) maxlen=2048 ;; esac
   if [ "$mode" = libfuzzer ]; then
     SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 -timeout=10 \
       -max_len="$maxlen" -print_final_stats=1 -artifact_prefix="$here/artifacts/$t/" "${dirs[@]}" > "$probe/run-$t.log" 2>&1

@@ -153,6 +153,17 @@ def seeds_of(target, data):
         frames = [f for link, f in packets(data) if link == 1][:40]
         if frames:
             yield b"\x01" + b"\xfe".join(frames)
+    if target == "select" and (data[:4] == b"\x0a\x0d\x0d\x0a" or data[:4] in PCAP_MAGICS):
+        # mode, then 8 option bytes (which options, values): a few choices per capture
+        for k, opts in enumerate((b"\x04\x00\x00\x01\x00\x00\x0c\x00", b"\x09\x00\x04\xd2\x00\x00\x08\x00",
+                                  b"\x12\x00\x00\x05\x00\x05\x00\x05", b"\x3f\x00\x00\x01\x02\x0a\x00\x03")):
+            yield b"\x00" + opts + data[:32768]
+            frames = [f for link, f in packets(data) if link == 1][:40]
+            if frames:
+                yield b"\x01" + opts + b"\xfe".join(frames)
+            mstp = [f for link, f in packets(data) if link == 165][:40]
+            if mstp:
+                yield b"\x03" + opts + b"\xfe".join(mstp)
     if target in ("pcap", "repair") and data[:4] in PCAP_MAGICS:
         yield bytes([PCAP_MAGICS[data[:4]]]) + data[4:] if target == "pcap" else data
     if target == "gzip":

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BACnetAnalysis
 import PcapKit
 
 #if canImport(Glibc)
@@ -73,6 +74,12 @@ struct Filter: ParsableCommand {
       bytes, timestamps and comments are copied exactly. The output appears only when complete (temporary file \
       renamed into place). A one-line account goes to standard error.
 
+      With a content option (--device, --address, --service, --object, --pdu-type, --network) only BACnet \
+      messages are kept (BACnet/IP on the port set, BACnet/Ethernet, MS/TP), and only those that satisfy every \
+      option given (any of the values of a repeated option). A confirmed request, its segments and its reply \
+      (SimpleACK, ComplexACK, Error, Reject, Abort; matched by addresses and invoke ID) are kept or dropped \
+      together: kept when each option is satisfied by some packet of the exchange. See docs/content-selection.md.
+
       For tcpdump habits, a trailing '[udp|tcp] port N [or …]' (or 'portrange A-B') after the input is read as \
       --ports N (and --proto): `filter -r in.pcap -w out.pcap udp port 47808`. Other expressions are refused.
       """
@@ -109,8 +116,10 @@ struct Filter: ParsableCommand {
 
   @OptionGroup var stale: StaleTemporaryOptions
 
-  @Option(name: .customLong("fragment-window"), help: "Packets held back waiting for a first IP fragment.")
-  var fragmentWindow = 1024
+  @Option(name: .customLong("fragment-window"), help: "Packets held back waiting for a first IP fragment (with content options: for a reply or the rest of a datagram; default 4096 then).")
+  var fragmentWindow: Int?
+
+  @OptionGroup(title: "BACnet content") var content: ContentOptions
 
   /// The positional input, if any: the first word, unless `-r` names the input or the words start an expression.
   var input: String? {
@@ -141,7 +150,7 @@ struct Filter: ParsableCommand {
   var effectiveTransport: TransportSelection { ((try? expression()) ?? nil)?.transport ?? transport }
 
   func validate() throws {
-    if fragmentWindow < 1 { throw ValidationError("--fragment-window must be at least 1") }
+    if let fragmentWindow, fragmentWindow < 1 { throw ValidationError("--fragment-window must be at least 1") }
     do {
       if try expression() != nil, ports != nil {
         throw ValidationError("give the ports either with --ports or as a trailing expression, not both")
@@ -150,6 +159,9 @@ struct Filter: ParsableCommand {
       throw ValidationError(error.message)
     }
     do { _ = try portSet() } catch { throw ValidationError(error.message) }
+    if content.isActive && (keepNonIP || transport != .udp) {
+      throw ValidationError("--keep-non-ip and --proto do not combine with content options: those keep BACnet messages only (BACnet/IP on the port set, BACnet/Ethernet and MS/TP)")
+    }
   }
 
   func run() throws {
@@ -166,10 +178,20 @@ struct Filter: ParsableCommand {
     case (.pcapng?, _): mode = .pcapng
     }
     let writer = RecordWriter(sink: out.sink, mode: mode)
-    var filter = CaptureFilter(predicate: predicate, fragmentWindow: fragmentWindow)
+    var filter = CaptureFilter(predicate: predicate, fragmentWindow: fragmentWindow ?? 1024)
+    var contentFilter: ContentCaptureFilter? = nil
+    if content.isActive {
+      contentFilter = ContentCaptureFilter(
+        criteria: try content.criteria(), addresses: try content.addressSelectors(), ports: try portSet(),
+        window: fragmentWindow ?? 4096)
+    }
     var readError: CaptureError?
     do {
-      try filter.run(reader: &reader, to: writer)
+      if contentFilter != nil {
+        try contentFilter?.run(reader: &reader, to: writer)
+      } else {
+        try filter.run(reader: &reader, to: writer)
+      }
     } catch {
       if writer.failure != nil {
         out.discard()
@@ -179,7 +201,7 @@ struct Filter: ParsableCommand {
       readError = error
     }
     for warning in writer.warnings { CaptureCommandSupport.printError("optigo-pcap filter: warning: \(warning)") }
-    CaptureCommandSupport.printError("optigo-pcap filter: \(filter.account)")
+    CaptureCommandSupport.printError("optigo-pcap filter: \(contentFilter.map { "\($0.account)" } ?? "\(filter.account)")")
     if let readError {
       out.discard()
       CaptureCommandSupport.printError(

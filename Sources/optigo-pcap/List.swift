@@ -1,4 +1,5 @@
 import ArgumentParser
+import BACnetAnalysis
 import PcapKit
 
 /// Adds protocol columns to `list`: a one-line summary for the text form and extra keys for `--json`.
@@ -32,7 +33,10 @@ struct List: ParsableCommand {
       "file" when several files are listed. BACnet packets (UDP 47808-47823 and --ports/--add-ports, \
       BACnet/Ethernet LLC, MS/TP) add a summary to the text line (the whole decode with --verbose) and, in \
       JSON, the keys bacnet, summary, bvlc, npdu, network_message, apdu, mstp and diagnostics; every packet \
-      adds eth_src, eth_dst, vlan, ip_src, ip_dst, src_port, dst_port when present. Read errors go to standard error with their byte offset; the exit \
+      adds eth_src, eth_dst, vlan, ip_src, ip_dst, src_port, dst_port when present. The content options \
+      (--device, --address, --service, --object, --pdu-type, --network) list only the BACnet packets that \
+      satisfy them, with their original frame numbers, exactly those `filter` keeps with the same options (a \
+      confirmed request and its reply together); -c then counts packets read. Read errors go to standard error with their byte offset; the exit \
       status is 65 when a file could not be read to its end, 66 when a file could not be read at all.
       """)
 
@@ -58,6 +62,8 @@ struct List: ParsableCommand {
 
   @Flag(help: "Also decode UDP payloads on other ports that look like BACnet/IP (valid BVLC header and length).")
   var heuristic = false
+
+  @OptionGroup(title: "BACnet content") var content: ContentOptions
 
   /// The BACnet/IP port set from `--ports` and `--add-ports`.
   func portSet() throws(CaptureError) -> PortSet {
@@ -97,6 +103,13 @@ struct List: ParsableCommand {
       for i in annotators.indices { annotators[i].beginFile(file) }
       var frame = 0
       var firstNs: Int128?
+      var selection = (try? makeSelection()) ?? nil  // the options were checked by validate()
+      defer {
+        if selection != nil {
+          selection?.selector.finish()
+          while let line = selection?.selector.popReady() { out.line(line) }
+        }
+      }
       if files.count > 1 && !json { out.line("==> \(file) <==") }
       while remaining > 0, let record = try reader.next() {
         records += 1
@@ -120,7 +133,7 @@ struct List: ParsableCommand {
           j.add("cap_len", p.capturedLength)
           j.add("orig_len", p.originalLength)
           for i in annotators.indices { annotators[i].addFields(of: p, to: &j) }
-          out.line(j.finish())
+          emit(j.finish(), packet: p, &selection, out)
         } else {
           var line = pad(String(frame), 6) + " "
           if p.hasTimestamp {
@@ -135,7 +148,7 @@ struct List: ParsableCommand {
           for i in annotators.indices {
             if let s = annotators[i].summary(of: p) { line += "  " + s }
           }
-          out.line(line)
+          emit(line, packet: p, &selection, out)
         }
       }
       return .complete
@@ -143,6 +156,37 @@ struct List: ParsableCommand {
       out.flush()
       return ReadOutcome.report(error, file: file, recordsRead: records)
     }
+  }
+
+  /// A content selection over one file: its own pipeline (the annotators' numbering and state stay theirs) and the
+  /// library's selector holding the lines of a transaction until it is decided.
+  struct Selection {
+    var pipeline: BACnetPipeline
+    var selector: ContentSelector<String>
+  }
+
+  /// The selection for the content options, nil when none is given.
+  func makeSelection() throws -> Selection? {
+    guard content.isActive else { return nil }
+    return Selection(
+      pipeline: BACnetPipeline(configuration: .init(ports: (try? portSet()) ?? .bacnet, heuristic: heuristic)),
+      selector: ContentSelector(criteria: try content.criteria(), addresses: try content.addressSelectors()))
+  }
+
+  /// Writes a packet's line, or hands it to the selection, writing whatever lines it releases.
+  func emit(_ line: String, packet: Packet, _ selection: inout Selection?, _ out: OutputStream) {
+    guard var s = selection else {
+      out.line(line)
+      return
+    }
+    selection = nil
+    switch s.selector.submit(s.pipeline.decode(packet)) {
+    case .keep: out.line(line)
+    case .drop: break
+    case .hold: s.selector.hold(line)
+    }
+    while let ready = s.selector.popReady() { out.line(ready) }
+    selection = s
   }
 
   /// Seconds with 9 decimals for a nanosecond difference.

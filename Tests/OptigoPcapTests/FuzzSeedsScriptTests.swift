@@ -5,7 +5,7 @@ import Testing
 /// calls it before fuzzing starts, so a crash there means the documented command fails.
 @Suite("Fuzz seed script reads damaged captures", .enabled(if: tool("python3") != nil, "python3 is not installed"))
 struct FuzzSeedsScriptTests {
-  static let targets = ["pcap", "pcapng", "gzip", "linklayer", "bacnet", "tags", "mstp", "mstpstream", "repair", "summarize", "ringblock", "sanitize"]
+  static let targets = ["pcap", "pcapng", "gzip", "linklayer", "bacnet", "tags", "mstp", "mstpstream", "repair", "summarize", "ringblock", "sanitize", "select"]
 
   /// Captures cut inside their own headers or records, plus gzip streams that end early or are not gzip at all.
   static func writeDamagedCaptures(into dir: URL) throws {
