@@ -62,6 +62,12 @@ public final class ServerDatabase: Sendable {
     try await run { db in try await db.query(sql, binds) }
   }
 
+  /// The integer in the first column of the first row (a `count(*)`), 0 when none.
+  public func integer(_ sql: String, _ binds: [SQLiteData] = []) async throws -> Int {
+    guard let row = try await query(sql, binds).first, let first = row.columns.first else { return 0 }
+    return first.data.integer.map { Int($0) } ?? 0
+  }
+
   /// Closes the connection.
   public func close() async throws {
     try await run { db in try await db.close() }
