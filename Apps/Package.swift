@@ -128,6 +128,7 @@ let package = Package(
       name: "OptigoServerTests",
       dependencies: [
         "OptigoServerCore", "OptigoWebSecurity", "OptigoWebTLS", "optigo-server",
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
         .product(name: "PcapKit", package: rootIdentity),
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
