@@ -188,10 +188,16 @@ public struct OptigoServer: Sendable {
     return services
   }
 
-  /// Serves until SIGTERM or SIGINT, then stops gracefully.
+  /// Serves until SIGTERM or SIGINT, then stops gracefully and closes the database.
   public func run(logger: Logger) async throws {
     let group = ServiceGroup(configuration: .init(
       services: try services(logger: logger), gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-    try await group.run()
+    do {
+      try await group.run()
+    } catch {
+      try? await database.close()
+      throw error
+    }
+    try await database.close()
   }
 }

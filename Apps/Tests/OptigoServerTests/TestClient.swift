@@ -41,10 +41,24 @@ enum RawHTTP {
     var configuration = TLSConfiguration.makeClientConfiguration()
     configuration.certificateVerification = .none
     configuration.minimumTLSVersion = .tlsv12
+    let channel: any Channel
+    do {
+      channel = try await connect(group: group, port: port, tls: tls, configuration: configuration, collector: collector)
+    } catch {
+      promise.fail(error)  // a promise must be completed
+      throw error
+    }
+    return try await useChannel(channel, promise: promise, head: head, body: body, cutAfterSending: cutAfterSending)
+  }
+
+  static func connect(
+    group: MultiThreadedEventLoopGroup, port: Int, tls: Bool, configuration: TLSConfiguration, collector: Collector
+  ) async throws -> any Channel {
     let context = try NIOSSLContext(configuration: configuration)
-    let channel = try await ClientBootstrap(group: group)
+    return try await ClientBootstrap(group: group)
       .channelInitializer { channel in
-        channel.eventLoop.makeCompletedFuture {
+        let collector = collector
+        return channel.eventLoop.makeCompletedFuture {
           if tls {
             try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: nil))
           }
@@ -52,6 +66,11 @@ enum RawHTTP {
         }
       }
       .connect(host: "127.0.0.1", port: port).get()
+  }
+
+  static func useChannel(
+    _ channel: any Channel, promise: EventLoopPromise<[UInt8]>, head: String, body: [UInt8], cutAfterSending: Bool
+  ) async throws -> Reply? {
     var buffer = channel.allocator.buffer(capacity: head.utf8.count + body.count)
     buffer.writeString(head)
     buffer.writeBytes(body)
