@@ -314,13 +314,17 @@ public struct ServerApp: Sendable {
       guard let capture = try await catalog.capture(id, organisation: viewer.organisation),
         let path = try? await blobs.readablePath(objectID: capture.objectID)
       else { return notFound(viewer, csrf, "capture") }
+      let pcapng = FileHandle(forReadingAtPath: path).flatMap { handle in
+        defer { try? handle.close() }
+        return try? handle.read(upToCount: 4)
+      } == Data([0x0A, 0x0D, 0x0D, 0x0A])
       let body = try await FileIO().loadFile(path: path, context: context)
       await activity.record(.captureDownloaded, organisation: viewer.organisation, user: viewer.username,
                             address: context.clientAddress, detail: "capture \(id)")
       return Response(
         status: .ok,
-        headers: [.contentType: "application/vnd.tcpdump.pcap",
-                  .contentDisposition: "attachment; filename=\"capture-\(capture.id).pcap\""],
+        headers: [.contentType: pcapng ? "application/x-pcapng" : "application/vnd.tcpdump.pcap",
+                  .contentDisposition: "attachment; filename=\"capture-\(capture.id).\(pcapng ? "pcapng" : "pcap")\""],
         body: body)
     }
   }

@@ -48,6 +48,9 @@ import Testing
                      "/captures/\(captureA)/download", "/admin/activity", "/admin/activity.csv"] {
           #expect(try await browser.get(path).status == .ok, "\(path)")
         }
+        let download = try await browser.get("/captures/\(captureA)/download")
+        #expect(Array(download.body.readableBytesView) == Captures.whoIs(packets: 20))
+        #expect(download.headers[.contentDisposition] == "attachment; filename=\"capture-\(captureA).pcap\"")
         let sitesPage = try await browser.get("/sites").text
         #expect(sitesPage.contains("Acme plant") && !sitesPage.contains("Bolt"))
 

@@ -160,7 +160,14 @@ struct TusClient {
     var extra = ["Upload-Offset": "\(offset)", "Content-Type": "application/offset+octet-stream",
                  "Content-Length": "\(declaredLength ?? bytes.count)"]
     if let checksum { extra["Upload-Checksum"] = "sha256 " + Data(checksum).base64EncodedString() }
-    return try await RawHTTP.send(
-      port: port, head: "PATCH \(location) HTTP/1.1\r\n" + headers(extra), body: Array(bytes), cutAfterSending: cut)
+    // The server may still be finishing an earlier (cut) request on this upload for a moment: it answers 409
+    // "Another request is writing"; a capture tool retries, and so does this client.
+    for _ in 0..<100 {
+      let reply = try await RawHTTP.send(
+        port: port, head: "PATCH \(location) HTTP/1.1\r\n" + headers(extra), body: Array(bytes), cutAfterSending: cut)
+      guard let reply, reply.status == 409, reply.text.contains("Another request") else { return reply }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    throw FixtureError("upload \(location) stayed busy")
   }
 }
