@@ -47,7 +47,7 @@ public struct CaptureIngest: Sendable {
     defer { try? FileManager.default.removeItem(atPath: path) }
     let cap = maximumStoredBytes
     let staging = self.staging
-    let digest = try await NIOThreadPool.singleton.runIfActive { try Self.sha256(ofFile: path) }
+    let digest = try await Self.pool.runIfActive { try Self.sha256(ofFile: path) }
     guard digest == declaredSHA256 else {
       return .refused("the whole-file SHA-256 is \(digest), not the declared \(declaredSHA256)")
     }
@@ -55,7 +55,7 @@ public struct CaptureIngest: Sendable {
       return .duplicate(captureID: existing)
     }
     let objectID = RandomIdentifier.make()
-    let prepared = try await NIOThreadPool.singleton.runIfActive {
+    let prepared = try await Self.pool.runIfActive {
       Self.prepare(path: path, output: "\(staging)/\(objectID)", cap: cap)
     }
     let stored: PreparedCapture
@@ -95,6 +95,14 @@ public struct CaptureIngest: Sendable {
     }
     return .accepted(captureID: captureID, damaged: stored.repairAccount != nil)
   }
+
+  /// Threads for hashing, reading and scrubbing uploads, apart from NIO's shared pool (which runs every SQLite
+  /// statement and bcrypt): a long ingest never stalls the database or logins.
+  static let pool: NIOThreadPool = {
+    let pool = NIOThreadPool(numberOfThreads: 2)
+    pool.start()
+    return pool
+  }()
 
   func existingCapture(organisation: Int, sha256: String) async throws -> String? {
     try await database.query(
