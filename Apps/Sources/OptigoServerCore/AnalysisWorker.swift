@@ -75,6 +75,8 @@ public struct AnalysisWorker: Service {
       wallSeconds: limits.wallSeconds, maximumOutputBytes: limits.maximumReportBytes,
       pollInterval: .seconds(max(1, min(10, lease.seconds / 4))),
       whileRunning: { (try? await queue.heartbeat(job, worker: name, lease: lease)) ?? false })
+    // Stopping: the child was killed; the job is left running, and claimed again once its lease has run out.
+    if Task.isCancelled { return true }
     if outcome.exitStatus == 0, let output = outcome.output, let text = String(validating: output, as: UTF8.self),
       (try? JSONSerialization.jsonObject(with: Data(output))) != nil
     {

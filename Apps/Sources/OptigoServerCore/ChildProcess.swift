@@ -65,7 +65,7 @@ public struct ChildOutcome: Sendable {
 }
 
 /// Runs a child process with standard output and error in private temporary files (no pipe to fill), bounded
-/// by a wall-clock limit, without blocking a thread while it runs.
+/// by a wall-clock limit, without blocking a thread while it runs; killed when the calling task is cancelled.
 public enum ChildProcess {
   /// Runs `executable` with `arguments`; `whileRunning` is polled every `pollInterval` and may ask for the
   /// child to be killed (a lost lease).
@@ -117,7 +117,14 @@ public enum ChildProcess {
       }
       return false
     }
-    for await _ in ended {}
+    // Cancelled (the server stopping): the child goes at once.
+    await withTaskCancellationHandler {
+      for await _ in ended {}
+    } onCancel: {
+      kill(pid, SIGKILL)
+    }
+    // A cancelled task's stream ends at once: wait for the killed child itself (milliseconds).
+    while process.isRunning { usleep(10_000) }
     watcher.cancel()
     timedOut = await watcher.value
     let reason = process.terminationReason

@@ -58,6 +58,18 @@ import Testing
     #expect(ContinuousClock.now - start < .seconds(30))
   }
 
+  @Test func aChildIsKilledWhenTheServerStops() async throws {
+    let start = ContinuousClock.now
+    let task = Task {
+      try await ChildProcess.run(executable: "/bin/sleep", arguments: ["60"], wallSeconds: 120, maximumOutputBytes: 1024)
+    }
+    try await Task.sleep(for: .milliseconds(300))
+    task.cancel()
+    let outcome = try await task.value
+    #expect(outcome.signal == SIGKILL && !outcome.timedOut)
+    #expect(ContinuousClock.now - start < .seconds(30))
+  }
+
   @Test func theChildAppliesItsMemoryAndCPULimitsBeforeReading() async throws {
     // The child's own view of its limits, read from /proc while it runs (a 300,000-packet capture keeps it busy).
     let path = NSTemporaryDirectory() + "optigo-limits-\(UUID().uuidString).pcap"
