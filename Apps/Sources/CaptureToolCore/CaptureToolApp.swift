@@ -125,27 +125,19 @@ public struct CaptureToolApp: Sendable {
 
   func changePassword(context: ToolRequestContext) async throws -> Response {
     guard let session = context.session else { return Responses.redirect("/login") }
-    let current = context.form["current"] ?? ""
-    let new = context.form["new"] ?? ""
-    guard new == context.form["confirm"] else {
-      return Responses.html(
-        Pages.changePassword(session: session, notice: "The two new passwords differ."), status: .badRequest)
-    }
-    do {
-      try await security.accounts.changePassword(
-        username: session.username, current: current, new: new, address: context.clientAddress)
-    } catch let error as AccountService.ChangeError {
-      return Responses.html(Pages.changePassword(session: session, notice: error.description), status: .badRequest)
-    }
-    // Every other session of the user ends; this browser gets a fresh session without the must-change mark.
-    try await security.sessions.endAll(username: session.username)
-    guard let account = try await security.accounts.account(named: session.username) else {
+    switch try await security.changePassword(
+      session: session, current: context.form["current"] ?? "", new: context.form["new"] ?? "",
+      confirmation: context.form["confirm"] ?? "", address: context.clientAddress)
+    {
+    case .refused(let message):
+      return Responses.html(Pages.changePassword(session: session, notice: message), status: .badRequest)
+    case .accountGone:
       return Responses.redirect("/login")
+    case .changed(let token):
+      var response = Responses.redirect("/console?notice=Password%20changed.")
+      response.setCookie(security.sessionCookie(token: token))
+      return response
     }
-    let (token, _) = try await security.sessions.start(for: account, address: context.clientAddress)
-    var response = Responses.redirect("/console?notice=Password%20changed.")
-    response.setCookie(security.sessionCookie(token: token))
-    return response
   }
 
   func unlock(context: ToolRequestContext) async throws -> Response {

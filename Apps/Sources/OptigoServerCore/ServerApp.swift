@@ -217,25 +217,19 @@ public struct ServerApp: Sendable {
 
   func changePassword(context: ServerRequestContext) async throws -> Response {
     guard let session = context.session else { return ServerResponses.redirect("/login") }
-    let new = context.form["new"] ?? ""
-    guard new == context.form["confirm"] else {
-      return ServerResponses.html(
-        ServerPages.changePassword(session: session, notice: "The two new passwords differ."), status: .badRequest)
-    }
-    do {
-      try await security.accounts.changePassword(
-        username: session.username, current: context.form["current"] ?? "", new: new, address: context.clientAddress)
-    } catch let error as AccountService.ChangeError {
-      return ServerResponses.html(ServerPages.changePassword(session: session, notice: error.description), status: .badRequest)
-    }
-    try await security.sessions.endAll(username: session.username)
-    guard let account = try await security.accounts.account(named: session.username) else {
+    switch try await security.changePassword(
+      session: session, current: context.form["current"] ?? "", new: context.form["new"] ?? "",
+      confirmation: context.form["confirm"] ?? "", address: context.clientAddress)
+    {
+    case .refused(let message):
+      return ServerResponses.html(ServerPages.changePassword(session: session, notice: message), status: .badRequest)
+    case .accountGone:
       return ServerResponses.redirect("/login")
+    case .changed(let token):
+      var response = ServerResponses.redirect("/sites?notice=Password%20changed.")
+      response.setCookie(security.sessionCookie(token: token))
+      return response
     }
-    let (token, _) = try await security.sessions.start(for: account, address: context.clientAddress)
-    var response = ServerResponses.redirect("/sites?notice=Password%20changed.")
-    response.setCookie(security.sessionCookie(token: token))
-    return response
   }
 
   // MARK: Console

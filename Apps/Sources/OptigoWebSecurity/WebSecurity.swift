@@ -58,6 +58,32 @@ public struct WebSecurity: Sendable {
       sameSite: .strict)
   }
 
+  /// What became of a password change asked for in a form.
+  public enum PasswordChangeOutcome: Sendable, Equatable {
+    /// Changed: every session of the user has ended, and this browser gets a new one (its cookie token).
+    case changed(token: String)
+    /// Refused; the message is for the form (the confirmation differs, the current password is wrong, the rule).
+    case refused(String)
+    /// The account no longer exists.
+    case accountGone
+  }
+
+  /// Changes the session user's password (the confirmation must match), ends every session of the user and
+  /// starts a fresh one without the must-change mark — the flow of every service's change-password form.
+  public func changePassword(
+    session: Session, current: String, new: String, confirmation: String, address: String?
+  ) async throws -> PasswordChangeOutcome {
+    guard new == confirmation else { return .refused("The two new passwords differ.") }
+    do {
+      try await accounts.changePassword(username: session.username, current: current, new: new, address: address)
+    } catch let error as AccountService.ChangeError {
+      return .refused(error.description)
+    }
+    try await sessions.endAll(username: session.username)
+    guard let account = try await accounts.account(named: session.username) else { return .accountGone }
+    return .changed(token: try await sessions.start(for: account, address: address).token)
+  }
+
   /// Records an event now.
   public func record(_ kind: AuditEvent.Kind, user: String?, address: String?, detail: String? = nil) async {
     do {
