@@ -93,31 +93,23 @@ public struct CaptureToolApp: Sendable {
   }
 
   func login(request: Request, context: ToolRequestContext) async throws -> Response {
-    let username = context.form["username"] ?? ""
-    let password = context.form["password"] ?? ""
-    let result = try await security.accounts.login(
-      username: username, password: password, address: context.clientAddress)
-    switch result {
-    case .success(let account):
-      if let old = context.session { try await security.sessions.end(old) }
-      let (token, _) = try await security.sessions.start(for: account, address: context.clientAddress)
-      var response = Responses.redirect(account.mustChangePassword ? "/change-password" : "/console")
+    switch try await security.logIn(
+      username: context.form["username"] ?? "", password: context.form["password"] ?? "",
+      replacing: context.session, address: context.clientAddress)
+    {
+    case .loggedIn(let token, let mustChangePassword):
+      var response = Responses.redirect(mustChangePassword ? "/change-password" : "/console")
       response.setCookie(security.sessionCookie(token: token))
       return response
-    case .refused:
-      return loginPage(notice: "Wrong user name or password.", status: .unauthorized, request: request, context: context)
-    case .locked:
-      return loginPage(
-        notice: "Too many failed logins: this account is locked for a while. An administrator can unlock it.",
-        status: .tooManyRequests, request: request, context: context)
+    case .refused(let message):
+      return loginPage(notice: message, status: .unauthorized, request: request, context: context)
+    case .locked(let message):
+      return loginPage(notice: message, status: .tooManyRequests, request: request, context: context)
     }
   }
 
   func logout(context: ToolRequestContext) async throws -> Response {
-    if let session = context.session {
-      try await security.sessions.end(session)
-      await security.record(.logout, user: session.username, address: context.clientAddress)
-    }
+    try await security.logOut(context.session, address: context.clientAddress)
     var response = Responses.redirect("/login")
     response.setCookie(security.clearedSessionCookie())
     return response

@@ -186,30 +186,23 @@ public struct ServerApp: Sendable {
   }
 
   func login(request: Request, context: ServerRequestContext) async throws -> Response {
-    let result = try await security.accounts.login(
+    switch try await security.logIn(
       username: context.form["username"] ?? "", password: context.form["password"] ?? "",
-      address: context.clientAddress)
-    switch result {
-    case .success(let account):
-      if let old = context.session { try await security.sessions.end(old) }
-      let (token, _) = try await security.sessions.start(for: account, address: context.clientAddress)
-      var response = ServerResponses.redirect(account.mustChangePassword ? "/change-password" : "/sites")
+      replacing: context.session, address: context.clientAddress)
+    {
+    case .loggedIn(let token, let mustChangePassword):
+      var response = ServerResponses.redirect(mustChangePassword ? "/change-password" : "/sites")
       response.setCookie(security.sessionCookie(token: token))
       return response
-    case .refused:
-      return loginPage(notice: "Wrong user name or password.", status: .unauthorized, request: request)
-    case .locked:
-      return loginPage(
-        notice: "Too many failed logins: this account is locked for a while. An administrator can unlock it.",
-        status: .tooManyRequests, request: request)
+    case .refused(let message):
+      return loginPage(notice: message, status: .unauthorized, request: request)
+    case .locked(let message):
+      return loginPage(notice: message, status: .tooManyRequests, request: request)
     }
   }
 
   func logout(context: ServerRequestContext) async throws -> Response {
-    if let session = context.session {
-      try await security.sessions.end(session)
-      await security.record(.logout, user: session.username, address: context.clientAddress)
-    }
+    try await security.logOut(context.session, address: context.clientAddress)
     var response = ServerResponses.redirect("/login")
     response.setCookie(security.clearedSessionCookie())
     return response
