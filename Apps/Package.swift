@@ -20,6 +20,7 @@ let package = Package(
     .library(name: "OptigoWebSecurity", targets: ["OptigoWebSecurity"]),
     .library(name: "OptigoWebTLS", targets: ["OptigoWebTLS"]),
     .executable(name: "optigo-capture-tool", targets: ["optigo-capture-tool"]),
+    .executable(name: "optigo-server", targets: ["optigo-server"]),
   ],
   dependencies: [
     .package(path: "../"),
@@ -35,6 +36,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    // The upload server's embedded database (bundles its own SQLite).
+    .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
   ],
   targets: [
     // Accounts, password rule, bcrypt, lockout, sessions, CSRF, audit log: shared by every service.
@@ -89,6 +92,53 @@ let package = Package(
         "OptigoWebSecurity",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: settings
+    ),
+    // The upload and analysis server (issue 18): SQLite stores, blob store, tus uploads, jobs, worker, console.
+    .target(
+      name: "OptigoServerCore",
+      dependencies: [
+        "OptigoWebSecurity", "OptigoWebTLS", "CaptureToolCore",
+        .product(name: "PcapKit", package: rootIdentity),
+        .product(name: "BACnetAnalysis", package: rootIdentity),
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ],
+      swiftSettings: settings
+    ),
+    .executableTarget(
+      name: "optigo-server",
+      dependencies: [
+        "OptigoServerCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: settings
+    ),
+    .testTarget(
+      name: "OptigoServerTests",
+      dependencies: [
+        "OptigoServerCore", "OptigoWebSecurity", "OptigoWebTLS", "optigo-server",
+        .product(name: "SQLiteNIO", package: "sqlite-nio"),
+        .product(name: "PcapKit", package: rootIdentity),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
       ],
       swiftSettings: settings
     ),

@@ -93,31 +93,23 @@ public struct CaptureToolApp: Sendable {
   }
 
   func login(request: Request, context: ToolRequestContext) async throws -> Response {
-    let username = context.form["username"] ?? ""
-    let password = context.form["password"] ?? ""
-    let result = try await security.accounts.login(
-      username: username, password: password, address: context.clientAddress)
-    switch result {
-    case .success(let account):
-      if let old = context.session { try await security.sessions.end(old) }
-      let (token, _) = try await security.sessions.start(for: account, address: context.clientAddress)
-      var response = Responses.redirect(account.mustChangePassword ? "/change-password" : "/console")
+    switch try await security.logIn(
+      username: context.form["username"] ?? "", password: context.form["password"] ?? "",
+      replacing: context.session, address: context.clientAddress)
+    {
+    case .loggedIn(let token, let mustChangePassword):
+      var response = Responses.redirect(mustChangePassword ? "/change-password" : "/console")
       response.setCookie(security.sessionCookie(token: token))
       return response
-    case .refused:
-      return loginPage(notice: "Wrong user name or password.", status: .unauthorized, request: request, context: context)
-    case .locked:
-      return loginPage(
-        notice: "Too many failed logins: this account is locked for a while. An administrator can unlock it.",
-        status: .tooManyRequests, request: request, context: context)
+    case .refused(let message):
+      return loginPage(notice: message, status: .unauthorized, request: request, context: context)
+    case .locked(let message):
+      return loginPage(notice: message, status: .tooManyRequests, request: request, context: context)
     }
   }
 
   func logout(context: ToolRequestContext) async throws -> Response {
-    if let session = context.session {
-      try await security.sessions.end(session)
-      await security.record(.logout, user: session.username, address: context.clientAddress)
-    }
+    try await security.logOut(context.session, address: context.clientAddress)
     var response = Responses.redirect("/login")
     response.setCookie(security.clearedSessionCookie())
     return response
@@ -125,27 +117,19 @@ public struct CaptureToolApp: Sendable {
 
   func changePassword(context: ToolRequestContext) async throws -> Response {
     guard let session = context.session else { return Responses.redirect("/login") }
-    let current = context.form["current"] ?? ""
-    let new = context.form["new"] ?? ""
-    guard new == context.form["confirm"] else {
-      return Responses.html(
-        Pages.changePassword(session: session, notice: "The two new passwords differ."), status: .badRequest)
-    }
-    do {
-      try await security.accounts.changePassword(
-        username: session.username, current: current, new: new, address: context.clientAddress)
-    } catch let error as AccountService.ChangeError {
-      return Responses.html(Pages.changePassword(session: session, notice: error.description), status: .badRequest)
-    }
-    // Every other session of the user ends; this browser gets a fresh session without the must-change mark.
-    try await security.sessions.endAll(username: session.username)
-    guard let account = try await security.accounts.account(named: session.username) else {
+    switch try await security.changePassword(
+      session: session, current: context.form["current"] ?? "", new: context.form["new"] ?? "",
+      confirmation: context.form["confirm"] ?? "", address: context.clientAddress)
+    {
+    case .refused(let message):
+      return Responses.html(Pages.changePassword(session: session, notice: message), status: .badRequest)
+    case .accountGone:
       return Responses.redirect("/login")
+    case .changed(let token):
+      var response = Responses.redirect("/console?notice=Password%20changed.")
+      response.setCookie(security.sessionCookie(token: token))
+      return response
     }
-    let (token, _) = try await security.sessions.start(for: account, address: context.clientAddress)
-    var response = Responses.redirect("/console?notice=Password%20changed.")
-    response.setCookie(security.sessionCookie(token: token))
-    return response
   }
 
   func unlock(context: ToolRequestContext) async throws -> Response {

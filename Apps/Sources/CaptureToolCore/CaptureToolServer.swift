@@ -62,15 +62,7 @@ public struct CaptureToolServer: Sendable {
       log("Created the account '\(AccountService.defaultAdminName)' with the default password; it must be changed at the first login.")
     }
     let certificates = CertificateStore(directory: paths.tls)
-    let (pair, generated) = try certificates.loadOrCreate()
-    if generated { log("Generated a self-signed certificate in \(certificates.certificatePath).") }
-    do {
-      try CertificateValidator.validate(pair)
-    } catch {
-      throw SecureFile.Failure(
-        description: "the certificate in \(paths.tls) is not usable: \(error) Replace cert.pem and key.pem, or remove both to generate a new self-signed pair.")
-    }
-    let tls = try ReloadableTLS(pair: pair)
+    let tls = try certificates.loadForServing(log: log)
     let security = WebSecurity(accounts: accounts, sessions: SessionManager(), audit: audit, scheme: "https")
     let app = CaptureToolApp(
       security: security, configuration: ConfigurationStore(path: paths.configuration),

@@ -1,7 +1,8 @@
-/// Minimal HTML building: escaping and the page frame shared by every page.
-enum HTML {
+/// Minimal HTML building: escaping and the page frame shared by every page (escaping, the CSRF field, the
+/// password input and the style sheet are shared with the upload server's console).
+public enum HTML {
   /// Text made safe for element content and quoted attribute values.
-  static func escape(_ text: String) -> String {
+  public static func escape(_ text: String) -> String {
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for c in text {
@@ -38,19 +39,20 @@ enum HTML {
   }
 
   /// The hidden CSRF field of a form.
-  static func csrfField(_ token: String) -> String {
+  public static func csrfField(_ token: String) -> String {
     "<input type=\"hidden\" name=\"csrf\" value=\"\(escape(token))\">"
   }
 
   /// A password input with the rule as a client-side hint (the server checks it again).
-  static func newPasswordInput(name: String, label: String) -> String {
+  public static func newPasswordInput(name: String, label: String) -> String {
     """
     <label>\(escape(label)) <input type="password" name="\(name)" autocomplete="new-password" required \
     minlength="8" pattern="(?=.*[A-Z])(?=.*[a-z])(?=.*[^A-Za-z\\s]).{8,}" title="\(escape(PasswordRuleText.summary))"></label>
     """
   }
 
-  static let styleSheet = """
+  /// The style sheet of every page.
+  public static let styleSheet = """
     body{font-family:system-ui,sans-serif;margin:0;color:#222}header{background:#234;color:#fff;padding:.5em 1em}
     header .user{margin-left:1em}main{padding:1em;max-width:70em}.inline{display:inline}
     table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}

@@ -27,6 +27,20 @@ public struct CertificateStore: Sendable {
     return (pair, true)
   }
 
+  /// What a service serves at start: the stored pair (or a new self-signed one, reported through `log`),
+  /// refused with a message saying what to do when it does not validate (mismatched or expired).
+  public func loadForServing(log: (String) -> Void = { _ in }) throws -> ReloadableTLS {
+    let (pair, generated) = try loadOrCreate()
+    if generated { log("Generated a self-signed certificate in \(certificatePath).") }
+    do {
+      try CertificateValidator.validate(pair)
+    } catch {
+      throw SecureFile.Failure(
+        description: "the certificate in \(directory) is not usable: \(error) Replace cert.pem and key.pem, or remove both to generate a new self-signed pair.")
+    }
+    return try ReloadableTLS(pair: pair)
+  }
+
   /// The stored pair, nil when either file is missing.
   public func load() throws -> CertificatePair? {
     guard let certificate = try SecureFile.readIfPresent(certificatePath, limit: 1 << 20),
