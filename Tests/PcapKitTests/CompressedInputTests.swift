@@ -83,6 +83,18 @@ struct CompressedInputTests {
       == Set(kinds.keys.map { $0.replacingOccurrences(of: "/", with: "-") + ".bin" }))
   }
 
+  @Test("metadata scrubbing refuses a zstd or lz4 pcapng (it cannot re-compress it) instead of keeping the metadata")
+  func scrubRefused() throws {
+    CaptureCompression.registerDecompressors()
+    for (name, kind) in [("compressed/bacnet.pcapng.zst", CaptureFileKind.pcapngZstd), ("compressed/bacnet.pcapng.lz4", .pcapngLz4)] {
+      var sink = MemorySink()
+      #expect(throws: CaptureError.self) {
+        try CaptureScrubbing.scrub(fileAt: Self.fixtures.appendingPathComponent(name).path, kind: kind, into: &sink)
+      }
+      #expect(sink.bytes.isEmpty)
+    }
+  }
+
   /// Every packet's timestamp ticks and data, read from a file.
   static func packets(_ path: String) throws -> [PacketKey] {
     var reader = try CaptureReader(path: path)
