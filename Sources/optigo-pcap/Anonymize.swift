@@ -9,9 +9,10 @@ struct Anonymize: ParsableCommand {
     commandName: "anonymize",
     abstract: "Rename capture files to random or content-derived names, safely and reversibly.",
     discussion: """
-      Each capture (pcap, pcapng, or either gzip-compressed; recognised by content, not by name) gets a new name: \
-      128 random bits in hex (--naming random, the default) or the SHA-256 of its bytes (--naming content), with \
-      the extension of what it really is (.pcap, .pcapng, .pcap.gz, .pcapng.gz). Other files are skipped.
+      Each capture (pcap, pcapng, or either gzip-, zstd- or lz4-compressed; recognised by content, not by name) \
+      gets a new name: 128 random bits in hex (--naming random, the default) or the SHA-256 of its bytes \
+      (--naming content), with the extension of what it really is (.pcap, .pcapng, .pcap.gz, .pcapng.gz, .pcap.zst, \
+      .pcapng.zst, .pcap.lz4, .pcapng.lz4). Other files are skipped.
 
       Without --output-dir, files are renamed in their own directory. A rename never replaces an existing file. \
       Across file systems a move is: copy, fsync, verify the SHA-256, rename into place, then remove the original. \

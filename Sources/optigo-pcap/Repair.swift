@@ -11,8 +11,11 @@ struct Repair: ParsableCommand {
       record header whose lengths and timestamp fit its neighbours; pcapng: a known block whose leading and \
       trailing lengths agree and whose interface exists) and carries on. A destroyed magic number is restored when \
       the rest of the header names the format; lost section and interface headers are stood in for. Every intact \
-      record is copied byte for byte into OUT, and a last packet the input cuts short is kept with its captured \
-      length reduced to the bytes present (counted as truncated; no byte is invented), in the input's format; OUT appears only when complete (temporary file renamed into place). \
+      record is copied byte for byte into OUT, in the input's format. A pcap record whose data runs into damage \
+      (the end of the input, lost bytes, or the next plausible record inside what its length claims) is kept with \
+      its captured length cut to the bytes before it (counted as truncated; no byte is invented), and one whose \
+      captured length alone is wrong keeps its original length. OUT appears only when complete (temporary file \
+      renamed into place). \
       Each damaged region is reported on standard error (offset, length, reason); --json prints a report on \
       standard output.
 

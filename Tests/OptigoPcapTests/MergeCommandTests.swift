@@ -49,6 +49,35 @@ import Testing
     }
   }
 
+  @Test("merge DIR and anonymize DIR take zstd and lz4 captures (recognised by content) as they take gzip ones")
+  func compressedInDirectory() throws {
+    let binary = try #require(optigoPcap, "optigo-pcap not built")
+    let dir = try S.scratch("merge-compressed")
+    let inputDir = dir.appendingPathComponent("in")
+    try FileManager.default.createDirectory(at: inputDir, withIntermediateDirectories: true)
+    let fixtures = S.packageRoot.appendingPathComponent("Fixtures")
+    // Each input and a plain (or gzip, which PcapKit reads itself) file with the same packets.
+    let inputs = [("compressed/sample.pcap.zst", "bacnet-ip/sample.pcap"),
+                  ("compressed/sample-mstp.pcap.lz4", "bacnet-ip/sample-mstp.pcap"),
+                  ("anonymize/bacnet.pcap.gz", "anonymize/bacnet.pcap.gz")]
+    var expected = 0
+    for (i, (name, plain)) in inputs.enumerated() {
+      try FileManager.default.copyItem(at: fixtures.appendingPathComponent(name),
+                                       to: inputDir.appendingPathComponent("capture-\(i).bin"))
+      expected += try S.packets(fixtures.appendingPathComponent(plain).path).count
+    }
+    let out = dir.appendingPathComponent("merged.pcapng").path
+    let merged = try run(binary, ["merge", "-w", out, inputDir.path])
+    #expect(merged.status == 0, "\(merged.stderr)")
+    #expect(try S.packets(out).count == expected && expected > 20)
+    // anonymize renames each by what it really is.
+    let renamed = try run(binary, ["anonymize", inputDir.path])
+    #expect(renamed.status == 0, "\(renamed.stderr)")
+    let extensions = try FileManager.default.contentsOfDirectory(atPath: inputDir.path)
+      .map { $0.split(separator: ".", maxSplits: 1).last.map(String.init) ?? "" }.sorted()
+    #expect(extensions == ["pcap.gz", "pcap.lz4", "pcap.zst"], "\(extensions)")
+  }
+
   @Test("-a concatenates; --time-offset shifts one input")
   func appendAndOffset() throws {
     guard let captures = S.captures else { return }

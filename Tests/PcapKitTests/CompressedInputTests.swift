@@ -42,6 +42,59 @@ struct CompressedInputTests {
       == Self.packets(Self.fixtures.appendingPathComponent(original).path))
   }
 
+  @Test("the capture sniffer (anonymize, merge DIR) recognises zstd and lz4 captures by content, like gzip ones")
+  func sniffer() throws {
+    CaptureCompression.registerDecompressors()
+    let kinds: [String: CaptureFileKind] = [
+      "compressed/sample.pcap.zst": .pcapZstd, "compressed/sample.pcap.lz4": .pcapLz4,
+      "compressed/bacnet.pcapng.zst": .pcapngZstd, "compressed/bacnet.pcapng.lz4": .pcapngLz4,
+      "compressed/sample-two-frames.pcap.zst": .pcapZstd,
+    ]
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sniff-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    for (name, kind) in kinds {
+      let path = Self.fixtures.appendingPathComponent(name).path
+      #expect(try CaptureSniffer().kind(ofFileAt: path) == kind, "\(name)")
+      #expect(kind.isCompressed && !kind.isGzip && kind.isPcapng == name.contains("pcapng"))
+      // Under a name that says nothing, in a directory: taken by content.
+      try FileManager.default.copyItem(atPath: path, toPath: dir.appendingPathComponent(
+        name.replacingOccurrences(of: "/", with: "-") + ".bin").path)
+    }
+    // Not captures: compressed text, a compressed stream cut inside its frame header, a damaged frame.
+    let text = try fileBytes(Self.fixtures.appendingPathComponent("compressed/sample.pcap.zst"))
+    try Data(text.prefix(6)).write(to: dir.appendingPathComponent("cut.zst"))
+    var damaged = text
+    for i in 12..<min(60, damaged.count) { damaged[i] ^= 0x5A }
+    try Data(damaged).write(to: dir.appendingPathComponent("damaged.zst"))
+    if FileManager.default.isExecutableFile(atPath: "/usr/bin/zstd") {
+      let notes = dir.appendingPathComponent("notes.txt")
+      try Data(String(repeating: "not a capture ", count: 50).utf8).write(to: notes)
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/zstd")
+      p.arguments = ["-q", "--rm", notes.path]
+      try p.run()
+      p.waitUntilExit()
+      #expect(try CaptureSniffer().kind(ofFileAt: notes.path + ".zst") == nil)
+    }
+    #expect(try CaptureSniffer().kind(ofFileAt: dir.appendingPathComponent("cut.zst").path) == nil)
+    let listing = try CaptureDirectory(dir.path)
+    #expect(Set(listing.captures.map { ($0 as NSString).lastPathComponent })
+      == Set(kinds.keys.map { $0.replacingOccurrences(of: "/", with: "-") + ".bin" }))
+  }
+
+  @Test("metadata scrubbing refuses a zstd or lz4 pcapng (it cannot re-compress it) instead of keeping the metadata")
+  func scrubRefused() throws {
+    CaptureCompression.registerDecompressors()
+    for (name, kind) in [("compressed/bacnet.pcapng.zst", CaptureFileKind.pcapngZstd), ("compressed/bacnet.pcapng.lz4", .pcapngLz4)] {
+      var sink = MemorySink()
+      #expect(throws: CaptureError.self) {
+        try CaptureScrubbing.scrub(fileAt: Self.fixtures.appendingPathComponent(name).path, kind: kind, into: &sink)
+      }
+      #expect(sink.bytes.isEmpty)
+    }
+  }
+
   /// Every packet's timestamp ticks and data, read from a file.
   static func packets(_ path: String) throws -> [PacketKey] {
     var reader = try CaptureReader(path: path)

@@ -84,8 +84,11 @@ struct CaptureLayout {
 struct DamagedCopy {
   var kind: String
   var bytes: [UInt8]
-  /// Damaged ranges in the copy's coordinates (a truncation is the range from the cut to the original end).
+  /// Damaged ranges in the original's coordinates (a truncation is the range from the cut to the original end; a
+  /// gap is the range of bytes removed).
   var damaged: [Range<Int>]
+  /// Bytes removed from the middle of the original (a gap), so records after it lie that much earlier in the copy.
+  var removedBytes = 0
 
   /// First damaged offset.
   var firstDamage: Int { damaged.map(\.lowerBound).min() ?? bytes.count }
@@ -96,14 +99,16 @@ struct DamagedCopy {
   func intactPackets(_ layout: CaptureLayout) -> [RecordSpan] {
     if touches(layout.formatBytes) { return [] }
     return layout.records.filter { rec in
-      rec.isPacket && !touches(rec.range) && rec.range.upperBound <= bytes.count && !rec.dependsOn.contains(where: touches)
+      rec.isPacket && !touches(rec.range) && rec.range.upperBound <= bytes.count + removedBytes
+        && !rec.dependsOn.contains(where: touches)
     }
   }
 }
 
 /// Generates damaged copies of a capture: truncations at and inside every record boundary and inside packet data,
-/// random byte flips,
-/// zeroed ranges and bogus length fields. Seeded; `scale` multiplies the random variants.
+/// random byte flips, zeroed ranges, bogus length fields, and gaps (bytes lost from the middle of a packet's data
+/// to a later record's start or middle, as when blocks of a file are lost). Seeded; `scale` multiplies the random
+/// variants.
 func damagedCopies(of layout: CaptureLayout, seed: UInt64, scale: Int, maxBoundaries: Int = 32) -> [DamagedCopy] {
   var rng = SeededRandom(seed: seed)
   var out: [DamagedCopy] = []
@@ -158,6 +163,20 @@ func damagedCopies(of layout: CaptureLayout, seed: UInt64, scale: Int, maxBounda
       if Array(c[field..<(field + 4)]) != bytes {
         c.replaceSubrange(field..<(field + 4), with: bytes)
         out.append(DamagedCopy(kind: "bogus-length", bytes: c, damaged: [field..<(field + 4)]))
+      }
+    }
+    // A gap: from half way through a packet record to the start or the middle of a later record.
+    let cuttable = layout.records.indices.filter { layout.records[$0].isPacket && layout.records[$0].range.count >= 48 }
+    if let i = cuttable.randomElement(using: &rng), i + 1 < layout.records.count {
+      let from = layout.records[i].range.lowerBound + layout.records[i].range.count / 2
+      let later = layout.records[Int.random(in: (i + 1)..<layout.records.count, using: &rng)].range
+      let to = later.lowerBound + (Bool.random(using: &rng) ? 0 : later.count / 2)
+      // Not when the cut record's length then ends exactly at a record or the end of the input: the copy is a
+      // well-formed capture whose cut record swallowed whole records, which no reader can tell.
+      let landing = layout.records[i].range.upperBound - from + to
+      if landing != n && !layout.records.contains(where: { $0.range.lowerBound == landing }) {
+        out.append(DamagedCopy(kind: "gap-mid-file", bytes: Array(b[..<from] + b[to...]), damaged: [from..<to],
+                               removedBytes: to - from))
       }
     }
   }

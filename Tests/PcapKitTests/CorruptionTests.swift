@@ -3,7 +3,7 @@ import Testing
 
 @testable import PcapKit
 
-/// Damaged copies of the fixtures (truncation at and inside every record boundary, byte flips, zeroed ranges, bogus
+/// Damaged copies of the fixtures (truncation at and inside every record boundary, byte flips, zeroed ranges, gaps, bogus
 /// lengths; seeded): no trap, no hang, the strict reader delivers every packet before the damage, and the lenient
 /// reader (what `optigo-pcap repair` writes) recovers every intact packet after it, into a capture that reads
 /// cleanly. When `pcapfix` is installed (CI installs it) the same damaged files go through it, and for every damage
@@ -168,23 +168,9 @@ struct CorruptionTests {
       }
     }
     print(Self.line("all", total, pcapfix != nil))
-    let known = failures.filter { f in Self.knownRepairLosses.contains { f.hasPrefix($0 + ":") } }
-    let unknown = failures.filter { f in !known.contains(f) }
-    for f in unknown.prefix(40) { Issue.record("\(f)") }
-    #expect(unknown.isEmpty, "\(unknown.count) failures")
-    // Fails as soon as repair recovers these packets: then remove them from the list.
-    withKnownIssue("repair loses an intact packet of a tiny MS/TP capture whose other records are nearly all damaged") {
-      for f in known { Issue.record("\(f)") }
-    }
+    for f in failures.prefix(40) { Issue.record("\(f)") }
+    #expect(failures.isEmpty, "\(failures.count) failures")
   }
-
-  /// Damaged copies (by their labels) whose intact packet `CaptureRepair` does not recover yet: found when the
-  /// corpus was seeded by file name. In both, the records around the intact one have corrupted length fields
-  /// and damaged data, so no chain of plausible records confirms the intact one during the resynchronisation scan.
-  static let knownRepairLosses = [
-    "mstp_retry_slow_slave.pcap byte-flips damaged [Range(30..<31), Range(218..<219), Range(189..<190), Range(99..<100), Range(51..<52), Range(143..<144)]",
-    "mstp_oracle.pcap byte-flips damaged [Range(32..<33), Range(153..<154), Range(126..<127), Range(74..<75), Range(125..<126)]",
-  ]
 
   /// FNV-1a of a name, mixed with the corpus's base seed.
   static func seed(_ name: String) -> UInt64 {

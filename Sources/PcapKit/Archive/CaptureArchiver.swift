@@ -265,7 +265,7 @@ public struct CaptureArchiver {
       }
       status = st
       guard let k = try CaptureSniffer(fileSystem: fileSystem).kind(ofFileAt: path) else {
-        skip(path, "not a capture (pcap, pcapng, or either gzip-compressed)")
+        skip(path, "not a capture (pcap, pcapng, or either gzip-, zstd- or lz4-compressed)")
         return
       }
       kind = k

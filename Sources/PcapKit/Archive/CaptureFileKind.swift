@@ -2,7 +2,8 @@
 ///
 /// Classic pcap is recognised by its four magic numbers in either byte order (microsecond, nanosecond, and the
 /// "modified" Kuznetzov variant) with major version 2; pcapng by a Section Header Block whose byte-order magic
-/// is `0x1A2B3C4D` in either order. A gzip member (`1F 8B 08`) is inflated just far enough to classify what it holds.
+/// is `0x1A2B3C4D` in either order. A gzip member (`1F 8B 08`) is inflated just far enough to classify what it holds;
+/// so is a zstd or lz4 frame when its ``InputDecompressor`` is registered (as the `CaptureCompression` library does).
 public struct CaptureFileKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
   /// The kind's file-name extension without the leading dot, e.g. `pcapng.gz`.
   public var rawValue: String
@@ -18,10 +19,29 @@ public struct CaptureFileKind: RawRepresentable, Hashable, Sendable, CustomStrin
   /// pcapng inside gzip.
   public static let pcapngGzip = CaptureFileKind(rawValue: "pcapng.gz")
 
+  /// Classic pcap inside zstd.
+  public static let pcapZstd = CaptureFileKind(rawValue: "pcap.zst")
+  /// pcapng inside zstd.
+  public static let pcapngZstd = CaptureFileKind(rawValue: "pcapng.zst")
+  /// Classic pcap inside lz4 (frame format).
+  public static let pcapLz4 = CaptureFileKind(rawValue: "pcap.lz4")
+  /// pcapng inside lz4 (frame format).
+  public static let pcapngLz4 = CaptureFileKind(rawValue: "pcapng.lz4")
+
   /// The file-name extension with its leading dot, e.g. `.pcapng.gz`.
   public var fileExtension: String { "." + rawValue }
   /// True for the gzip-wrapped kinds.
   public var isGzip: Bool { rawValue.hasSuffix(".gz") }
+  /// True for the compressed kinds (gzip, zstd, lz4).
+  public var isCompressed: Bool { !rawValue.hasSuffix("pcap") && !rawValue.hasSuffix("pcapng") }
+  /// True for pcapng, compressed or not.
+  public var isPcapng: Bool { rawValue.hasPrefix("pcapng") }
+
+  /// The kind of a `plain` capture (``pcap`` or ``pcapng``) inside the compression an ``InputDecompressor`` names.
+  static func compressed(_ plain: CaptureFileKind, by compression: String) -> CaptureFileKind {
+    let suffix = ["gzip": "gz", "zstd": "zst"][compression] ?? compression
+    return CaptureFileKind(rawValue: plain.rawValue + "." + suffix)
+  }
   /// The extension, e.g. `pcapng.gz`.
   public var description: String { rawValue }
 
@@ -96,6 +116,9 @@ public struct CaptureSniffer: Sendable {
       if n == 0 { break }
       head += buffer[0..<n]
     }
+    if let decompressor = InputDecompressor.matching(head[...]) {
+      return try decompressedKind(file, head, decompressor)
+    }
     guard CaptureFileKind.isGzipMember(head[...]) else { return CaptureFileKind.classify(prefix: head[...]) }
     var inflater = GzipPrefixInflater(wanted: CaptureFileKind.prefixLength)
     var fed = 0
@@ -113,6 +136,59 @@ public struct CaptureSniffer: Sendable {
     case CaptureFileKind.pcap?: return .pcapGzip
     case CaptureFileKind.pcapng?: return .pcapngGzip
     default: return nil
+    }
+  }
+
+  /// The kind of a file compressed with a registered decompressor: the first ``CaptureFileKind/prefixLength``
+  /// decompressed bytes are classified, reading at most ``gzipInputLimit`` compressed bytes. Damaged compressed
+  /// data means not a capture.
+  func decompressedKind(_ file: OpenFile, _ head: [UInt8], _ decompressor: InputDecompressor) throws(ArchiveError)
+    -> CaptureFileKind?
+  {
+    let rest = LimitedFileSource(fileSystem: fileSystem, file: file, remaining: max(0, gzipInputLimit - head.count))
+    var content: [UInt8] = []
+    do {
+      var source = try decompressor.make(rest, head)
+      var buffer = [UInt8](repeating: 0, count: CaptureFileKind.prefixLength)
+      while content.count < CaptureFileKind.prefixLength {
+        let n = try source.read(into: &buffer, at: 0, count: CaptureFileKind.prefixLength - content.count)
+        if n == 0 { break }
+        content += buffer[0..<n]
+      }
+    } catch {
+      if let failure = rest.failure { throw failure }
+      return nil
+    }
+    return CaptureFileKind.classify(prefix: content[...]).map { CaptureFileKind.compressed($0, by: decompressor.name) }
+  }
+}
+
+/// The rest of an open file as a ``ByteSource`` for a decompressor, ending after `remaining` bytes (a class, so
+/// the sniffer sees a read failure the decompressor wrapped).
+private final class LimitedFileSource: ByteSource {
+  let fileSystem: any ArchiveFileSystem
+  let file: OpenFile
+  var remaining: Int
+  /// The read failure, kept to be reported as such rather than as damaged data.
+  var failure: ArchiveError?
+
+  init(fileSystem: any ArchiveFileSystem, file: OpenFile, remaining: Int) {
+    self.fileSystem = fileSystem
+    self.file = file
+    self.remaining = remaining
+  }
+
+  func read(into buffer: inout [UInt8], at index: Int, count: Int) throws(CaptureError) -> Int {
+    guard remaining > 0 else { return 0 }
+    var chunk = [UInt8](repeating: 0, count: min(count, remaining, 1 << 16))
+    do {
+      let n = try fileSystem.read(file, into: &chunk)
+      buffer.replaceSubrange(index..<(index + n), with: chunk[0..<n])
+      remaining -= n
+      return n
+    } catch {
+      failure = error
+      throw CaptureError(.ioError, offset: nil, error.description)
     }
   }
 }

@@ -43,6 +43,10 @@ enum CaptureScrubbing {
       report.removedGzipFields = header.fields
       report.removedText = header.text
       return report
+    case .pcapngZstd, .pcapngLz4:
+      // There is no encoder for these here: refuse rather than keep the metadata the user asked to remove.
+      throw CaptureError(.invalidArgument, offset: nil,
+                         "metadata cannot be scrubbed inside a \(kind) file: decompress it first")
     default:
       return ScrubReport()
     }

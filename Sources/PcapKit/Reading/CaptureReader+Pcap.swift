@@ -101,18 +101,25 @@ extension CaptureReader {
   /// The packet view of the classic pcap record at `buf[s]` (already validated by `nextPcapRecordPosition`).
   @inline(__always)
   func pcapPacket(at s: Int, capturedLength caplen: Int) -> Packet {
-    let h = pcapHeaderLength
     let o = order
-    let sec = u32(s, o), frac = u32(s + 4, o)
-    let origlen = Int(u32(s + 12, o))
+    return pcapPacket(in: buf, at: s, capturedLength: caplen, seconds: u32(s, o), fraction: u32(s + 4, o),
+                      originalLength: Int(u32(s + 12, o)), fileOffset: base + s)
+  }
+
+  /// The packet view of a classic pcap record at `bytes[s]` (header and `caplen` bytes of data present) whose
+  /// header fields were read by the caller, with this file's byte order and interface.
+  @inline(__always)
+  func pcapPacket(in bytes: [UInt8], at s: Int, capturedLength caplen: Int, seconds sec: UInt32, fraction frac: UInt32,
+                  originalLength origlen: Int, fileOffset: Int) -> Packet {
+    let h = pcapHeaderLength
     let iface = ifaces[0]
     let ts = CaptureTimestamp(ticks: Int128(Int64(sec) * Int64(iface.resolution.unitsPerSecond) + Int64(frac)),
                               resolution: iface.resolution)
     let total = h + caplen
     return Packet(
-      rawRecord: buf[s..<(s + total)], dataStart: s + h, capturedLength: caplen, optionsStart: s + total,
+      rawRecord: bytes[s..<(s + total)], dataStart: s + h, capturedLength: caplen, optionsStart: s + total,
       optionsEnd: s + total, interfaceID: 0, linkType: iface.linkType, timestamp: ts, hasTimestamp: true,
-      originalLength: origlen, fileOffset: base + s, blockType: .pcapRecord, byteOrder: o, sectionIndex: 0,
+      originalLength: origlen, fileOffset: fileOffset, blockType: .pcapRecord, byteOrder: order, sectionIndex: 0,
       exceedsSnapLength: iface.snapLength > 0 && caplen > iface.snapLength, legacyDropCount: nil)
   }
 }

@@ -129,11 +129,12 @@ extension CaptureReader {
     return o
   }
 
-  /// Whether a pcapng block a resynchronising reader may trust starts at ``offset``: a known block type, a
-  /// 4-aligned length within the caps whose trailing copy agrees, and — for packet and statistics blocks — an
-  /// interface that exists.
-  mutating func pcapngCandidate() throws(CaptureError) -> Plausibility {
-    guard try scanEnsure(12) else { return .endOfInput }
+  /// Whether a pcapng block a resynchronising reader may trust starts `rel` bytes past ``offset``: a known block
+  /// type, a 4-aligned length within the caps whose trailing copy agrees, and — for packet and statistics blocks —
+  /// an interface that exists. `length` is set to the block's length when plausible.
+  mutating func pcapngCandidate(at rel: Int = 0, length: inout Int) throws(CaptureError) -> Plausibility {
+    guard try scanEnsure(rel + 12) else { return .endOfInput }
+    let start = self.start + rel
     var o = order
     let shb = isSectionHeaderMagic(at: start)
     if shb {
@@ -145,7 +146,7 @@ extension CaptureReader {
     let len = Int(u32(start + 4, o))
     let cap = shb ? options.maxSectionHeaderSize : options.maxBlockSize
     guard len & 3 == 0, len >= CaptureReader.minimumLength(type), len <= cap else { return .implausible }
-    guard try scanEnsure(len) else { return .implausible }
+    guard try scanEnsure(rel + len) else { return .implausible }
     guard Int(u32(start + len - 4, o)) == len else { return .implausible }
     switch type {
     case .sectionHeader:
@@ -161,6 +162,7 @@ extension CaptureReader {
     default:
       break
     }
+    length = len
     return .plausible
   }
 }

@@ -12,7 +12,7 @@
 ///   whose trailing length agrees; a packet or statistics block must name an interface that exists, a section
 ///   header must carry a valid byte-order magic and major version 1. A block whose framing is intact but whose
 ///   content is bad (an option overrun, an unknown interface) is skipped exactly; otherwise the reader scans
-///   forward in 4-byte steps.
+///   forward byte by byte (bytes lost from the middle of a file leave the blocks after them unaligned).
 /// * pcap: records are not aligned, so the scan moves byte by byte and accepts a header whose fraction is below
 ///   one second, whose captured length fits the snapshot length (or the largest seen) and does not exceed the
 ///   original length and whose timestamp is within ``resyncWindowSeconds`` of the last good record, preferring
@@ -30,6 +30,13 @@
 ///   captured length cut to the bytes present (``DamagedRegion/Action/truncatedPacket``, counted in
 ///   ``truncatedPackets``), as pcapfix does: its headers are often what matters. No byte is invented; a pcapng
 ///   Enhanced Packet Block is rebuilt around the bytes present (zero padding, trailer, no options).
+/// * So is a pcap record cut in the middle of the file: one whose header is plausible (fraction, original length,
+///   timestamp near its neighbours') but whose data runs into the next plausible record — found by the scan after
+///   it, or inside its own data when its successor does not fit (bytes lost from the middle of a file) — is kept
+///   with its captured length cut to the bytes before that record (never more than its original length; the rest
+///   is skipped). A captured length above the original length that leads past a fitting header is patched to the
+///   original length. A record whose successor's header is damaged only in its time is kept when the lengths chain
+///   exactly from it onto the record the scan found (while its bytes are still buffered).
 /// * A pcap file header with an impossible version or reserved link-type bits, and a pcapng section header with an
 ///   unsupported version, are patched in the buffer (``DamagedRegion/Action/patched``) and read on.
 ///
@@ -51,6 +58,10 @@ public struct LenientCaptureReader {
   var currentConfirmed = true
   /// The last position a pcap scan examined (scans never examine a position twice).
   var pcapExaminedThrough = -1
+  /// The record at the start of the damage a pcap scan is moving past, kept cut if its header is plausible.
+  var cut: PcapCut?
+  /// A record a scan found after it resumed earlier at a bridged record: the next scan before it resumes there.
+  var resyncTarget: Int?
 
   /// A resynchronisation candidate's timestamp must lie within this many seconds of the last good record's.
   public static let resyncWindowSeconds: Int64 = 86_400
@@ -64,9 +75,9 @@ public struct LenientCaptureReader {
   /// Total bytes skipped (patched bytes are not counted).
   public private(set) var skippedBytes = 0
   /// Candidate positions examined while resynchronising: a work counter (it never exceeds the input size).
-  public private(set) var scanSteps = 0
+  public internal(set) var scanSteps = 0
   /// Packets kept with their captured length cut to the bytes the input holds.
-  public private(set) var truncatedPackets = 0
+  public internal(set) var truncatedPackets = 0
   /// Most regions kept in ``damage``.
   public var maxRecordedRegions = 10_000
 
@@ -195,7 +206,7 @@ public struct LenientCaptureReader {
          let bo = reader.sectionByteOrder(at: reader.start + 8) {
         startPlaceholderSection(bo)  // a damaged section header still starts a section, in its byte order
       }
-      try scan(from: at, step: 4, reason: error)
+      try scan(from: at, reason: error)
     }
   }
 
@@ -289,10 +300,15 @@ public struct LenientCaptureReader {
   /// Everything from `from` to the end of the input is damage — unless it is a packet the input cuts short, which
   /// is then kept truncated.
   mutating func skipRest(from: Int, reason: CaptureError) throws(CaptureError) {
-    if reason.code == .truncated, salvageCutPacket(at: from, reason: reason) { return }
+    if reason.code == .truncated, salvageCutPacket(at: from, reason: reason) {
+      cut = nil
+      return
+    }
+    collectCut(upTo: Int.max)
     let endOffset = try reader.discardRest()
-    if endOffset > from { note(DamagedRegion(offset: from, length: endOffset - from, reason: reason)) }
     reader.isFinished = true
+    if takeCut(from: from, next: endOffset, reason: reason) { return }
+    if endOffset > from { note(DamagedRegion(offset: from, length: endOffset - from, reason: reason)) }
   }
 
   /// When the record at `from` is a packet whose header is whole and plausible and whose data the end of the input
@@ -346,27 +362,47 @@ public struct LenientCaptureReader {
     return o == .little ? big.reversed() : big
   }
 
-  /// Looks for the next plausible pcapng block after the damage at `from`, in steps of `step` bytes.
-  mutating func scan(from: Int, step: Int, reason: CaptureError) throws(CaptureError) {
-    var p = from + step
+  /// Looks for the next plausible pcapng block after the damage at `from`, byte by byte. A block on the 4-byte
+  /// grid of the damaged one wins at once; one off the grid (bytes lost from the middle of the file leave the
+  /// blocks after them unaligned) needs the block after it to be plausible too, and is taken only when no block on
+  /// the grid starts within those two blocks (a file of equal-sized blocks looks plausible off its grid too).
+  mutating func scan(from: Int, reason: CaptureError) throws(CaptureError) {
+    var p = from + 1
+    var reserve: (position: Int, extent: Int)?
+    func take(_ position: Int) throws(CaptureError) {
+      _ = try reader.discard(upTo: position)
+      note(DamagedRegion(offset: from, length: position - from, reason: reason))
+      reader.isFinished = false
+    }
     while true {
-      guard try reader.discard(upTo: p) else { return try skipRest(from: from, reason: reason) }
+      if let r = reserve, p >= r.position + r.extent { return try take(r.position) }
+      guard try reader.discard(upTo: reserve?.position ?? p) else {
+        if let r = reserve { return try take(r.position) }
+        return try skipRest(from: from, reason: reason)
+      }
       scanSteps += 1
-      switch try reader.pcapngCandidate() {
+      let rel = p - reader.offset
+      let aligned = (p - from) & 3 == 0
+      var length = 0
+      switch try reader.pcapngCandidate(at: rel, length: &length) {
       case .plausible:
-        note(DamagedRegion(offset: from, length: p - from, reason: reason))
-        reader.isFinished = false
-        return
+        if aligned { return try take(p) }
+        var next = 0
+        if reserve == nil, try reader.pcapngCandidate(at: rel + length, length: &next) != .implausible {
+          reserve = (p, length + max(next, 12))
+        }
+        p += 1
       case .implausible:
-        if let other = try reader.interfaceInOtherByteOrder() {
+        if aligned, reserve == nil, let other = try reader.interfaceInOtherByteOrder() {
           // A section in the other byte order whose header was lost: stand one in, then read its interfaces.
           note(DamagedRegion(offset: from, length: p - from, reason: reason))
           startPlaceholderSection(other)
           reader.isFinished = false
           return
         }
-        p += step
+        p += 1
       case .endOfInput:
+        if let r = reserve { return try take(r.position) }
         return try skipRest(from: from, reason: reason)
       }
     }
@@ -412,18 +448,26 @@ public struct LenientCaptureReader {
     let h = reader.pcapHeaderLength
     guard try reader.ensure(h) else { return nil }
     let at = reader.offset
-    let c = header(at: reader.start)
-    guard c.capturedLength <= reader.ifaces[0].maxCapturedLength else { return nil }
+    var c = header(at: reader.start)
     if c.capturedLength == 0 && c.originalLength == 0 {
       return CaptureError(.implausibleRecord, offset: at, "zero-length record (captured and original length 0)")
     }
     // A captured length above the original length whose original length leads to a fitting header: the captured
-    // length is the damage (it would swallow the records after it).
+    // length is the damage (it would swallow the records after it). When the record fits with its original length
+    // as captured length, it is patched so and kept (the bytes are exactly those before the next record).
     if c.capturedLength > c.originalLength, c.originalLength > 0, try reader.ensure(2 * h + c.originalLength),
        fits(header(at: reader.start + h + c.originalLength), after: c.seconds) {
-      return CaptureError(.implausibleRecord, offset: at,
-                          "captured length \(c.capturedLength) exceeds the original length \(c.originalLength), after which a record starts")
+      let problem = CaptureError(.implausibleRecord, offset: at,
+                                 "captured length \(c.capturedLength) exceeds the original length \(c.originalLength), after which a record starts")
+      var patched = c
+      patched.capturedLength = c.originalLength
+      guard fits(patched, after: lastSeconds) else { return problem }
+      let bytes = Self.bytes32(UInt32(c.originalLength), reader.order)
+      for k in 0..<4 { reader.buf[reader.start + 8 + k] = bytes[k] }
+      note(DamagedRegion(offset: at + 8, length: 4, reason: problem, action: .patched))
+      c = patched
     }
+    guard c.capturedLength <= reader.ifaces[0].maxCapturedLength else { return nil }
     let next = h + c.capturedLength
     // The following header; nil at the end of the input (or in a tail too short for a header).
     let following: RecordHeader? = try reader.ensure(next + h) ? header(at: reader.start + next) : nil
@@ -433,18 +477,24 @@ public struct LenientCaptureReader {
     let nextStrict = following.map { fits($0, after: c.seconds) } ?? endsInput
     // Only a record its successor confirms becomes the time reference for later checks and resynchronisation.
     currentConfirmed = nextLoose
+    // A record whose successor does not fit may have been cut by damage: a record chaining on inside its data.
+    func cutBy() throws(CaptureError) -> CaptureError? {
+      guard !nextLoose, let q = try chainedRecordInside(capturedLength: c.capturedLength) else { return nil }
+      return CaptureError(.implausibleRecord, offset: at,
+                          "record of captured length \(c.capturedLength) runs into a record at byte \(q)")
+    }
     if let last = lastSeconds {
       // The timestamp continues the sequence and either the successor or the record's own lengths agree; or,
       // after a jump in time (concatenated captures), the lengths agree and the successor continues from it.
       let timeFits = abs(c.seconds - last) <= Self.sequenceWindowSeconds
-      if timeFits && (nextLoose || fits(c, after: last)) { return nil }
+      if timeFits && (nextLoose || fits(c, after: last)) { return try cutBy() }
       if fits(c, after: nil) && nextStrict { return nil }
       if !timeFits {
         return CaptureError(.implausibleRecord, offset: at,
                             "timestamp \(c.seconds) s is \(abs(c.seconds - last)) s away from the previous record's \(last) s")
       }
     } else if nextLoose || fits(c, after: nil) {
-      return nil  // no good record before it: its successor or its own lengths must agree
+      return try cutBy()  // no good record before it: its successor or its own lengths must agree
     }
     return CaptureError(.implausibleRecord, offset: at,
                         "record of captured length \(c.capturedLength) does not fit the header that follows it at byte \(at + next)")
@@ -509,25 +559,41 @@ public struct LenientCaptureReader {
   /// damaged too) is kept in reserve and taken if no chained candidate starts within its extent.
   /// Each position is examined once, and a reserve taken is then read past, so the work stays linear.
   mutating func scanPcap(from: Int, reason: CaptureError) throws(CaptureError) {
+    cut = try pcapCutCandidate(at: from)
+    if let target = resyncTarget {
+      resyncTarget = nil
+      if target > from { return try resume(at: target, from: from, reason: reason) }
+    }
+    var chains = ScanChains()
     // A position is examined at most once in the whole file: when a reserve taken earlier fails as soon as it is
     // read, the positions after it that the earlier scan examined are not examined again.
     var p = max(from + 1, pcapExaminedThrough + 1)
     var reserve: (position: Int, extent: Int)?
     while true {
       if let r = reserve, p >= r.position + r.extent { return try resume(at: r.position, from: from, reason: reason) }
+      collectCut(upTo: reserve?.position ?? p)
       guard try reader.discard(upTo: reserve?.position ?? p) else {
         if let r = reserve { return try resume(at: r.position, from: from, reason: reason) }
         return try skipRest(from: from, reason: reason)
       }
       scanSteps += 1
       pcapExaminedThrough = p
-      switch try pcapCandidate(at: p - reader.offset) {
+      let rel = p - reader.offset
+      switch try pcapCandidate(at: rel) {
       case .chained:
+        if let s = bridge(to: p, chains) {
+          // The lengths chain from a record that fits onto this one through a header damaged in its time: resume
+          // at that record; the scan after it comes back here.
+          resyncTarget = p
+          return try resume(at: s, from: from, reason: reason)
+        }
         return try resume(at: p, from: from, reason: reason)
       case .single(let extent):
+        noteChain(&chains, at: p, rel: rel)
         if reserve == nil { reserve = (p, extent) }
         p += 1
       case .implausible:
+        noteChain(&chains, at: p, rel: rel)
         p += 1
       case .endOfInput:
         if let r = reserve { return try resume(at: r.position, from: from, reason: reason) }
@@ -536,11 +602,17 @@ public struct LenientCaptureReader {
     }
   }
 
-  /// Records the damage `from..<p` and resumes reading at `p`.
+  /// Records the damage `from..<p` and resumes reading at `p` (after the record at `from`, kept cut, if any).
   mutating func resume(at p: Int, from: Int, reason: CaptureError) throws(CaptureError) {
-    _ = try reader.discard(upTo: p)
-    note(DamagedRegion(offset: from, length: p - from, reason: reason))
+    if p < reader.offset {
+      reader.start = p - reader.base  // a bridged record, still buffered
+    } else {
+      collectCut(upTo: p)
+      _ = try reader.discard(upTo: p)
+    }
     reader.isFinished = false
+    if takeCut(from: from, next: p, reason: reason) { return }
+    note(DamagedRegion(offset: from, length: p - from, reason: reason))
   }
 }
 
