@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureArchive
 import PcapKit
 
 #if canImport(Glibc)

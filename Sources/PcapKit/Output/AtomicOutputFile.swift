@@ -1,3 +1,5 @@
+import _CaptureInternals
+
 /// An output file that appears at its path only when complete: bytes go to a temporary file beside the target,
 /// which ``commit()`` renames over the target in one atomic step — flushed to disk first (`fsync`) when its
 /// ``Durability`` asks for it.

@@ -1,5 +1,6 @@
 // File-system questions and steps behind AtomicOutputFile, in safe Swift over ``Syscalls`` (the system calls
 // themselves live in Internals/Syscalls.swift).
+import _CaptureInternals
 
 /// A file's identity on its file system: equal for two paths that reach the same file (hard links, symbolic
 /// links, `./a` and `a`).

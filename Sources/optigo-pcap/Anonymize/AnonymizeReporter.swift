@@ -1,3 +1,4 @@
+import CaptureArchive
 import PcapKit
 
 /// Prints the archive engine's events: problems always (standard error), individual changes only with

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BACnetAnalysis
 import PacketCapture
+import CaptureArchive
 import PcapKit
 
 #if canImport(Glibc)

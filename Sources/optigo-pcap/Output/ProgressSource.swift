@@ -1,3 +1,4 @@
+import CaptureArchive
 import PcapKit
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureArchive
 import PcapKit
 
 /// `--clean-stale`, shared by the commands that write outputs or read directories: temporary files an interrupted
