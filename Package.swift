@@ -74,20 +74,29 @@ let package = Package(
         "CaptureSanitizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
-    .testTarget(name: "PcapKitTests", dependencies: ["PcapKit", "CaptureCompression"]),
-    .testTarget(name: "CaptureArchiveTests", dependencies: ["CaptureArchive", "PcapKit", "_CaptureInternals"]),
-    .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
-    .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
-    .testTarget(name: "CaptureSanitizerTests", dependencies: ["CaptureSanitizer", "PcapKit", "BACnetDecode"]),
+    // Package root, fixture and ../shared/captures lookup, tool discovery (tshark, capinfos, …) and the seeded
+    // SplitMix64 generator, shared by every test target instead of copies.
+    .target(name: "OptigoTestSupport", path: "Tests/OptigoTestSupport"),
+    .testTarget(name: "WireBytesTests", dependencies: ["OptigoTestSupport", "WireBytes"]),
+    .testTarget(name: "PcapKitTests", dependencies: ["OptigoTestSupport", "PcapKit", "CaptureCompression"]),
+    .testTarget(
+      name: "CaptureArchiveTests", dependencies: ["OptigoTestSupport", "CaptureArchive", "PcapKit", "_CaptureInternals"]),
+    .testTarget(name: "BACnetDecodeTests", dependencies: ["OptigoTestSupport", "BACnetDecode"]),
+    .testTarget(
+      name: "BACnetAnalysisTests", dependencies: ["OptigoTestSupport", "BACnetAnalysis", "PcapKit", "BACnetDecode"]),
+    .testTarget(
+      name: "CaptureSanitizerTests", dependencies: ["OptigoTestSupport", "CaptureSanitizer", "PcapKit", "BACnetDecode"]),
     .testTarget(
       name: "PacketCaptureTests",
-      dependencies: ["PacketCapture", "PcapKit", "CaptureArchive", "CPacketCapture", "BACnetDecode", "BACnetAnalysis", "CSerialPort"]
+      dependencies: [
+        "OptigoTestSupport", "PacketCapture", "PcapKit", "CaptureArchive", "CPacketCapture", "BACnetDecode",
+        "BACnetAnalysis", "CSerialPort",
+      ]
     ),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [
-        "optigo-pcap", "PcapKit", "CaptureArchive", "BACnetDecode", "BACnetAnalysis",
+        "OptigoTestSupport", "optigo-pcap", "PcapKit", "CaptureArchive", "BACnetDecode", "BACnetAnalysis",
       ]
     ),
   ]

@@ -2,6 +2,7 @@ import Testing
 import PcapKit
 import BACnetDecode
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
 /// One fixture per finding (Fixtures/analysis, made by gen_analysis_fixtures.py): the summary must state exactly
 /// that finding, with the right status and evidence frames, and no unrelated warning.

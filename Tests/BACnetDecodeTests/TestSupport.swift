@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BACnetDecode
+import OptigoTestSupport
 
 /// Parses hex with optional spaces and `|` separators: `"81 0b | 00 07"`.
 func hex(_ s: String) -> [UInt8] {
@@ -14,9 +15,6 @@ func hex(_ s: String) -> [UInt8] {
   }
   return out
 }
-
-/// Package root, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// `../shared` next to the package root (absent in some checkouts).
 let sharedRoot = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")

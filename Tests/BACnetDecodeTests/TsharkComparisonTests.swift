@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BACnetDecode
+import OptigoTestSupport
 
 /// Compares our decode of every packet with tshark's fields, on the shared icsnpp captures and on our own
 /// fixtures (BACnet/IPv4 golden vectors, BACnet/IPv6, MS/TP).

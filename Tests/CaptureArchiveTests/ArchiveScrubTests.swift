@@ -3,6 +3,7 @@ import Testing
 
 @testable import CaptureArchive
 import PcapKit
+import OptigoTestSupport
 
 /// Everything about a capture's packets that must survive a scrub.
 struct PacketSummary: Equatable {

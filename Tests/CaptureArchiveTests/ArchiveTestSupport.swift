@@ -4,11 +4,11 @@ import Testing
 @testable import CaptureArchive
 import PcapKit
 import _CaptureInternals
+import OptigoTestSupport
 
 /// Helpers shared by the Archive* test suites.
 enum ArchiveTestSupport {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = OptigoTestSupport.packageRoot
   static let fixtures = packageRoot.appendingPathComponent("Fixtures/anonymize")
 
   static func fixture(_ name: String) throws -> [UInt8] {

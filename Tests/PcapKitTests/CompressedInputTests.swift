@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import PcapKit
+import OptigoTestSupport
 
 /// zstd and lz4 (frame format) captures, made by the `zstd` and `lz4` tools (`Fixtures/compressed/make.sh`), read
 /// packet for packet like their plain originals — from a file, from a pipe-like source delivering a few bytes at a
