@@ -36,7 +36,10 @@ public struct FileStatus: Hashable, Sendable {
   }
 
   /// True when both statuses describe the same file (same device and inode).
-  public func isSameFile(as other: FileStatus) -> Bool { device == other.device && inode == other.inode }
+  public func isSameFile(as other: FileStatus) -> Bool { identity == other.identity }
+
+  /// The device and inode (the identity PcapKit's output checks compare too).
+  var identity: FileIdentity { FileIdentity(device: device, inode: inode) }
 }
 
 /// An open file of an ``ArchiveFileSystem``: an opaque descriptor plus the path it was opened with (for errors).

@@ -20,11 +20,6 @@ struct CaptureWalker {
   /// Directory depth limit (a guard against pathological trees).
   static let maximumDepth = 256
 
-  private struct FileIdentity: Hashable {
-    var device: UInt64
-    var inode: UInt64
-  }
-
   init(
     fileSystem: any ArchiveFileSystem, recursive: Bool, journal: String?, handled: Set<String> = [],
     onSkip: @escaping (String, String) -> Void
@@ -80,7 +75,7 @@ struct CaptureWalker {
       return
     }
     if handled.contains(path) { return }
-    guard seen.insert(FileIdentity(device: st.device, inode: st.inode)).inserted else {
+    guard seen.insert(st.identity).inserted else {
       skip(path, "already listed (the same file was given twice or is a hard link)")
       return
     }

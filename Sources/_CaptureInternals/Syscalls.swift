@@ -27,6 +27,20 @@ package struct RawStatus {
   }
 }
 
+/// A file's identity on its file system: equal for two paths that reach the same file (hard links, symbolic
+/// links, `./a` and `a`). The one device/inode identity of PcapKit and CaptureArchive.
+package struct FileIdentity: Hashable, Sendable {
+  package var device: UInt64
+  package var inode: UInt64
+
+  package init(device: UInt64, inode: UInt64) {
+    self.device = device
+    self.inode = inode
+  }
+
+  package init(_ status: RawStatus) { self.init(device: status.device, inode: status.inode) }
+}
+
 /// Thin wrappers over the system calls used by ``FileSource``, ``FileSink``, ``AtomicOutputFile`` and
 /// ``PosixFileSystem``; each returns -1 / nil and leaves `errno` set on failure.
 package enum Syscalls {
