@@ -1,7 +1,7 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// Settings shared by the library targets: Swift 6 mode is implied by the tools version;
+/// Settings shared by the library targets (the CLI takes strict memory safety too): Swift 6 mode is implied by the tools version;
 /// every `unsafe` construct must be marked, so the few that exist are visible in review.
 let librarySettings: [SwiftSetting] = [
   .strictMemorySafety(),
@@ -72,7 +72,8 @@ let package = Package(
       dependencies: [
         "PcapKit", "CaptureArchive", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture",
         "CaptureSanitizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      swiftSettings: [.strictMemorySafety()]
     ),
     // Package root, fixture and ../shared/captures lookup, tool discovery (tshark, capinfos, …) and the seeded
     // SplitMix64 generator, shared by every test target instead of copies.
