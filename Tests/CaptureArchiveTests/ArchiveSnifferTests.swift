@@ -9,7 +9,7 @@ struct ArchiveSnifferTests {
   static let expected: [(String, CaptureFileKind?)] = [
     ("bacnet.pcap", .pcap), ("bacnet.pcapng", .pcapng), ("really-pcapng.pcap", .pcapng),
     ("metadata.pcapng", .pcapng), ("bacnet.pcap.gz", .pcapGzip), ("bacnet.pcapng.gz", .pcapngGzip),
-    ("notes.txt", nil), ("truncated-header.pcap", nil), ("make_fixtures.py", nil),
+    ("notes.txt", nil), ("truncated-header.pcap", nil), ("README.md", nil),
   ]
 
   @Test("each fixture is classified by its bytes, not its name", arguments: expected)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes one small capture per summarize finding (Fixtures/analysis/*.pcap).
 
-Run from anywhere: python3 gen_analysis_fixtures.py [OUTDIR]. Deterministic: same bytes every run.
+Run from anywhere: python3 Scripts/gen_analysis_fixtures.py [OUTDIR] (default Fixtures/analysis). Deterministic: same bytes every run.
 Each fixture and the finding it demonstrates are listed in README.md; the expected frame numbers are asserted
 by Tests/BACnetAnalysisTests/FindingFixtureTests.swift.
 """
@@ -566,7 +566,8 @@ FIXTURES = {
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+        os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Fixtures", "analysis")
     for name, (lt, fn) in FIXTURES.items():
         pcap(os.path.join(out, name), lt, fn())
         print(name)

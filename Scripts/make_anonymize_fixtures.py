@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """Writes the anonymize fixtures (deterministic; standard library only).
 
-    python3 make_fixtures.py            # in Fixtures/anonymize
+    python3 Scripts/make_anonymize_fixtures.py   # writes into Fixtures/anonymize
 """
 import gzip
+import os
 import struct
+
+os.chdir(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Fixtures", "anonymize"))
 
 # A BACnet/IP Who-Is broadcast in Ethernet/IPv4/UDP, and an I-Am answer.
 def udp_frame(src_ip, dst_ip, payload, dst_mac=b"\xff" * 6, src_mac=b"\x00\x1b\x4f\x00\x00\x01"):

@@ -2,12 +2,12 @@
 """Writes sample.pcap (Ethernet) and sample-mstp.pcap (LINKTYPE 165): a small, realistic BACnet session for the
 README and the list/tshark tests. Standard library only; deterministic output.
 
-    python3 Fixtures/bacnet-ip/make_sample.py        # from the package root; writes beside this script
+    python3 Scripts/make_bacnet_ip_sample.py        # writes into Fixtures/bacnet-ip
 """
 import os
 import struct
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "Fixtures", "bacnet-ip")
 T0 = 1768464000  # 2026-01-15T08:00:00Z
 
 # ---------------------------------------------------------------- BACnet encodings (ASHRAE 135 clause 20)

@@ -6,7 +6,7 @@ edge cases.
 
 Exact command (from the package root; bac-py needs Python >= 3.13, e.g. pyenv's 3.13.0):
     python3.13 -m venv /tmp/venv-oracle && /tmp/venv-oracle/bin/pip install bacpypes3==0.0.110 bac-py==1.5.7
-    /tmp/venv-oracle/bin/python Fixtures/bacnet-vectors/gen_fixtures.py
+    /tmp/venv-oracle/bin/python Scripts/gen_bacnet_vector_fixtures.py
 
 Writes:
     Fixtures/bacnet-vectors/golden.json       name -> hex of every two-stack BVLL vector, the bac-py-only routed
@@ -22,8 +22,8 @@ import os
 import struct
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.join(ROOT, "Fixtures", "bacnet-vectors")
 sys.path.insert(0, os.path.join(os.path.dirname(ROOT), "shared", "tools"))
 import bacnet_vectors as bv  # noqa: E402
 

@@ -2,7 +2,7 @@
 # Throughput and peak memory of `optigo-pcap summarize` on generated captures of growing size, side by side with
 # `tshark -q -z bacapp_service,tree` on the largest (≥ 1 GB). Usage (from the package root, after
 # `swift build -c release`):
-#   sh Fixtures/analysis/bench_summarize.sh [WORKDIR] [PACKETS...]
+#   sh Scripts/bench_summarize.sh [WORKDIR] [PACKETS...]
 # Defaults: WORKDIR=/tmp/optigo-bench, PACKETS="500000 1000000 2000000 3000000". Needs ../shared/tools/gen_capture.py,
 # python3, /usr/bin/time and (for the comparison) tshark. Prints one line per run:
 #   tool packets bytes seconds MB/s peak_RSS_KiB

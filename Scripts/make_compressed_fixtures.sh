@@ -3,7 +3,7 @@
 # (apt-get install zstd lz4): what Wireshark and users produce. Tests read each one packet for packet like its
 # original, and like tshark reads it.
 set -euo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")/../Fixtures/compressed"
 src=../bacnet-ip
 for name in sample sample-mstp; do
   zstd -q -f -19 "$src/$name.pcap" -o "$name.pcap.zst"
