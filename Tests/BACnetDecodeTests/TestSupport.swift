@@ -19,15 +19,6 @@ func hex(_ s: String) -> [UInt8] {
 /// `../shared` next to the package root (absent in some checkouts).
 let sharedRoot = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
 
-/// Finds an executable on PATH.
-func which(_ tool: String) -> String? {
-  for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-    let p = "\(dir)/\(tool)"
-    if FileManager.default.isExecutableFile(atPath: p) { return p }
-  }
-  return nil
-}
-
 /// Runs a tool and returns its standard output.
 func run(_ tool: String, _ args: [String]) throws -> String {
   let p = Process()
