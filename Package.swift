@@ -1,7 +1,7 @@
 // swift-tools-version: 6.2
 import PackageDescription
 
-/// Settings shared by the library targets: Swift 6 mode is implied by the tools version;
+/// Settings shared by the library targets (the CLI takes strict memory safety too): Swift 6 mode is implied by the tools version;
 /// every `unsafe` construct must be marked, so the few that exist are visible in review.
 let librarySettings: [SwiftSetting] = [
   .strictMemorySafety(),
@@ -12,6 +12,7 @@ let package = Package(
   name: "optigo-pcap",
   products: [
     .library(name: "PcapKit", targets: ["PcapKit"]),
+    .library(name: "CaptureArchive", targets: ["CaptureArchive"]),
     .library(name: "BACnetDecode", targets: ["BACnetDecode"]),
     .library(name: "BACnetAnalysis", targets: ["BACnetAnalysis"]),
     .library(name: "CaptureCompression", targets: ["CaptureCompression"]),
@@ -28,8 +29,8 @@ let package = Package(
       pkgConfig: "zlib",
       providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
     ),
-    // SHA-256 for content-derived capture names and AES for the sanitizer, from the system's OpenSSL (CLI and
-    // CaptureSanitizer only: the other libraries depend on the toolchain and zlib alone).
+    // SHA-256 for content-derived capture names (CaptureArchive) and AES for the sanitizer, from the system's
+    // OpenSSL (the other libraries depend on the toolchain and zlib alone).
     .systemLibrary(
       name: "CLibCrypto",
       pkgConfig: "libcrypto",
@@ -40,7 +41,14 @@ let package = Package(
     .systemLibrary(name: "CLz4", pkgConfig: "liblz4", providers: [.apt(["liblz4-dev"]), .brew(["lz4"])]),
     // Bounds-checked byte cursor shared (with `package` access) by the two decoding libraries.
     .target(name: "WireBytes", swiftSettings: librarySettings),
-    .target(name: "PcapKit", dependencies: ["WireBytes", "CZlib"], swiftSettings: librarySettings),
+    // The POSIX and zlib wrappers (with `package` access) shared by PcapKit and CaptureArchive: not a product.
+    .target(name: "_CaptureInternals", dependencies: ["CZlib"], swiftSettings: librarySettings),
+    .target(name: "PcapKit", dependencies: ["WireBytes", "_CaptureInternals"], swiftSettings: librarySettings),
+    // Journaled renames and copies, capture naming (random or SHA-256 of the content, from the system's libcrypto),
+    // metadata scrubbing and the file-system abstraction: what a daemon needs to name and spool finished captures.
+    .target(
+      name: "CaptureArchive", dependencies: ["PcapKit", "_CaptureInternals", "CLibCrypto"],
+      swiftSettings: librarySettings),
     .target(name: "BACnetDecode", dependencies: ["WireBytes"], swiftSettings: librarySettings),
     .target(name: "CaptureCompression", dependencies: ["PcapKit", "CZstd", "CLz4"], swiftSettings: librarySettings),
     // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
@@ -52,34 +60,44 @@ let package = Package(
     .target(name: "CSerialPort"),
     // Live capture: AF_PACKET ring source, kernel BPF from a PortSet, the MS/TP serial source (Serial/, MSTP/), and
     // the source-agnostic spool (rotation, atomic completed files, announcements, disk guard, signals) they share.
-    .target(name: "PacketCapture", dependencies: ["PcapKit", "BACnetDecode", "CPacketCapture", "CSerialPort"],
+    .target(name: "PacketCapture", dependencies: ["PcapKit", "CaptureArchive", "BACnetDecode", "CPacketCapture", "CSerialPort"],
             swiftSettings: librarySettings),
     // Content pseudonymization before a capture leaves the site (AES for Crypto-PAn and keyed pseudonyms from the
     // system's libcrypto), shared by the CLI and the capture daemon.
     .target(
-      name: "CaptureSanitizer", dependencies: ["PcapKit", "BACnetDecode", "WireBytes", "CLibCrypto"],
+      name: "CaptureSanitizer", dependencies: ["PcapKit", "CaptureArchive", "BACnetDecode", "WireBytes", "CLibCrypto"],
       swiftSettings: librarySettings),
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
-        "PcapKit", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture", "CaptureSanitizer",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        "CLibCrypto",
-      ]
+        "PcapKit", "CaptureArchive", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture",
+        "CaptureSanitizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: [.strictMemorySafety()]
     ),
-    .testTarget(name: "WireBytesTests", dependencies: ["WireBytes"]),
-    .testTarget(name: "PcapKitTests", dependencies: ["PcapKit", "CaptureCompression"]),
-    .testTarget(name: "BACnetDecodeTests", dependencies: ["BACnetDecode"]),
-    .testTarget(name: "BACnetAnalysisTests", dependencies: ["BACnetAnalysis", "PcapKit", "BACnetDecode"]),
-    .testTarget(name: "CaptureSanitizerTests", dependencies: ["CaptureSanitizer", "PcapKit", "BACnetDecode"]),
+    // Package root, fixture and ../shared/captures lookup, tool discovery (tshark, capinfos, …) and the seeded
+    // SplitMix64 generator, shared by every test target instead of copies.
+    .target(name: "OptigoTestSupport", path: "Tests/OptigoTestSupport"),
+    .testTarget(name: "WireBytesTests", dependencies: ["OptigoTestSupport", "WireBytes"]),
+    .testTarget(name: "PcapKitTests", dependencies: ["OptigoTestSupport", "PcapKit", "CaptureCompression"]),
+    .testTarget(
+      name: "CaptureArchiveTests", dependencies: ["OptigoTestSupport", "CaptureArchive", "PcapKit", "_CaptureInternals"]),
+    .testTarget(name: "BACnetDecodeTests", dependencies: ["OptigoTestSupport", "BACnetDecode"]),
+    .testTarget(
+      name: "BACnetAnalysisTests", dependencies: ["OptigoTestSupport", "BACnetAnalysis", "PcapKit", "BACnetDecode"]),
+    .testTarget(
+      name: "CaptureSanitizerTests", dependencies: ["OptigoTestSupport", "CaptureSanitizer", "PcapKit", "BACnetDecode"]),
     .testTarget(
       name: "PacketCaptureTests",
-      dependencies: ["PacketCapture", "PcapKit", "CPacketCapture", "BACnetDecode", "BACnetAnalysis", "CSerialPort"]
+      dependencies: [
+        "OptigoTestSupport", "PacketCapture", "PcapKit", "CaptureArchive", "CPacketCapture", "BACnetDecode",
+        "BACnetAnalysis", "CSerialPort",
+      ]
     ),
     .testTarget(
       name: "OptigoPcapTests",
       dependencies: [
-        "optigo-pcap", "PcapKit", "BACnetDecode", "BACnetAnalysis",
+        "OptigoTestSupport", "optigo-pcap", "PcapKit", "CaptureArchive", "BACnetDecode", "BACnetAnalysis",
       ]
     ),
   ]

@@ -26,7 +26,10 @@ common=("${sanflag[@]}" "${FUZZ_OPT:--O}" -g -package-name optigo_pcap -parse-as
 needs=$(grep -Eo '^(@testable )?import (WireBytes|PcapKit|BACnetDecode|BACnetAnalysis|PacketCapture|CaptureSanitizer)' "$src" | awk '{print $NF}' | sort -u)
 mods=(WireBytes)
 libs=(-lz)
-case " $needs " in *PcapKit*|*BACnetAnalysis*|*CaptureSanitizer*) mods+=(PcapKit) ;; esac
+# PcapKit's POSIX and zlib wrappers live in the internal target _CaptureInternals; CaptureSanitizer needs
+# CaptureArchive (metadata scrubbing, SHA-256).
+case " $needs " in *PcapKit*|*BACnetAnalysis*|*CaptureSanitizer*) mods+=(_CaptureInternals PcapKit) ;; esac
+case " $needs " in *CaptureSanitizer*) mods+=(CaptureArchive) ;; esac
 case " $needs " in *BACnetDecode*|*BACnetAnalysis*|*CaptureSanitizer*) mods+=(BACnetDecode) ;; esac
 case " $needs " in *BACnetAnalysis*) mods+=(BACnetAnalysis) ;; esac
 # PacketCapture: only its Ring/ folder (the block walker and VLAN re-insertion: plain Swift over bytes, no C shim).

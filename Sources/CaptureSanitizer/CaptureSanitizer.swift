@@ -1,9 +1,10 @@
 public import PcapKit
+public import CaptureArchive
 
 /// Pseudonymizes the contents of a capture so it can leave the site and still be analysed: addresses (IPv4/IPv6
 /// prefix-preserving with Crypto-PAn, MAC, MS/TP, BACnet/IPv6 virtual addresses, the B/IP addresses inside BVLC
 /// messages and the NPDU's SADR/DADR), BACnet CharacterStrings, file data, and the pcapng metadata that names
-/// hosts and people (PcapKit's `MetadataScrubber`, which here also removes the interfaces' address options).
+/// hosts and people (CaptureArchive's `MetadataScrubber`, which here also removes the interfaces' address options).
 ///
 /// The output has the input's format, packets, order and lengths (a string pseudonym has the length of the
 /// original; only a re-encoded MS/TP COBS frame may change length), with every checksum that covers a change

@@ -1,3 +1,5 @@
+import CaptureArchive
+
 /// The secret a sanitization is keyed with, and the independent sub-keys derived from it (SHA-256 of a domain
 /// label and the secret), one per kind of identity, so no pseudonym of one kind reveals another.
 ///
@@ -52,6 +54,6 @@ public struct SanitizerKey: Sendable {
 
   /// 32 octets for `label`: SHA-256 of the label, a zero octet and the secret.
   func derive(_ label: String) -> [UInt8] {
-    sha256(Array("optigo-sanitize/\(label)".utf8) + [0] + secret)
+    SHA256Digest.hash(Array("optigo-sanitize/\(label)".utf8) + [0] + secret)
   }
 }

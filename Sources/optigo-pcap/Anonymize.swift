@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureArchive
 import PcapKit
 
 extension CaptureNaming: ExpressibleByArgument {}

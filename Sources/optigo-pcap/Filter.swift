@@ -3,7 +3,11 @@ import BACnetAnalysis
 import PcapKit
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// Output format choice shared by `filter` and `merge` (`-F pcap|pcapng`).
@@ -23,24 +27,12 @@ enum CaptureCommandSupport {
   static let syncHelp = ArgumentHelp(
     "Force the output to disk (fsync) before renaming it into place (by default it is only renamed: the inputs still exist).")
 
-  /// Writes one line to standard error.
-  static func printError(_ line: String) {
-    var bytes = Array(line.utf8)
-    bytes.append(10)
-    var done = 0
-    while done < bytes.count {
-      let n = bytes[done...].withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-      if n <= 0 { return }
-      done += n
-    }
-  }
-
   /// Opens a capture for reading, mapping failures to exit status 66.
   static func openReader(_ path: String, command: String, options: ReaderOptions = .init()) throws -> CaptureReader {
     do {
       return try CaptureInput.reader(path, options: options)
     } catch {
-      printError("optigo-pcap \(command): \(path == "-" ? "standard input" : path): \(error)")
+      StandardError.line("optigo-pcap \(command): \(path == "-" ? "standard input" : path): \(error)")
       throw ExitStatus.unreadableInput
     }
   }
@@ -56,7 +48,7 @@ enum CaptureCommandSupport {
       return try AtomicOutputFile(path: path, inputs: inputs, bufferSize: 1 << 16,
                                   durability: sync ? .synchronized : .renamed)
     } catch {
-      printError("optigo-pcap \(command): \(error)")
+      StandardError.line("optigo-pcap \(command): \(error)")
       throw error.code == .outputIsInput ? ExitStatus.usage : ExitStatus.outputFailure
     }
   }
@@ -99,11 +91,7 @@ struct Filter: ParsableCommand {
   @Flag(help: CaptureCommandSupport.syncHelp)
   var sync = false
 
-  @Option(help: "Ports to keep instead of the default 47808-47823, e.g. 47808-47823,1234.")
-  var ports: String?
-
-  @Option(name: .customLong("add-ports"), help: "Ports to add to the set (repeatable), e.g. 4000-4010.")
-  var addPorts: [String] = []
+  @OptionGroup var portOptions: PortOptions
 
   @Option(name: .customLong("proto"), help: "Transport to match: udp, tcp or any.")
   var transport: TransportSelection = .udp
@@ -139,11 +127,9 @@ struct Filter: ParsableCommand {
   }
 
   /// The port set from `--ports`, a trailing expression and `--add-ports`.
-  func portSet() throws(CaptureError) -> PortSet {
-    let base = (try? expression())??.ports ?? ports
-    var set = try base.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
-    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
-    return set
+  func portSet() throws(PortSet.ParseError) -> PortSet {
+    guard let text = (try? expression())??.ports else { return portOptions.portSet }
+    return portOptions.portSet(base: try PortSet(parsing: text))
   }
 
   /// `--proto`, or the transport a trailing expression names.
@@ -152,7 +138,7 @@ struct Filter: ParsableCommand {
   func validate() throws {
     if let fragmentWindow, fragmentWindow < 1 { throw ValidationError("--fragment-window must be at least 1") }
     do {
-      if try expression() != nil, ports != nil {
+      if try expression() != nil, portOptions.ports != nil {
         throw ValidationError("give the ports either with --ports or as a trailing expression, not both")
       }
     } catch let error as FilterExpressionError {
@@ -195,23 +181,23 @@ struct Filter: ParsableCommand {
     } catch {
       if writer.failure != nil {
         out.discard()
-        CaptureCommandSupport.printError("optigo-pcap filter: \(error)")
+        StandardError.line("optigo-pcap filter: \(error)")
         throw ExitStatus.outputFailure
       }
       readError = error
     }
-    for warning in writer.warnings { CaptureCommandSupport.printError("optigo-pcap filter: warning: \(warning)") }
-    CaptureCommandSupport.printError("optigo-pcap filter: \(contentFilter.map { "\($0.account)" } ?? "\(filter.account)")")
+    for warning in writer.warnings { StandardError.line("optigo-pcap filter: warning: \(warning)") }
+    StandardError.line("optigo-pcap filter: \(contentFilter.map { "\($0.account)" } ?? "\(filter.account)")")
     if let readError {
       out.discard()
-      CaptureCommandSupport.printError(
+      StandardError.line(
         "optigo-pcap filter: \(inputPath == "-" ? "standard input" : inputPath): \(readError); output not written")
       throw ExitStatus.damagedInput
     }
     do {
       try out.commit()
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap filter: \(error)")
+      StandardError.line("optigo-pcap filter: \(error)")
       throw ExitStatus.outputFailure
     }
   }

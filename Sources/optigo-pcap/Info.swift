@@ -58,55 +58,13 @@ struct Info: ParsableCommand {
   }
 }
 
-/// Figures gathered over one capture.
+/// One capture's statistics (PcapKit's `CaptureStatistics`) and read error, rendered as capinfos-like text or JSON.
 struct CaptureStats {
-  struct Interface {
-    var section: Int
-    var id: Int
-    var linkType: LinkType
-    var snapLength: UInt32
-    var resolution: TimestampResolution
-    var offset: Int64
-    var name: String?
-    var description: String?
-    var filter: String?
-    var os: String?
-    var packets = 0
-    var statistics = 0
-  }
-
-  var format: CaptureFormat?
-  var compressed = false
-  /// The compression's name ("gzip", "zstd", "lz4"), nil for plain input.
-  var compression: String?
-  var byteOrders: [ByteOrder] = []
-  var versions: [String] = []
-  var sections = 0
-  var interfaces: [Interface] = []
-  var sectionFirstInterface = 0
-  var packets = 0
-  var dataSize = 0
-  var bytesRead = 0
-  var first: CaptureTimestamp?
-  var last: CaptureTimestamp?
-  var previous: CaptureTimestamp?
-  var strictOrder = true
-  var linkTypeCounts: [LinkType: Int] = [:]
-  var linkTypeOrder: [LinkType] = []
-  var runLinkType = LinkType.ethernet
-  var runLength = 0
-  var comments: [String] = []
-  var hardware: String?
-  var os: String?
-  var application: String?
+  var figures = CaptureStatistics()
   var error: CaptureError?
-  var snapExceeded = 0
-  var origSize = 0
-  var untimed = 0
 
   /// Reads the whole capture; the error, if any, is kept in ``error`` (not printed: the caller reports it).
   mutating func read(_ file: String) -> ReadOutcome {
-    var records = 0
     var reader: CaptureReader
     do {
       reader = try CaptureInput.reader(file)
@@ -114,113 +72,25 @@ struct CaptureStats {
       self.error = error
       return .unreadable
     }
-    format = reader.format
-    compressed = reader.isCompressed
-    compression = reader.compression
     do {
-      while true {
-        // Packets come straight from the reader's buffer (no record enum); other records through next().
-        if let p = try reader.nextIfPacket() {
-          records += 1
-          count(p)
-          continue
-        }
-        guard let r = try reader.next() else { break }
-        records += 1
-        switch r {
-        case .section(let s):
-          sections += 1
-          sectionFirstInterface = interfaces.count
-          byteOrders.append(s.byteOrder)
-          versions.append("\(s.majorVersion).\(s.minorVersion)")
-          comments += s.comments
-          hardware = hardware ?? s.hardware
-          os = os ?? s.os
-          application = application ?? s.userApplication
-        case .interface(let i):
-          interfaces.append(Interface(
-            section: sections - 1, id: i.id, linkType: i.linkType, snapLength: i.snapLength,
-            resolution: i.timestampResolution, offset: i.timestampOffset, name: i.name,
-            description: i.interfaceDescription, filter: i.filterString, os: i.os))
-        case .statistics(let s):
-          let k = sectionFirstInterface + s.interfaceID
-          if k < interfaces.count { interfaces[k].statistics += 1 }
-        case .packet(let p):
-          count(p)
-        default: break
-        }
-      }
-      flushLinkTypeRun()
-      bytesRead = reader.offset
+      try figures.read(&reader)
       return .complete
     } catch {
-      flushLinkTypeRun()
-      bytesRead = reader.offset
       self.error = error
-      return records == 0 ? .unreadable : .damaged
+      return figures.records == 0 ? .unreadable : .damaged
     }
-  }
-
-  /// Adds one packet to the figures.
-  @inline(__always)
-  mutating func count(_ p: Packet) {
-    packets += 1
-    dataSize += p.capturedLength
-    if p.exceedsSnapLength { snapExceeded += 1 }
-    let k = sectionFirstInterface + p.interfaceID
-    if k < interfaces.count { interfaces[k].packets += 1 }
-    // Link types are tallied by runs (almost always one run), not with a dictionary update per packet.
-    if p.linkType != runLinkType || runLength == 0 {
-      flushLinkTypeRun()
-      runLinkType = p.linkType
-    }
-    runLength += 1
-    origSize += p.originalLength
-    guard p.hasTimestamp else {
-      untimed += 1
-      return
-    }
-    let t = p.timestamp
-    if let f = first { if t < f { first = t } } else { first = t }
-    if let l = last { if l < t { last = t } } else { last = t }
-    if let prev = previous, t < prev { strictOrder = false }
-    previous = t
-  }
-
-  /// Moves the current run of one link type into `linkTypeCounts`.
-  mutating func flushLinkTypeRun() {
-    guard runLength > 0 else { return }
-    if linkTypeCounts[runLinkType] == nil { linkTypeOrder.append(runLinkType) }
-    linkTypeCounts[runLinkType, default: 0] += runLength
-    runLength = 0
-  }
-
-  /// The capture duration in nanoseconds (exact difference, rounded down).
-  var durationNs: Int128 {
-    guard let f = first, let l = last else { return 0 }
-    return l.nanosecondsSinceEpoch - f.nanosecondsSinceEpoch
   }
 
   var formatName: String {
-    guard let format else { return "unknown" }
-    return format.description + (compressed ? " (\(compression ?? "gzip")-compressed)" : "")
+    guard let format = figures.format else { return "unknown" }
+    return format.description + (figures.isCompressed ? " (\(figures.compression ?? "gzip")-compressed)" : "")
   }
 
-  var encapsulation: String {
-    if linkTypeOrder.count == 1 { return linkTypeOrder[0].description }
-    if linkTypeOrder.isEmpty, let i = interfaces.first, Set(interfaces.map(\.linkType)).count == 1 { return i.linkType.description }
-    return "per packet"
-  }
+  var encapsulation: String { figures.encapsulation?.description ?? "per packet" }
 
   func seconds(_ ns: Int128) -> String {
     let f = String(ns % 1_000_000_000)
     return String(ns / 1_000_000_000) + "." + String(repeating: "0", count: 9 - f.count) + f
-  }
-
-  func rate(_ amount: Int) -> Double? {
-    let d = durationNs
-    guard d > 0 else { return nil }
-    return Double(amount) * 1e9 / Double(d)
   }
 
   func fixed(_ v: Double, _ digits: Int) -> String {
@@ -239,6 +109,10 @@ struct CaptureStats {
   }
 
   func text(file: String) -> String {
+    let byteOrders = figures.byteOrders, versions = figures.versions, interfaces = figures.interfaces
+    let packets = figures.packets, bytesRead = figures.bytesRead, sections = figures.sections
+    let origSize = figures.originalSize, dataSize = figures.capturedSize, untimed = figures.untimedPackets
+    let first = figures.firstTimestamp, last = figures.lastTimestamp, comments = figures.comments
     var s = ""
     func row(_ k: String, _ v: String) { s += k + String(repeating: " ", count: max(1, 21 - k.count)) + v + "\n" }
     row("File name:", file)
@@ -246,9 +120,10 @@ struct CaptureStats {
     row("Byte order:", Array(Set(byteOrders.map(\.description))).sorted().joined(separator: ", "))
     row("Version:", Array(Set(versions)).sorted().joined(separator: ", "))
     row("File encapsulation:", encapsulation)
-    if linkTypeOrder.count > 1 {
+    let linkTypes = figures.linkTypeCounts
+    if linkTypes.count > 1 {
       s += "Encapsulation in use by packets (# of pkts):\n"
-      for l in linkTypeOrder { s += String(repeating: " ", count: 21) + "\(l) (\(l.rawValue)) (\(linkTypeCounts[l]!))\n" }
+      for (l, n) in linkTypes { s += String(repeating: " ", count: 21) + "\(l) (\(l.rawValue)) (\(n))\n" }
     }
     let resolutions = Array(Set(interfaces.map(\.resolution.description))).sorted()
     row("Time resolution:", resolutions.isEmpty ? "-" : resolutions.joined(separator: ", "))
@@ -259,7 +134,7 @@ struct CaptureStats {
     row("Data size:", "\(origSize) bytes (original lengths), \(dataSize) bytes captured")
     if untimed > 0 { row("Untimed packets:", "\(untimed) (Simple Packet Blocks carry no timestamp)") }
     if let f = first, let l = last {
-      row("Capture duration:", seconds(durationNs) + " seconds")
+      row("Capture duration:", seconds(figures.durationNanoseconds) + " seconds")
       row("First packet time:", f.iso8601)
       row("Last packet time:", l.iso8601)
     } else {
@@ -267,15 +142,15 @@ struct CaptureStats {
       row("First packet time:", "n/a")
       row("Last packet time:", "n/a")
     }
-    row("Data byte rate:", rate(origSize).map { fixed($0, 2) + " bytes/s" } ?? "n/a")
-    row("Data bit rate:", rate(origSize * 8).map { fixed($0, 2) + " bits/s" } ?? "n/a")
+    row("Data byte rate:", figures.perSecond(origSize).map { fixed($0, 2) + " bytes/s" } ?? "n/a")
+    row("Data bit rate:", figures.perSecond(origSize * 8).map { fixed($0, 2) + " bits/s" } ?? "n/a")
     row("Average packet size:", packets > 0 ? fixed(Double(origSize) / Double(packets), 2) + " bytes" : "n/a")
-    row("Average packet rate:", rate(packets).map { fixed($0, 2) + " packets/s" } ?? "n/a")
-    row("Strict time order:", strictOrder ? "True" : "False")
-    if snapExceeded > 0 { row("Over snap length:", "\(snapExceeded) packets") }
-    if let os { row("Capture oper-sys:", os) }
-    if let hardware { row("Capture hardware:", hardware) }
-    if let application { row("Capture application:", application) }
+    row("Average packet rate:", figures.perSecond(packets).map { fixed($0, 2) + " packets/s" } ?? "n/a")
+    row("Strict time order:", figures.isStrictlyOrdered ? "True" : "False")
+    if figures.overSnapLength > 0 { row("Over snap length:", "\(figures.overSnapLength) packets") }
+    if let os = figures.os { row("Capture oper-sys:", os) }
+    if let hardware = figures.hardware { row("Capture hardware:", hardware) }
+    if let application = figures.application { row("Capture application:", application) }
     for c in comments { row("Capture comment:", c) }
     row("Number of sections:", String(sections))
     row("Number of interfaces in file:", String(interfaces.count))
@@ -288,10 +163,10 @@ struct CaptureStats {
       s += pad + "Encapsulation = \(i.linkType) (\(i.linkType.rawValue))\n"
       s += pad + "Capture length = \(i.snapLength)\n"
       s += pad + "Time resolution = \(i.resolution) (\(i.resolution.unitsPerSecond) ticks per second)\n"
-      if i.offset != 0 { s += pad + "Time offset = \(i.offset) seconds\n" }
+      if i.timestampOffset != 0 { s += pad + "Time offset = \(i.timestampOffset) seconds\n" }
       if let f = i.filter { s += pad + "Filter string = \(f)\n" }
       if let o = i.os { s += pad + "Operating system = \(o)\n" }
-      s += pad + "Number of stat entries = \(i.statistics)\n"
+      s += pad + "Number of stat entries = \(i.statisticsBlocks)\n"
       s += pad + "Number of packets = \(i.packets)\n"
     }
     if let error { row("Read error:", error.description) }
@@ -299,6 +174,11 @@ struct CaptureStats {
   }
 
   func json(file: String) -> String {
+    let byteOrders = figures.byteOrders, versions = figures.versions, interfaces = figures.interfaces
+    let packets = figures.packets, bytesRead = figures.bytesRead, sections = figures.sections
+    let origSize = figures.originalSize, dataSize = figures.capturedSize, untimed = figures.untimedPackets
+    let first = figures.firstTimestamp, last = figures.lastTimestamp, comments = figures.comments
+    let format = figures.format
     var j = JSONLine()
     j.add("file", file)
     j.add("format", format.map { if case .pcapng = $0 { "pcapng" } else { "pcap" } } ?? "unknown")
@@ -306,8 +186,8 @@ struct CaptureStats {
       j.add("nanosecond", ns)
       j.add("modified", modified)
     }
-    j.add("compressed", compressed)
-    if let compression { j.add("compression", compression) } else { j.addNull("compression") }
+    j.add("compressed", figures.isCompressed)
+    if let compression = figures.compression { j.add("compression", compression) } else { j.addNull("compression") }
     j.add("byte_orders", byteOrders.map { $0 == .little ? "little" : "big" })
     j.add("versions", versions)
     j.add("sections", sections)
@@ -322,17 +202,17 @@ struct CaptureStats {
       j.add("last_time_ns", l.nanosecondsSinceEpoch)
       j.add("first_time", f.epochString)
       j.add("last_time", l.epochString)
-      j.add("duration_ns", durationNs)
+      j.add("duration_ns", figures.durationNanoseconds)
     } else {
       j.addNull("first_time_ns")
       j.addNull("last_time_ns")
       j.addNull("duration_ns")
     }
-    if let r = rate(origSize) { j.add("data_byte_rate", r) } else { j.addNull("data_byte_rate") }
-    if let r = rate(origSize * 8) { j.add("data_bit_rate", r) } else { j.addNull("data_bit_rate") }
+    if let r = figures.perSecond(origSize) { j.add("data_byte_rate", r) } else { j.addNull("data_byte_rate") }
+    if let r = figures.perSecond(origSize * 8) { j.add("data_bit_rate", r) } else { j.addNull("data_bit_rate") }
     if packets > 0 { j.add("average_packet_size", Double(origSize) / Double(packets)) } else { j.addNull("average_packet_size") }
-    if let r = rate(packets) { j.add("average_packet_rate", r) } else { j.addNull("average_packet_rate") }
-    j.add("strict_time_order", strictOrder)
+    if let r = figures.perSecond(packets) { j.add("average_packet_rate", r) } else { j.addNull("average_packet_rate") }
+    j.add("strict_time_order", figures.isStrictlyOrdered)
     j.add("comments", comments)
     var ifs = "["
     for (k, i) in interfaces.enumerated() {
@@ -343,10 +223,10 @@ struct CaptureStats {
       o.add("link_type_name", i.linkType.description)
       o.add("snaplen", Int(i.snapLength))
       o.add("resolution", i.resolution.description)
-      o.add("time_offset", Int(i.offset))
+      o.add("time_offset", Int(i.timestampOffset))
       if let n = i.name { o.add("name", n) }
       o.add("packets", i.packets)
-      o.add("statistics_blocks", i.statistics)
+      o.add("statistics_blocks", i.statisticsBlocks)
       ifs += (k > 0 ? "," : "") + o.finish()
     }
     j.addRaw("interfaces", ifs + "]")

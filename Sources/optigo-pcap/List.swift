@@ -54,32 +54,20 @@ struct List: ParsableCommand {
   @Flag(name: [.short, .long], help: "Print the whole BACnet decode under each BACnet packet (text form).")
   var verbose = false
 
-  @Option(help: "BACnet/IP UDP ports instead of the default 47808-47823, e.g. 47808-47823,1234.")
-  var ports: String?
-
-  @Option(name: .customLong("add-ports"), help: "UDP ports to add to the BACnet/IP set (repeatable), e.g. 4000-4010.")
-  var addPorts: [String] = []
+  @OptionGroup var portOptions: PortOptions
 
   @Flag(help: "Also decode UDP payloads on other ports that look like BACnet/IP (valid BVLC header and length).")
   var heuristic = false
 
   @OptionGroup(title: "BACnet content") var content: ContentOptions
 
-  /// The BACnet/IP port set from `--ports` and `--add-ports`.
-  func portSet() throws(CaptureError) -> PortSet {
-    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
-    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
-    return set
-  }
-
   func validate() throws {
     if let count, count < 1 { throw ValidationError("-c must be at least 1") }
-    do { _ = try portSet() } catch { throw ValidationError(error.message) }
   }
 
   /// The protocol annotators in use (BACnet summaries plug in here).
   func makeAnnotators() -> [any ListAnnotator] {
-    let ports = (try? portSet()) ?? .bacnet
+    let ports = portOptions.portSet
     return [BACnetListAnnotator(configuration: .init(ports: ports, heuristic: heuristic), verbose: verbose)]
   }
 
@@ -169,7 +157,7 @@ struct List: ParsableCommand {
   func makeSelection() throws -> Selection? {
     guard content.isActive else { return nil }
     return Selection(
-      pipeline: BACnetPipeline(configuration: .init(ports: (try? portSet()) ?? .bacnet, heuristic: heuristic)),
+      pipeline: BACnetPipeline(configuration: .init(ports: portOptions.portSet, heuristic: heuristic)),
       selector: ContentSelector(criteria: try content.criteria(), addresses: try content.addressSelectors()))
   }
 

@@ -1,8 +1,13 @@
 import ArgumentParser
+import CaptureArchive
 import PcapKit
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// `optigo-pcap merge`: merge captures into one timeline (or concatenate them).
@@ -40,11 +45,11 @@ struct Merge: ParsableCommand {
       do {
         listing = try CaptureDirectory(path)
       } catch {
-        CaptureCommandSupport.printError("optigo-pcap merge: \(path): \(error)")
+        StandardError.line("optigo-pcap merge: \(path): \(error)")
         throw ExitStatus.unreadableInput
       }
       if reporting {
-        for (skipped, reason) in listing.skipped { CaptureCommandSupport.printError("optigo-pcap merge: note: left out \(skipped): \(reason)") }
+        for (skipped, reason) in listing.skipped { StandardError.line("optigo-pcap merge: note: left out \(skipped): \(reason)") }
       }
       result += listing.captures
     }
@@ -119,7 +124,7 @@ struct Merge: ParsableCommand {
       try merge.run(into: &writer)
     } catch {
       out.discard()
-      CaptureCommandSupport.printError("optigo-pcap merge: \(error); output not written")
+      StandardError.line("optigo-pcap merge: \(error); output not written")
       if merge.writerFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }
       let unreadable: [CaptureError.Code] = [.ioError, .badMagic, .unsupportedVersion]
       throw unreadable.contains(error.code) && (error.offset ?? 0) < 32 ? ExitStatus.unreadableInput : ExitStatus.damagedInput
@@ -127,17 +132,17 @@ struct Merge: ParsableCommand {
     let report = merge.report
     for i in mergeInputs.indices where report.disorderedPackets[i] > 0 {
       let late = report.latePackets[i]
-      CaptureCommandSupport.printError(
+      StandardError.line(
         "optigo-pcap merge: warning: \(mergeInputs[i].path) is not in time order (\(report.disorderedPackets[i]) packets earlier than their predecessor); "
           + (late > 0 ? "\(late) written out of order (raise --reorder-window)" : "repaired by the reorder window"))
     }
     for (what, count) in writer.skippedBlocks.sorted(by: { $0.key < $1.key }) {
-      CaptureCommandSupport.printError("optigo-pcap merge: note: left out \(count) \(what)")
+      StandardError.line("optigo-pcap merge: note: left out \(count) \(what)")
     }
     do {
       try out.commit()
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap merge: \(error)")
+      StandardError.line("optigo-pcap merge: \(error)")
       throw ExitStatus.outputFailure
     }
   }
@@ -145,9 +150,9 @@ struct Merge: ParsableCommand {
   /// Lets the merge keep many inputs open: the soft descriptor limit is raised to the hard one.
   func raiseDescriptorLimit() {
     var limit = rlimit()
-    if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+    if unsafe getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
       limit.rlim_cur = limit.rlim_max
-      _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+      _ = unsafe setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
     }
   }
 }

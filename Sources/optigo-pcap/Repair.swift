@@ -60,7 +60,7 @@ struct Repair: ParsableCommand {
     do {
       reader = try CaptureInput.lenientReader(input)
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap repair: \(name): \(error)")
+      StandardError.line("optigo-pcap repair: \(name): \(error)")
       throw ExitStatus.unreadableInput
     }
     let out = try CaptureCommandSupport.openOutput(output, inputs: [input], command: "repair", sync: sync)
@@ -70,18 +70,18 @@ struct Repair: ParsableCommand {
       summary = try CaptureRepair.run(reader: &reader, to: &sink)
     } catch {
       out.discard()
-      CaptureCommandSupport.printError("optigo-pcap repair: \(error)")
+      StandardError.line("optigo-pcap repair: \(error)")
       // An I/O failure: on the output side if the sink failed, else reading the input.
       throw sink.failed ? ExitStatus.outputFailure : ExitStatus.unreadableInput
     }
     if !quiet {
-      for region in summary.damage { CaptureCommandSupport.printError("optigo-pcap repair: \(name): \(region)") }
+      for region in summary.damage { StandardError.line("optigo-pcap repair: \(name): \(region)") }
       if summary.damageCount > summary.damage.count {
-        CaptureCommandSupport.printError("optigo-pcap repair: \(name): … and \(summary.damageCount - summary.damage.count) more regions")
+        StandardError.line("optigo-pcap repair: \(name): … and \(summary.damageCount - summary.damage.count) more regions")
       }
     }
     let headerRecovered = summary.recordsWritten > 0
-    CaptureCommandSupport.printError(
+    StandardError.line(
       "optigo-pcap repair: \(name): \(summary.packetsWritten) packet\(summary.packetsWritten == 1 ? "" : "s") kept"
         + (summary.truncatedPackets > 0 ? ", \(summary.truncatedPackets) of them truncated" : "") + ", "
         + "\(summary.damageCount) damaged region\(summary.damageCount == 1 ? "" : "s"), \(summary.skippedBytes) bytes skipped"
@@ -89,13 +89,13 @@ struct Repair: ParsableCommand {
     if json { printReport(summary, name: name) }
     guard headerRecovered else {
       out.discard()
-      CaptureCommandSupport.printError("optigo-pcap repair: \(name): nothing could be salvaged; output not written")
+      StandardError.line("optigo-pcap repair: \(name): nothing could be salvaged; output not written")
       throw ExitStatus.unreadableInput
     }
     do {
       try out.commit()
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap repair: \(error)")
+      StandardError.line("optigo-pcap repair: \(error)")
       throw ExitStatus.outputFailure
     }
     if summary.damageCount > 0 { throw ExitStatus.damagedInput }

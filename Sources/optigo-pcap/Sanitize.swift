@@ -94,10 +94,10 @@ struct Sanitize: ParsableCommand {
     do {
       key = try SanitizerKey(keyFileContents: try Self.readAll(keyFile))
     } catch let error as SanitizeError {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: \(keyFile): \(error)")
+      StandardError.line("optigo-pcap sanitize: \(keyFile): \(error)")
       throw ExitStatus.usage
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: \(keyFile): \(error)")
+      StandardError.line("optigo-pcap sanitize: \(keyFile): \(error)")
       throw ExitStatus.unreadableInput
     }
     var configuration = SanitizerConfiguration()
@@ -120,11 +120,11 @@ struct Sanitize: ParsableCommand {
       out = try AtomicOutputFile(
         path: output, inputs: inputs, bufferSize: 1 << 20, durability: sync ? .synchronized : .renamed)
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: \(error)")
+      StandardError.line("optigo-pcap sanitize: \(error)")
       throw error.code == .outputIsInput ? ExitStatus.usage : ExitStatus.outputFailure
     }
     if let map, AtomicOutputFile.sameFile(map, output) || map == output {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: the map and the output are the same file")
+      StandardError.line("optigo-pcap sanitize: the map and the output are the same file")
       throw ExitStatus.usage
     }
     var sink = TrackingSink(sink: out.sink)
@@ -134,7 +134,7 @@ struct Sanitize: ParsableCommand {
     } catch {
       out.discard()
       let isOutput = error.code == .ioError && sink.failed
-      CaptureCommandSupport.printError(
+      StandardError.line(
         "optigo-pcap sanitize: \(isOutput ? output : inputPath == "-" ? "standard input" : inputPath): \(error); output not written")
       throw isOutput ? ExitStatus.outputFailure : ExitStatus.damagedInput
     }
@@ -146,7 +146,7 @@ struct Sanitize: ParsableCommand {
         try mapFile.commit()
       }
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: \(error)")
+      StandardError.line("optigo-pcap sanitize: \(error)")
       throw ExitStatus.outputFailure
     }
     var account = "optigo-pcap sanitize: \(report.packets) packets"
@@ -155,7 +155,7 @@ struct Sanitize: ParsableCommand {
       account += "; \(report.unfollowedSegments) segment(s) whose first segment is not in the capture left as they are"
     }
     if let reverse { account += "; \(reverse.entries.count) pseudonyms in the map" }
-    CaptureCommandSupport.printError(account)
+    StandardError.line(account)
   }
 
   /// `--reverse MAP REPORT`: the report with pseudonyms turned back into originals.
@@ -166,10 +166,10 @@ struct Sanitize: ParsableCommand {
       map = try PseudonymMap(jsonLines: String(decoding: try Self.readAll(mapPath), as: UTF8.self))
       text = String(decoding: try Self.readAll(inputPath), as: UTF8.self)
     } catch let error as SanitizeError {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: \(mapPath): \(error)")
+      StandardError.line("optigo-pcap sanitize: \(mapPath): \(error)")
       throw ExitStatus.damagedInput
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: \(error)")
+      StandardError.line("optigo-pcap sanitize: \(error)")
       throw ExitStatus.unreadableInput
     }
     let out = try CaptureCommandSupport.openOutput(output ?? "-", inputs: [inputPath, mapPath], command: "sanitize")
@@ -177,7 +177,7 @@ struct Sanitize: ParsableCommand {
       try out.sink.write(Array(map.reverse(text).utf8)[...])
       try out.commit()
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap sanitize: \(error)")
+      StandardError.line("optigo-pcap sanitize: \(error)")
       throw ExitStatus.outputFailure
     }
   }

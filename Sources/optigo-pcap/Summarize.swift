@@ -2,7 +2,11 @@ import ArgumentParser
 import BACnetAnalysis
 import PcapKit
 #if canImport(Glibc)
-import Glibc
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// `optigo-pcap summarize FILE…`: capture facts and the BACnet analysis (devices, networks, discovery,
@@ -38,11 +42,7 @@ struct Summarize: ParsableCommand {
   @Option(name: .customLong("threshold"), help: "Set a threshold, NAME=VALUE (repeatable).")
   var thresholds: [String] = []
 
-  @Option(help: "BACnet/IP UDP ports instead of the default 47808-47823, e.g. 47808-47823,1234.")
-  var ports: String?
-
-  @Option(name: .customLong("add-ports"), help: "UDP ports to add to the BACnet/IP set (repeatable).")
-  var addPorts: [String] = []
+  @OptionGroup var portOptions: PortOptions
 
   @Option(name: .customShort("j"), help: "Files summarized at once (default: the number of cores); output stays in input order.")
   var jobs: Int?
@@ -76,11 +76,11 @@ struct Summarize: ParsableCommand {
     var width: Int? = 120
     if wide {
       width = nil
-    } else if let c = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), c > 0 {
+    } else if let c = unsafe getenv("COLUMNS").flatMap({ unsafe Int(String(cString: $0)) }), c > 0 {
       width = c
     } else if isatty(1) == 1 {
       var w = winsize()
-      if ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { width = Int(w.ws_col) }
+      if unsafe ioctl(1, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { width = Int(w.ws_col) }
     }
     return TextOptions(width: width, allRows: all, allColumns: all, utcOffset: localTime ? Self.localOffset : nil)
   }
@@ -88,15 +88,9 @@ struct Summarize: ParsableCommand {
   /// Seconds east of UTC in the local zone at a given instant (localtime_r's tm_gmtoff).
   @Sendable static func localOffset(_ ns: Int64) -> Int {
     var t = time_t(ns / 1_000_000_000)
-    var tm = tm()
-    guard localtime_r(&t, &tm) != nil else { return 0 }
-    return Int(tm.tm_gmtoff)
-  }
-
-  func portSet() throws(CaptureError) -> PortSet {
-    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
-    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
-    return set
+    var tm = unsafe tm()
+    guard unsafe localtime_r(&t, &tm) != nil else { return 0 }
+    return unsafe Int(tm.tm_gmtoff)
   }
 
   func summaryConfiguration() throws(SummaryConfiguration.InvalidThreshold) -> SummaryConfiguration {
@@ -106,7 +100,6 @@ struct Summarize: ParsableCommand {
   }
 
   func validate() throws {
-    do { _ = try portSet() } catch { throw ValidationError(error.message) }
     do { _ = try summaryConfiguration() } catch { throw ValidationError(error.description) }
     if merged && files.contains("-") { throw ValidationError("--merged reads files, not standard input") }
     if let jobs, jobs < 1 { throw ValidationError("-j needs at least 1") }
@@ -114,7 +107,7 @@ struct Summarize: ParsableCommand {
 
   func run() throws {
     let config = try summaryConfiguration()
-    var pipelineConfig = BACnetPipeline.Configuration(ports: try portSet(), heuristic: heuristic)
+    var pipelineConfig = BACnetPipeline.Configuration(ports: portOptions.portSet, heuristic: heuristic)
     pipelineConfig.decodeMode = .summary  // builds only what the analyzers read; same diagnostics and report
     let out = OutputStream.standardOutput()
     var worst = ReadOutcome.complete

@@ -2,6 +2,7 @@ import Testing
 import PcapKit
 import BACnetDecode
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
 /// Frames built in memory: Ethernet + IPv4 + UDP 47808 + the given BVLL.
 enum FrameBuilder {

@@ -3,6 +3,7 @@ import Testing
 import PcapKit
 @testable import BACnetDecode
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
 /// The summary decode mode (what `summarize` uses) against the full decode: identical diagnostics on every packet
 /// and identical summaries (JSON) on every fixture and shared capture, and identical diagnostics on seeded
@@ -168,17 +169,7 @@ import PcapKit
 }
 
 /// A small deterministic generator (SplitMix64).
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+typealias SplitMix = SplitMix64
 
 @Suite struct MACAddressTextTests {
   @Test("MAC text: two lower-case hex digits per octet, colons between")

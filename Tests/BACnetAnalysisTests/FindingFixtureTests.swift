@@ -2,8 +2,9 @@ import Testing
 import PcapKit
 import BACnetDecode
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
-/// One fixture per finding (Fixtures/analysis, made by gen_analysis_fixtures.py): the summary must state exactly
+/// One fixture per finding (Fixtures/analysis, made by Scripts/gen_analysis_fixtures.py): the summary must state exactly
 /// that finding, with the right status and evidence frames, and no unrelated warning.
 @Suite("Finding fixtures")
 struct FindingFixtureTests {

@@ -1,11 +1,11 @@
 import Foundation
 import PcapKit
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
 /// Frame builders for the pipeline tests (IPv4 checksums are left zero: nothing here verifies them).
 enum Frames {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = OptigoTestSupport.packageRoot
 
   static func be16(_ v: Int) -> [UInt8] { [UInt8(v >> 8 & 0xFF), UInt8(v & 0xFF)] }
 

@@ -3,26 +3,18 @@ import Testing
 import PcapKit
 import BACnetDecode
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
 /// Paths, tools and a one-call summary for the analyzer tests.
 enum SummarySupport {
   /// The package root (three levels above this file).
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = OptigoTestSupport.packageRoot
   /// `Fixtures/analysis`.
   static let fixtures = packageRoot.appendingPathComponent("Fixtures/analysis")
   /// `../shared/captures`, nil when absent.
   static var captures: URL? {
     let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures")
     return FileManager.default.fileExists(atPath: url.path) ? url : nil
-  }
-
-  /// The full path of an installed tool, or nil.
-  static func tool(_ name: String) -> String? {
-    for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: dir + "/" + name) {
-      return dir + "/" + name
-    }
-    return nil
   }
 
   /// Runs a program and returns (status, standard output); output goes through a temporary file.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
 /// Capture facts against capinfos, and per-PDU-type / per-service counts against tshark's fields, on the shared
 /// captures. Skips cleanly when ../shared or the tools are absent.
@@ -31,7 +32,7 @@ struct ToolAgreementTests {
   }
 
   @Test func captureFactsEqualCapinfos() throws {
-    guard let captures = SummarySupport.captures, let capinfos = SummarySupport.tool("capinfos") else {
+    guard let captures = SummarySupport.captures, let capinfos = tool("capinfos") else {
       print("skipped: ../shared/captures or capinfos absent")
       return
     }
@@ -63,7 +64,7 @@ struct ToolAgreementTests {
   }
 
   @Test func pduTypeAndServiceCountsEqualTshark() throws {
-    guard let captures = SummarySupport.captures, let tshark = SummarySupport.tool("tshark") else {
+    guard let captures = SummarySupport.captures, let tshark = tool("tshark") else {
       print("skipped: ../shared/captures or tshark absent")
       return
     }

@@ -3,6 +3,7 @@ import Testing
 import PcapKit
 import BACnetDecode
 @testable import BACnetAnalysis
+import OptigoTestSupport
 
 /// Issue 13: evidence quality, the identity model, BACnet/IPv6, "nothing seen", human units. Each fixture states
 /// all of its warn/fail findings, frames included, and nothing else.

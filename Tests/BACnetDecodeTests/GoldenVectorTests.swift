@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BACnetDecode
+import OptigoTestSupport
 
 /// Decodes the golden vectors of Fixtures/bacnet-vectors/golden.json (made by bacpypes3 and bac-py, which agree byte
 /// for byte, through ../shared/tools/bacnet_vectors.py; see Fixtures/bacnet-vectors/README.md) and checks every

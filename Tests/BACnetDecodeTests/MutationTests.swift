@@ -1,25 +1,13 @@
 import Foundation
 import Testing
 @testable import BACnetDecode
+import OptigoTestSupport
 
 /// Seeded mutation testing: every decoder is fed mutated and truncated frames and must return (never trap).
 ///
 /// `OPTIGO_MUTATION_ITERATIONS` sets the number of frames per decoder (default 200,000); `OPTIGO_MUTATION_SEED`
 /// the seed (default fixed, so a failure reproduces).
 @Suite struct MutationTests {
-  /// SplitMix64: small, seedable, reproducible across platforms.
-  struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
-  }
-
   static var iterations: Int {
     ProcessInfo.processInfo.environment["OPTIGO_MUTATION_ITERATIONS"].flatMap(Int.init) ?? 200_000
   }

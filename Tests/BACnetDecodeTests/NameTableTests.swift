@@ -1,12 +1,13 @@
 import Foundation
+import OptigoTestSupport
 import Testing
 @testable import BACnetDecode
 
 /// Our name tables must spell every value exactly as the installed tshark does (`tshark -G values`).
 @Suite struct NameTableTests {
-  @Test("every table entry matches tshark -G values", .enabled(if: which("tshark") != nil, "tshark is not installed"))
+  @Test("every table entry matches tshark -G values", .enabled(if: tool("tshark") != nil, "tshark is not installed"))
   func matchesTshark() throws {
-    let out = try run(which("tshark")!, ["-G", "values"])
+    let out = try run(tool("tshark")!, ["-G", "values"])
     let tables: [(String, NameTable)] = [
       ("bacapp.objectType", WiresharkNames.objectTypes), ("bacapp.property_identifier", WiresharkNames.propertyIdentifiers),
       ("bacapp.vendor_identifier", WiresharkNames.vendorIdentifiers), ("bacapp.error_code", WiresharkNames.errorCodes),
@@ -60,7 +61,7 @@ import Testing
 /// Engineering units are not a registered tshark field, so their spelling is checked against `tshark -V`
 /// ("units:  Percent (98)") on the shared captures.
 @Suite struct EngineeringUnitsSpellingTests {
-  @Test("units named in tshark -V output match ours", .enabled(if: which("tshark") != nil, "tshark is not installed"))
+  @Test("units named in tshark -V output match ours", .enabled(if: tool("tshark") != nil, "tshark is not installed"))
   func units() throws {
     let dir = sharedRoot.appendingPathComponent("captures/bacnet").path
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else {
@@ -69,7 +70,7 @@ import Testing
     }
     var seen: [UInt32: String] = [:]
     for f in names where f.hasSuffix(".pcap") {
-      let out = try run(which("tshark")!, ["-r", "\(dir)/\(f)", "-d", "udp.port==47809,bvlc",
+      let out = try run(tool("tshark")!, ["-r", "\(dir)/\(f)", "-d", "udp.port==47809,bvlc",
                                            "-Y", "bacapp.property_identifier == 117", "-V"])
       for line in out.split(separator: "\n") {
         let t = line.trimmingCharacters(in: .whitespaces)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BACnetDecode
+import OptigoTestSupport
 
 /// Parses hex with optional spaces and `|` separators: `"81 0b | 00 07"`.
 func hex(_ s: String) -> [UInt8] {
@@ -15,20 +16,8 @@ func hex(_ s: String) -> [UInt8] {
   return out
 }
 
-/// Package root, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
 /// `../shared` next to the package root (absent in some checkouts).
 let sharedRoot = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
-
-/// Finds an executable on PATH.
-func which(_ tool: String) -> String? {
-  for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-    let p = "\(dir)/\(tool)"
-    if FileManager.default.isExecutableFile(atPath: p) { return p }
-  }
-  return nil
-}
 
 /// Runs a tool and returns its standard output.
 func run(_ tool: String, _ args: [String]) throws -> String {

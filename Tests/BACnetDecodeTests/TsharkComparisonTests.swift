@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import BACnetDecode
+import OptigoTestSupport
 
 /// Compares our decode of every packet with tshark's fields, on the shared icsnpp captures and on our own
 /// fixtures (BACnet/IPv4 golden vectors, BACnet/IPv6, MS/TP).
@@ -24,7 +25,7 @@ import Testing
     var mismatches: [String] = []
   }
 
-  static var tsharkPath: String? { which("tshark") }
+  static var tsharkPath: String? { tool("tshark") }
 
   static func tsharkRows(_ path: String) throws -> [Int: [String: String]] {
     var args = ["-r", path, "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
@@ -192,7 +193,7 @@ import Testing
 /// (ReadProperty, its ACK, WriteProperty, ReadRange, I-Am, COV notifications), ours must read the same.
 @Suite struct TsharkInfoSpellingTests {
   @Test("object and property names match tshark's Info column",
-        .enabled(if: which("tshark") != nil, "tshark is not installed"))
+        .enabled(if: tool("tshark") != nil, "tshark is not installed"))
   func spelling() throws {
     let shared = sharedRoot.appendingPathComponent("captures/bacnet").path
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: shared) else {
@@ -205,7 +206,7 @@ import Testing
       var args = ["-r", file, "-T", "fields", "-e", "frame.number", "-e", "_ws.col.Info"]
       for port in 47809...47823 { args += ["-d", "udp.port==\(port),bvlc"] }
       var info: [Int: String] = [:]
-      for line in try run(which("tshark")!, args).split(separator: "\n") {
+      for line in try run(tool("tshark")!, args).split(separator: "\n") {
         let c = line.split(separator: "\t", maxSplits: 1)
         if c.count == 2, let n = Int(c[0]) { info[n] = String(c[1]) }
       }

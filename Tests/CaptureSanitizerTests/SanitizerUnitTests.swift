@@ -3,6 +3,7 @@ import PcapKit
 import Testing
 
 @testable import CaptureSanitizer
+import OptigoTestSupport
 
 let testKey = try! SanitizerKey(secret: Array("a test key of thirty-two octets!".utf8))
 
@@ -246,11 +247,7 @@ func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
 
 /// Paths of the package.
 enum URLPaths {
-  static let root: String = {
-    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)
-    return parts.joined(separator: "/")
-  }()
+  static let root: String = packageRoot.path
 }
 
 @Suite struct PseudonymMapTests {

@@ -1,13 +1,14 @@
 import Foundation
+import CaptureArchive
 import PcapKit
 import Testing
 
 @testable import optigo_pcap
+import OptigoTestSupport
 
 /// Helpers for the `anonymize` CLI tests.
 enum AnonymizeSupport {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = OptigoTestSupport.packageRoot
   static let fixtures = packageRoot.appendingPathComponent("Fixtures/anonymize")
 
   /// The built `optigo-pcap` beside the test bundle (SwiftPM builds it with the tests), if present.

@@ -1,32 +1,6 @@
 import Foundation
 import Testing
-
-/// The package root, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
-
-/// `../shared/captures` beside the package root.
-let sharedCaptures = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures")
-
-/// Every capture under ../shared/captures (all folders), sorted; empty when absent.
-let allSharedCaptures: [URL] = {
-  var out: [URL] = []
-  for folder in ["bacnet", "conformance", "formats"] {
-    let dir = sharedCaptures.appendingPathComponent(folder)
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
-    out += names.filter { $0.hasSuffix(".pcap") || $0.hasSuffix(".pcapng") || $0.hasSuffix(".gz") }.sorted()
-      .map { dir.appendingPathComponent($0) }
-  }
-  return out
-}()
-
-/// The path of an installed tool, or nil.
-func tool(_ name: String) -> String? {
-  for dir in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(dir)/\(name)") {
-    return "\(dir)/\(name)"
-  }
-  return nil
-}
+import OptigoTestSupport
 
 /// The built `optigo-pcap` executable (beside the test bundle, or in .build/debug).
 let optigoPcap: String? = {

@@ -3,6 +3,7 @@ import PcapKit
 import Testing
 
 @testable import optigo_pcap
+import OptigoTestSupport
 
 /// tcpdump and tshark habits: `-r FILE` for every reading command, `list -c N`, a trailing port expression for
 /// `filter` (and a useful refusal of any other), the closest subcommand for a mistyped one; and `repair` keeping a
@@ -78,7 +79,7 @@ struct CommandHabitTests {
     #expect(repaired.count == 25 && Array(repaired.prefix(24)) == Array(original.prefix(24)))
     #expect(repaired.last?.data == Array(original[24].data.prefix(25)) && repaired.last?.data.count == 25)
     #expect(repaired.last?.originalLength == original[24].originalLength)
-    if let pcapfix = FilterMergeSupport.tool("pcapfix") {
+    if let pcapfix = tool("pcapfix") {
       let theirs = dir.appendingPathComponent("pcapfix.pcap")
       _ = try run(pcapfix, ["-o", theirs.path, cut.path])
       #expect(try Data(contentsOf: theirs) == Data(contentsOf: out), "pcapfix writes the same bytes")

@@ -2,6 +2,7 @@ import Foundation
 import PcapKit
 import Testing
 @testable import optigo_pcap
+import OptigoTestSupport
 
 @Suite(.serialized) struct FilterCommandTests {
   typealias S = FilterMergeSupport
@@ -9,10 +10,10 @@ import Testing
 
   /// tcpdump's kept packets for `input` (nanosecond output), or nil when tcpdump is absent or refuses the file.
   func tcpdumpKeeps(_ input: String, in dir: URL, expression: String = vlanExpression) throws -> [S.PacketSummary]? {
-    guard let tcpdump = S.tool("tcpdump") else { return nil }
+    guard let tcpdump = tool("tcpdump") else { return nil }
     var source = input
     if input.hasSuffix(".gz") {
-      guard let gzip = S.tool("gzip") else { return nil }
+      guard let gzip = tool("gzip") else { return nil }
       let r = try S.run(gzip, ["-dc", input])
       source = dir.appendingPathComponent("unzipped").path
       try r.out.write(to: URL(fileURLWithPath: source))
@@ -27,7 +28,7 @@ import Testing
 
   @Test("on every shared capture, filter keeps exactly what tcpdump keeps (bytes and timestamps)")
   func sharedCaptures() throws {
-    guard let captures = S.captures, S.tool("tcpdump") != nil else { return }
+    guard let captures = S.captures, tool("tcpdump") != nil else { return }
     let dir = try S.scratch("filter-shared")
     defer { try? FileManager.default.removeItem(at: dir) }
     let files = FileManager.default.enumerator(atPath: captures.path)!.compactMap { $0 as? String }
@@ -54,7 +55,7 @@ import Testing
 
   @Test("classic pcap input gives a byte-identical file to tcpdump's on the BACnet traces")
   func byteIdentical() throws {
-    guard let captures = S.captures, let tcpdump = S.tool("tcpdump") else { return }
+    guard let captures = S.captures, let tcpdump = tool("tcpdump") else { return }
     let dir = try S.scratch("filter-identical")
     defer { try? FileManager.default.removeItem(at: dir) }
     for name in ["bacnet_example.pcap", "bacnet_services.pcap"] {
@@ -77,7 +78,7 @@ import Testing
     let dir = try S.scratch("filter-gen")
     defer { try? FileManager.default.removeItem(at: dir) }
     guard let input = try S.generate(dir, name: "in.cap", arguments + ["--manifest", dir.appendingPathComponent("m.json").path]),
-      S.tool("tcpdump") != nil
+      tool("tcpdump") != nil
     else { return }
     let expected = try #require(try tcpdumpKeeps(input, in: dir), "tcpdump could not filter the generated capture")
     let output = dir.appendingPathComponent("out.cap").path

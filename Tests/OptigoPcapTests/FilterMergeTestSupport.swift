@@ -2,12 +2,12 @@ import Foundation
 import PcapKit
 import Testing
 @testable import optigo_pcap
+import OptigoTestSupport
 
 /// Paths, temporary folders, external tools and capture comparison for the filter and merge command tests.
 enum FilterMergeSupport {
   /// The package root (three levels above this file).
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = OptigoTestSupport.packageRoot
   /// `../shared` beside the package root.
   static let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
   /// `../shared/captures`, nil when absent (the tests using it then skip).
@@ -21,14 +21,6 @@ enum FilterMergeSupport {
     return FileManager.default.fileExists(atPath: path) && tool("python3") != nil ? path : nil
   }
 
-  /// The full path of an installed tool, or nil.
-  static func tool(_ name: String) -> String? {
-    for dir in ["/usr/bin", "/usr/sbin", "/usr/local/bin", "/bin"] {
-      let p = dir + "/" + name
-      if FileManager.default.isExecutableFile(atPath: p) { return p }
-    }
-    return nil
-  }
 
   /// A new empty folder under the system temporary folder.
   static func scratch(_ label: String) throws -> URL {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OptigoTestSupport
 
 /// `Fuzz/seeds.py` must derive seeds from any capture it meets, damaged or not, without stopping: `Fuzz/run.sh`
 /// calls it before fuzzing starts, so a crash there means the documented command fails.

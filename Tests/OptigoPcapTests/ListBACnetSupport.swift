@@ -2,12 +2,12 @@ import Foundation
 import PcapKit
 import Testing
 @testable import optigo_pcap
+import OptigoTestSupport
 
 /// Runs `optigo-pcap list` in process through the command's own code path and returns the output it writes.
 enum ListBACnetSupport {
   /// The package root (three levels above this file).
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = OptigoTestSupport.packageRoot
   /// `../shared/captures/bacnet`, nil when absent.
   static var sharedBACnet: URL? {
     let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures/bacnet")

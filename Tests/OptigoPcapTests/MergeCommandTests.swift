@@ -2,6 +2,7 @@ import Foundation
 import PcapKit
 import Testing
 @testable import optigo_pcap
+import OptigoTestSupport
 
 @Suite(.serialized) struct MergeCommandTests {
   typealias S = FilterMergeSupport
@@ -41,7 +42,7 @@ import Testing
       #expect(FileManager.default.contents(atPath: merged) == FileManager.default.contents(atPath: whole))
     }
     // mergecap agrees on the packet order.
-    if let mergecap = S.tool("mergecap") {
+    if let mergecap = tool("mergecap") {
       let theirs = dir.appendingPathComponent("mergecap.pcapng").path
       let r = try S.run(mergecap, ["-w", theirs] + parts)
       #expect(r.status == 0)
@@ -92,7 +93,7 @@ import Testing
     let shifted = try S.packets(out), original = try S.packets(a)
     #expect(shifted.count == original.count)
     #expect(zip(shifted, original).allSatisfy { $0.nanoseconds == $1.nanoseconds - 1_500_000_000 && $0.data == $1.data })
-    if let mergecap = S.tool("mergecap") {
+    if let mergecap = tool("mergecap") {
       let theirs = dir.appendingPathComponent("t.pcapng").path
       try S.run(mergecap, ["-a", "-w", theirs, b, a])
       #expect(S.optigo(["merge", "-a", "-w", out, b, a]) == 0)

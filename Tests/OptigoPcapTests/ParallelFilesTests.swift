@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import optigo_pcap
+import OptigoTestSupport
 
 /// Several files at once (`summarize -j`, `info -j`): the same output, in input order, and the same errors and exit
 /// status as one file at a time.

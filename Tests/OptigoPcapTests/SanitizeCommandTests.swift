@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OptigoTestSupport
 
 /// `optigo-pcap sanitize` end to end, on every BACnet capture in ../shared/captures/bacnet (skipped when absent)
 /// and every BACnet fixture: tshark decodes the output cleanly, no original identity is left in its bytes,

@@ -3,6 +3,7 @@ import Testing
 import BACnetAnalysis
 import PcapKit
 @testable import optigo_pcap
+import OptigoTestSupport
 
 /// `optigo-pcap summarize`: JSON validated against docs/summary.schema.json (by the built-in validator, and by
 /// python3 jsonschema when installed), merged timelines, argument errors and exit statuses.
@@ -47,7 +48,7 @@ struct SummarizeCommandTests {
     }
     // The multi-file form (an array) validates too.
     #expect(validator.validate(.array(documents)).isEmpty)
-    guard let python = FilterMergeSupport.tool("python3") else { return }
+    guard let python = tool("python3") else { return }
     let dir = try FilterMergeSupport.scratch("schema")
     defer { try? FileManager.default.removeItem(at: dir) }
     let doc = dir.appendingPathComponent("all.json")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import OptigoTestSupport
 
 /// `optigo-pcap list --json` and `info --json` against tshark and capinfos on every shared capture.
 @Suite struct ToolComparisonTests {

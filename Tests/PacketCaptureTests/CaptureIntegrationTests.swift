@@ -1,6 +1,7 @@
 import Foundation
 import PcapKit
 import Testing
+import OptigoTestSupport
 
 /// `optigo-pcap capture` on a veth pair between two network namespaces (root; skipped where namespaces are
 /// unavailable), against `tcpdump -i` running at the same time with the equivalent expression.
@@ -15,8 +16,8 @@ import Testing
       return
     }
     let binary = try #require(Self.binary, "build optigo-pcap first (swift build)")
-    let python = try #require(CaptureTestSupport.tool("python3"))
-    let tcpdump = CaptureTestSupport.tool("tcpdump")
+    let python = try #require(tool("python3"))
+    let tcpdump = tool("tcpdump")
     if tcpdump == nil { print("tcpdump not installed: the comparison with tcpdump is skipped") }
     let dir = try CaptureTestSupport.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -79,7 +80,7 @@ import Testing
       return
     }
     let binary = try #require(Self.binary)
-    let python = try #require(CaptureTestSupport.tool("python3"))
+    let python = try #require(tool("python3"))
     let dir = try CaptureTestSupport.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let ours = try pair.start(in: pair.b, [binary, "capture", "-i", "vB", "-w", dir, "--block-size", "4096",
@@ -108,7 +109,7 @@ import Testing
   }
 
   @Test func withoutCapNetRawItSaysSoAndExits77() throws {
-    guard getuid() == 0, let setpriv = CaptureTestSupport.tool("setpriv") else {
+    guard getuid() == 0, let setpriv = tool("setpriv") else {
       print("skipped: needs root and setpriv to drop CAP_NET_RAW")
       return
     }

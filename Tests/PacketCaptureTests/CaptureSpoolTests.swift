@@ -1,4 +1,5 @@
 import Foundation
+import CaptureArchive
 import PcapKit
 import Testing
 

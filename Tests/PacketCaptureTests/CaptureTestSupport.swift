@@ -1,21 +1,12 @@
 import Foundation
 import PcapKit
+import OptigoTestSupport
 
 /// Paths and helpers shared by the capture tests.
 enum CaptureTestSupport {
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent()
+  static let packageRoot = OptigoTestSupport.packageRoot
   static let sender = packageRoot.appendingPathComponent("Tests/CaptureScripts/send_frames.py").path
   static let binary = packageRoot.appendingPathComponent(".build/debug/optigo-pcap").path
-
-  /// The full path of `tool` in the usual directories, nil when absent.
-  static func tool(_ name: String) -> String? {
-    for dir in ["/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/bin", "/usr/local/sbin"] {
-      let p = dir + "/" + name
-      if FileManager.default.isExecutableFile(atPath: p) { return p }
-    }
-    return nil
-  }
 
   /// Runs a command to completion; (status, stdout, stderr).
   @discardableResult

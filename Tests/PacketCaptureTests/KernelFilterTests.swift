@@ -3,6 +3,7 @@ import PcapKit
 import Testing
 
 @testable import PacketCapture
+import OptigoTestSupport
 
 /// The generated kernel program, run by a BPF interpreter on the sender's fixture frames and on hand-made edge
 /// cases, and compared with what tcpdump compiles for the equivalent expression.
@@ -85,7 +86,7 @@ import Testing
   /// in-band — it must decide exactly as our program. tcpdump's plain `udp portrange` expression agrees on
   /// unfragmented frames and rejects later fragments (the loss our filter exists to avoid).
   @Test func agreesWithTcpdumpOnTheEquivalentExpression() throws {
-    guard let tcpdump = CaptureTestSupport.tool("tcpdump") else {
+    guard let tcpdump = tool("tcpdump") else {
       print("skipped: tcpdump is not installed")
       return
     }

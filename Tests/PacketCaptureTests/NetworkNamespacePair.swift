@@ -1,4 +1,5 @@
 import Foundation
+import OptigoTestSupport
 
 /// Two network namespaces joined by a veth pair (`vA` in the first, `vB` in the second), IPv6 off so the kernel
 /// sends nothing of its own; removed on deinit. Nil where `ip netns` is unavailable (not root, no iproute2, no
@@ -8,7 +9,7 @@ final class NetworkNamespacePair {
   nonisolated(unsafe) static var counter = 0
   let a: String
   let b: String
-  static let ip = CaptureTestSupport.tool("ip")
+  static let ip = tool("ip")
 
   init?() {
     guard getuid() == 0 else {
@@ -58,7 +59,7 @@ final class NetworkNamespacePair {
   /// Starts a command in namespace `ns`; its output is collected by a `BackgroundProcess`. The test runner's
   /// blocked signals are inherited by children: a Python shim clears the mask before exec, so SIGTERM acts.
   func start(in ns: String, _ arguments: [String]) throws -> BackgroundProcess {
-    let python = CaptureTestSupport.tool("python3") ?? "/usr/bin/python3"
+    let python = tool("python3") ?? "/usr/bin/python3"
     let shim = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execvp(sys.argv[1], sys.argv[1:])"
     return try BackgroundProcess(Self.ip!, ["netns", "exec", ns, python, "-c", shim] + arguments)
   }

@@ -3,8 +3,9 @@ import Foundation
 import Testing
 
 @testable import PcapKit
+import OptigoTestSupport
 
-/// zstd and lz4 (frame format) captures, made by the `zstd` and `lz4` tools (`Fixtures/compressed/make.sh`), read
+/// zstd and lz4 (frame format) captures, made by the `zstd` and `lz4` tools (`Scripts/make_compressed_fixtures.sh`), read
 /// packet for packet like their plain originals — from a file, from a pipe-like source delivering a few bytes at a
 /// time, concatenated frames as one stream — and like tshark reads them.
 @Suite("Compressed inputs", .serialized)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PcapKit
+import OptigoTestSupport
 
 /// The pcapng conformance suite (hadrielk/pcapng-test-generator, little-endian outputs) in ../shared/captures.
 @Suite struct ConformanceTests {

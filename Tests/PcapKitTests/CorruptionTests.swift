@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PcapKit
+import OptigoTestSupport
 
 /// Damaged copies of the fixtures (truncation at and inside every record boundary, byte flips, zeroed ranges, gaps, bogus
 /// lengths; seeded): no trap, no hang, the strict reader delivers every packet before the damage, and the lenient

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PcapKit
+import OptigoTestSupport
 
 /// The lenient reader on intact captures is the strict reader, and on specific damage does what it documents.
 @Suite("Hostile lenient reader")

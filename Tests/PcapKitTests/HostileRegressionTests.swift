@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PcapKit
+import OptigoTestSupport
 
 /// Replays every input the fuzzers ever crashed on (`Fixtures/regressions/<target>/`) through the same checks as
 /// the harness, with the harness's small buffers and with the defaults.

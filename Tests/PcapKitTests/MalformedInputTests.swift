@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import PcapKit
+import OptigoTestSupport
 
 /// Every malformed case yields its documented error code and offset; nothing traps.
 @Suite struct MalformedInputTests {

@@ -24,7 +24,7 @@ import Testing
     #expect(s.count == count)
   }
 
-  @Test("bad lists are rejected with a clear message and the item's offset", arguments: [
+  @Test("bad lists are rejected with a clear message and the item's position in the text", arguments: [
     ("70000", "above 65535", 0),
     ("5-3", "reversed", 0),
     ("", "empty", 0),
@@ -37,10 +37,10 @@ import Testing
     ("1-2-3", "not a port", 0),
   ])
   func rejects(_ text: String, _ phrase: String, _ offset: Int) {
-    let e = #expect(throws: CaptureError.self) { try PortSet(parsing: text) }
-    #expect(e?.code == .invalidPortList)
+    let e = #expect(throws: PortSet.ParseError.self) { try PortSet(parsing: text) }
     #expect(e?.message.contains(phrase) == true, "\(e?.message ?? "")")
-    #expect(e?.offset == offset)
+    #expect(e?.position == offset)
+    #expect(e?.description.hasSuffix("(at character \(offset))") == true)
   }
 
   @Test("union and insert")

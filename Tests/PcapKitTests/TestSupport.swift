@@ -3,20 +3,6 @@ import Testing
 
 @testable import PcapKit
 
-/// The package root, found from this file's path.
-let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-  .deletingLastPathComponent()
-
-/// `../shared/captures` beside the package root (absent on machines without it: tests then skip).
-let sharedCaptures = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/captures")
-
-/// Every capture file under `../shared/captures/<folder>`, sorted; empty when the folder is absent.
-func sharedFiles(_ folder: String, suffixes: [String] = [".pcap", ".pcapng", ".gz"]) -> [URL] {
-  let dir = sharedCaptures.appendingPathComponent(folder)
-  guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return [] }
-  return names.filter { n in suffixes.contains { n.hasSuffix($0) } }.sorted().map { dir.appendingPathComponent($0) }
-}
-
 /// The result of reading everything: records until the end or the first error.
 struct ReadResult {
   var records: [CaptureRecord] = []

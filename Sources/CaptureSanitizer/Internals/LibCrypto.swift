@@ -1,6 +1,6 @@
 internal import CLibCrypto
 
-/// AES-128 on single 16-byte blocks (ECB, no padding) and SHA-256, from the system's libcrypto. The only file of
+/// AES-128 on single 16-byte blocks (ECB, no padding), from the system's libcrypto. The only file of
 /// the target that touches pointers.
 @safe final class AES128Block {
   private let context: OpaquePointer?
@@ -37,15 +37,3 @@ internal import CLibCrypto
 
 @available(*, unavailable)
 extension AES128Block: Sendable {}
-
-/// SHA-256 of `bytes` (32 octets; empty when libcrypto fails).
-func sha256(_ bytes: [UInt8]) -> [UInt8] {
-  var out = [UInt8](repeating: 0, count: 32)
-  var length: UInt32 = 0
-  let ok = unsafe bytes.withUnsafeBufferPointer { input in
-    unsafe out.withUnsafeMutableBufferPointer { output in
-      unsafe EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
-    }
-  }
-  return ok == 1 && length == 32 ? out : []
-}

@@ -1,4 +1,5 @@
 public import PcapKit
+import CaptureArchive
 
 /// Writes frames from any source into a rotating series of complete capture files in a spool directory.
 ///

@@ -28,9 +28,9 @@ public struct PortSet: Hashable, Sendable, CustomStringConvertible {
   ///
   /// Spaces around items are ignored. Every item must be a decimal port 0–65535 or `low-high` with `low <= high`.
   /// - Parameter text: the list.
-  /// - Throws: ``CaptureError/Code/invalidPortList`` naming the bad item (out of range such as `70000`, reversed
-  ///   such as `5-3`, empty, or not a number); ``CaptureError/offset`` is the item's character offset in `text`.
-  public init(parsing text: String) throws(CaptureError) {
+  /// - Throws: ``ParseError`` naming the bad item (out of range such as `70000`, reversed such as `5-3`, empty,
+  ///   or not a number) and its ``ParseError/position`` in `text`.
+  public init(parsing text: String) throws(ParseError) {
     self.init()
     let characters = Array(text.utf8)
     var itemStart = 0
@@ -45,26 +45,26 @@ public struct PortSet: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
-  static func parseItem(_ raw: ArraySlice<UInt8>, offset: Int, in text: String) throws(CaptureError) -> ClosedRange<UInt16> {
+  static func parseItem(_ raw: ArraySlice<UInt8>, offset: Int, in text: String) throws(ParseError) -> ClosedRange<UInt16> {
     var item = raw
     while let f = item.first, f == UInt8(ascii: " ") || f == UInt8(ascii: "\t") { item = item.dropFirst() }
     while let l = item.last, l == UInt8(ascii: " ") || l == UInt8(ascii: "\t") { item = item.dropLast() }
     let shown = String(decoding: item, as: UTF8.self)
     if item.isEmpty {
-      throw CaptureError(.invalidPortList, offset: offset, "empty item in port list \"\(text)\"")
+      throw ParseError(position: offset, "empty item in port list \"\(text)\"")
     }
-    func number(_ digits: ArraySlice<UInt8>) throws(CaptureError) -> UInt16 {
+    func number(_ digits: ArraySlice<UInt8>) throws(ParseError) -> UInt16 {
       guard !digits.isEmpty, digits.count <= 6, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
         if digits.count > 6, digits.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
-          throw CaptureError(.invalidPortList, offset: offset, "port \(shown) is above 65535")
+          throw ParseError(position: offset, "port \(shown) is above 65535")
         }
-        throw CaptureError(.invalidPortList, offset: offset, "\"\(shown)\" is not a port or a low-high range")
+        throw ParseError(position: offset, "\"\(shown)\" is not a port or a low-high range")
       }
       var value = 0
       for d in digits { value = value * 10 + Int(d - 48) }
       guard value <= 65535 else {
-        throw CaptureError(
-          .invalidPortList, offset: offset, "port \(String(decoding: digits, as: UTF8.self)) is above 65535")
+        throw ParseError(
+          position: offset, "port \(String(decoding: digits, as: UTF8.self)) is above 65535")
       }
       return UInt16(value)
     }
@@ -72,7 +72,7 @@ public struct PortSet: Hashable, Sendable, CustomStringConvertible {
       let low = try number(item[item.startIndex..<dash])
       let high = try number(item[(dash + 1)..<item.endIndex])
       guard low <= high else {
-        throw CaptureError(.invalidPortList, offset: offset, "range \(shown) is reversed (\(low) > \(high))")
+        throw ParseError(position: offset, "range \(shown) is reversed (\(low) > \(high))")
       }
       return low...high
     }
@@ -183,4 +183,23 @@ public struct TransportSelection: Hashable, Sendable, CustomStringConvertible {
 
   /// `udp`, `tcp` or `any`.
   public var description: String { mask == 1 ? "udp" : mask == 2 ? "tcp" : "any" }
+}
+
+extension PortSet {
+  /// A port list that does not parse: what is wrong with which item, and where the item starts.
+  public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The item's position in the text: its first byte, counted in UTF-8 code units from 0.
+    public var position: Int
+    /// What is wrong, naming the item (`port 70000 is above 65535`).
+    public var message: String
+
+    /// An error at `position`.
+    public init(position: Int, _ message: String) {
+      self.position = position
+      self.message = message
+    }
+
+    /// The message and the position.
+    public var description: String { "\(message) (at character \(position))" }
+  }
 }

@@ -1,3 +1,5 @@
+import _CaptureInternals
+
 /// A buffered ``ByteSink`` writing to a file descriptor: bytes collect in a 4 MiB buffer and go out in large
 /// `write(2)` calls.
 ///

@@ -1,3 +1,5 @@
+import _CaptureInternals
+
 /// A ``ByteSource`` reading a file descriptor (a regular file, a pipe, standard input) with plain `read(2)` calls.
 ///
 /// A class because it owns the descriptor: the descriptor is closed when the last reference goes away (unless it

@@ -1,5 +1,6 @@
 // Gzip decompression as a ByteSource: buffering and member handling in safe Swift; the zlib stream itself is a
 // ``ZlibStream`` (Internals/Zlib.swift).
+import _CaptureInternals
 
 /// A ``ByteSource`` that inflates gzip (or zlib) data read from another source, member after member, with
 /// bounded memory (a 256 KiB input buffer plus zlib's 32 KiB window).

@@ -1,5 +1,6 @@
 // Descriptor I/O for FileSource and FileSink: turns the raw results of ``Syscalls`` into ``CaptureError``s.
 // Safe Swift only; the system calls themselves live in Internals/Syscalls.swift.
+import _CaptureInternals
 
 enum SystemIO {
   static func openForReading(_ path: String) throws(CaptureError) -> Int32 {

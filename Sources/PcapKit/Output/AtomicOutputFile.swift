@@ -1,3 +1,5 @@
+import _CaptureInternals
+
 /// An output file that appears at its path only when complete: bytes go to a temporary file beside the target,
 /// which ``commit()`` renames over the target in one atomic step — flushed to disk first (`fsync`) when its
 /// ``Durability`` asks for it.
@@ -182,6 +184,8 @@ extension AtomicOutputFile: Sendable {}
 extension CaptureError.Code {
   /// The output path names one of the input files (same device and inode).
   public static let outputIsInput = Self(rawValue: "output-is-input")
-  /// A port list (`--ports`) that does not parse: a port above 65535, a reversed range, an empty item.
+  /// A port list that does not parse. No longer thrown: ``PortSet/init(parsing:)`` throws
+  /// ``PortSet/ParseError``, whose position is a place in the text rather than a byte offset in a capture.
+  @available(*, deprecated, message: "PortSet(parsing:) throws PortSet.ParseError")
   public static let invalidPortList = Self(rawValue: "invalid-port-list")
 }

@@ -1,3 +1,5 @@
+import _CaptureInternals
+
 /// Removes the temporary files of unfinished ``AtomicOutputFile``s when the process is interrupted.
 ///
 /// Every ``AtomicOutputFile`` registers its temporary file here while it is open. Once ``install()`` has run (a

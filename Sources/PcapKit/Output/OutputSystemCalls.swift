@@ -1,19 +1,6 @@
 // File-system questions and steps behind AtomicOutputFile, in safe Swift over ``Syscalls`` (the system calls
 // themselves live in Internals/Syscalls.swift).
-
-/// A file's identity on its file system: equal for two paths that reach the same file (hard links, symbolic
-/// links, `./a` and `a`).
-struct FileIdentity: Hashable, Sendable {
-  var device: UInt64
-  var inode: UInt64
-
-  init(device: UInt64, inode: UInt64) {
-    self.device = device
-    self.inode = inode
-  }
-
-  init(_ status: RawStatus) { self.init(device: status.device, inode: status.inode) }
-}
+import _CaptureInternals
 
 enum OutputSystemCalls {
   /// The identity of the file `path` names (following symbolic links), or nil when it does not exist / cannot be

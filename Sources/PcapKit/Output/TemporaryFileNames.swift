@@ -1,3 +1,5 @@
+import _CaptureInternals
+
 /// The names of the temporary files outputs are written to, and the stale ones an interrupted run left behind.
 ///
 /// Every temporary file the tools write is hidden and starts with `.optigo-` (``AtomicOutputFile``:

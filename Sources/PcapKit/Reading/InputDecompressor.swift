@@ -42,8 +42,8 @@ public struct InputDecompressor: Sendable {
     ("zstd", [0x28, 0xB5, 0x2F, 0xFD]), ("lz4", [0x04, 0x22, 0x4D, 0x18]),
   ]
 
-  /// The registered decompressor whose magic starts `prefix`.
-  static func matching(_ prefix: ArraySlice<UInt8>) -> InputDecompressor? {
+  /// The registered decompressor whose magic starts `prefix` (nil when none is registered for it).
+  public static func matching(_ prefix: ArraySlice<UInt8>) -> InputDecompressor? {
     table.withLock { list in list.first { prefix.starts(with: $0.magic) } }
   }
 

@@ -219,7 +219,7 @@ func decodeString(_ bytes: ArraySlice<UInt8>) -> String {
   return order == .little ? (b1 << 8 | b0) : (b0 << 8 | b1)
 }
 
-@inline(__always) func load32(_ b: ArraySlice<UInt8>, _ i: Int, _ order: ByteOrder) -> UInt32 {
+@inline(__always) package func load32(_ b: ArraySlice<UInt8>, _ i: Int, _ order: ByteOrder) -> UInt32 {
   let b0 = UInt32(b[i]), b1 = UInt32(b[i + 1]), b2 = UInt32(b[i + 2]), b3 = UInt32(b[i + 3])
   return order == .little ? (b3 << 24 | b2 << 16 | b1 << 8 | b0) : (b0 << 24 | b1 << 16 | b2 << 8 | b3)
 }

@@ -1,3 +1,4 @@
+import CaptureArchive
 import PcapKit
 
 /// Prints the archive engine's events: problems always (standard error), individual changes only with
@@ -30,15 +31,5 @@ struct AnonymizeReporter {
     }
   }
 
-  static func standardError(_ line: String) {
-    var stream = StandardErrorStream()
-    print(line, to: &stream)
-  }
-}
-
-/// `print(…, to:)` target for standard error.
-struct StandardErrorStream: TextOutputStream {
-  mutating func write(_ string: String) {
-    FileDescriptorWriter.write(string, to: 2)
-  }
+  static func standardError(_ line: String) { StandardError.line(line) }
 }

@@ -1,10 +1,15 @@
 import ArgumentParser
 import BACnetAnalysis
 import PacketCapture
+import CaptureArchive
 import PcapKit
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// `optigo-pcap capture`: live BACnet/IP capture into a spool of complete pcapng/pcap files.
@@ -53,11 +58,7 @@ struct Capture: ParsableCommand {
   @Flag(name: [.customShort("D"), .customLong("list-interfaces")], help: "List the interfaces (index, name, link type, state, addresses) and exit.")
   var listInterfaces = false
 
-  @Option(help: "Ports to capture instead of 47808-47823, e.g. 47808-47823,1234.")
-  var ports: String?
-
-  @Option(name: .customLong("add-ports"), help: "Ports to add to the set (repeatable).")
-  var addPorts: [String] = []
+  @OptionGroup var portOptions: PortOptions
 
   @Option(name: [.customShort("s"), .customLong("snaplen")], help: "Bytes kept of each frame.")
   var snapLength: UInt32 = 262_144
@@ -79,15 +80,9 @@ struct Capture: ParsableCommand {
 
   @OptionGroup var output: CaptureOutputOptions
 
-  func portSet() throws(CaptureError) -> PortSet {
-    var set = try ports.map { (text) throws(CaptureError) in try PortSet(parsing: text) } ?? .bacnet
-    for extra in addPorts { set.formUnion(try PortSet(parsing: extra)) }
-    return set
-  }
-
   mutating func validate() throws {
     if listInterfaces || printFilter { return }
-    do { _ = try KernelFilter(ports: try portSet(), snapLength: snapLength) } catch { throw ValidationError(error.message) }
+    do { _ = try KernelFilter(ports: portOptions.portSet, snapLength: snapLength) } catch { throw ValidationError(error.message) }
     if interfaces.isEmpty && mstpDevice == nil { throw ValidationError("give an interface with -i (see --list-interfaces) or a serial device with --mstp") }
     if output.spool == nil { throw ValidationError("give the spool directory with -w") }
     if mstpDevice != nil {
@@ -109,12 +104,12 @@ struct Capture: ParsableCommand {
       return
     }
     if printFilter {
-      let f = try KernelFilter(ports: try portSet(), snapLength: snapLength)
+      let f = try KernelFilter(ports: portOptions.portSet, snapLength: snapLength)
       print(f.listing)
       print("# \(f.instructions.count) instructions; libpcap equivalent:\n\(f.expression)")
       return
     }
-    let ports = try portSet()
+    let ports = portOptions.portSet
     var sources: [any PacketSource] = []
     var mstp: MSTPSerialSource?
     if let device = mstpDevice {
@@ -129,14 +124,14 @@ struct Capture: ParsableCommand {
                                                  blockCount: blocks, promiscuous: !noPromiscuous)))
       } catch {
         if error.code == .permissionDenied {
-          CaptureCommandSupport.printError("""
+          StandardError.line("""
             optigo-pcap capture: capturing needs the CAP_NET_RAW capability (not root). Grant it once with
               sudo setcap cap_net_raw=eip "$(command -v optigo-pcap)"
             or run it from a systemd service with AmbientCapabilities=CAP_NET_RAW and CapabilityBoundingSet=CAP_NET_RAW.
             """)
           throw ExitStatus.permission
         }
-        CaptureCommandSupport.printError("optigo-pcap capture: \(error)")
+        StandardError.line("optigo-pcap capture: \(error)")
         throw error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.failure
       }
     }
@@ -160,7 +155,7 @@ enum CaptureSession {
       spool = try CaptureSpool(configuration: configuration, interfaces: sources.map(\.interface),
                                announcer: announcer, start: start)
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap capture: \(error)")
+      StandardError.line("optigo-pcap capture: \(error)")
       throw error.code == .invalidArgument ? ExitStatus.usage : ExitStatus.outputFailure
     }
     let runner = try CaptureRunner(sources: sources, spool: spool, stop: try output.stopConditions(start: start))
@@ -169,14 +164,14 @@ enum CaptureSession {
     if live != nil {
       runner.onFrame = { frame in live?.consume(frame, linkType: sources[frame.interface].interface.linkType) }
     }
-    runner.onStart = { CaptureCommandSupport.printError("optigo-pcap capture: \(ready)") }
+    runner.onStart = { StandardError.line("optigo-pcap capture: \(ready)") }
     var lostSources = 0
     runner.onSourceEnd = { index in
       lostSources += 1
-      if showStatus { CaptureCommandSupport.printError("") }
+      if showStatus { StandardError.line("") }
       let why = sources[index].endReason ?? "\(sources[index].interface.name) ended"
       let rest = lostSources < sources.count ? "capturing on with the others" : "the capture ends"
-      CaptureCommandSupport.printError("optigo-pcap capture: \(why); \(rest)")
+      StandardError.line("optigo-pcap capture: \(why); \(rest)")
     }
     var ticks = 0
     runner.onStatus = { status in
@@ -191,18 +186,18 @@ enum CaptureSession {
     do {
       end = try runner.run()
     } catch {
-      if showStatus { CaptureCommandSupport.printError("") }
-      CaptureCommandSupport.printError("optigo-pcap capture: \(error)")
+      if showStatus { StandardError.line("") }
+      StandardError.line("optigo-pcap capture: \(error)")
       throw ExitStatus.outputFailure
     }
     live?.printNew()
     if sources.contains(where: { $0.interface.linkType == .bacnetMSTP }) { live?.printMSTPHealth() }
-    if showStatus { CaptureCommandSupport.printError("") }
+    if showStatus { StandardError.line("") }
     let status = runner.status()
-    CaptureCommandSupport.printError(
+    StandardError.line(
       "optigo-pcap capture: \(end); \(status.written) packets written in \(spool.completed.count) files, \(status.kernelDrops) dropped by the kernel")
     if let hooks = announcer as? CommandAnnouncer {
-      for f in hooks.failures { CaptureCommandSupport.printError("optigo-pcap capture: hook failed (status \(f.status)) for \(f.path)") }
+      for f in hooks.failures { StandardError.line("optigo-pcap capture: hook failed (status \(f.status)) for \(f.path)") }
     }
     if case .diskGuard = end { throw ExitStatus.outputFailure }
     // An input that went away (an interface removed, a serial adapter unplugged): its files are complete and
@@ -226,7 +221,7 @@ struct LiveFindings {
   mutating func printNew() {
     for f in engine.report(captures: []).findings where f.status != .ok {
       let line = "\(f.status) \(f.check): \(f.message)"
-      if shown.insert(line).inserted { CaptureCommandSupport.printError("optigo-pcap capture: finding: \(line)") }
+      if shown.insert(line).inserted { StandardError.line("optigo-pcap capture: finding: \(line)") }
     }
   }
 }
@@ -234,11 +229,6 @@ struct LiveFindings {
 extension CaptureCommandSupport {
   /// Rewrites the status line in place on a terminal.
   static func printStatus(_ line: String) {
-    var bytes = Array(("\r\u{1B}[K" + line).utf8)[...]
-    while !bytes.isEmpty {
-      let n = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
-      if n <= 0 { return }
-      bytes = bytes.dropFirst(n)
-    }
+    StandardError.write("\r\u{1B}[K" + line)
   }
 }

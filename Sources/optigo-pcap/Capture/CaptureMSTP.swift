@@ -9,7 +9,7 @@ extension Capture {
   func openMSTP(_ device: String) throws -> MSTPSerialSource {
     let source = try openMSTPSource(device)
     if !source.lowLatency {
-      CaptureCommandSupport.printError(
+      StandardError.line(
         "optigo-pcap capture: \(device): the driver has no low-latency mode; timestamps may lag by the adapter's latency timer (FTDI: set latency_timer to 1 ms, see docs/mstp-capture.md)")
     }
     return source
@@ -21,15 +21,15 @@ extension Capture {
       if baud == "auto" {
         let source = try MSTPSerialSource(
           device: device, dwellNs: Int64(autoBaudDwell * 1e9), timeoutNs: Int64(autoBaudTimeout * 1e9), frameAbortNs: abort,
-          progress: { CaptureCommandSupport.printError("optigo-pcap capture: \($0)") })
-        CaptureCommandSupport.printError("optigo-pcap capture: \(device): \(source.autoBaud?.description ?? "locked on \(source.baud) baud")")
+          progress: { StandardError.line("optigo-pcap capture: \($0)") })
+        StandardError.line("optigo-pcap capture: \(device): \(source.autoBaud?.description ?? "locked on \(source.baud) baud")")
         return source
       }
       return try MSTPSerialSource(device: device, baud: Int(baud) ?? 38400, frameAbortNs: abort)
     } catch {
-      CaptureCommandSupport.printError("optigo-pcap capture: \(error.message)")
+      StandardError.line("optigo-pcap capture: \(error.message)")
       if error.code == .deviceAccessDenied {
-        CaptureCommandSupport.printError("optigo-pcap capture: add the user to the group owning \(device) (usually dialout); root is not needed")
+        StandardError.line("optigo-pcap capture: add the user to the group owning \(device) (usually dialout); root is not needed")
         throw ExitStatus.permission
       }
       if error.code == .noMSTPTraffic { throw ExitStatus.failure }
@@ -48,7 +48,7 @@ enum MSTPCaptureReport {
     if source.pendingOctets > 0 { line += "; \(source.pendingOctets) octets of a frame in progress at the stop not written" }
     if source.overflowOctets > 0 { line += "; \(source.overflowOctets) octets LOST (the capture fell behind the reader)" }
     if let why = source.lineEndReason { line += "; line ended: \(why)" }
-    CaptureCommandSupport.printError(line)
+    StandardError.line(line)
   }
 }
 
@@ -79,7 +79,7 @@ extension LiveFindings {
         if errors > 0 { crc.append("\(m):\(errors)") }
       }
     }
-    CaptureCommandSupport.printError(
+    StandardError.line(
       "optigo-pcap capture: MS/TP: \(text(fact("frames"))) frames; token \(text(fact("token_order"))), rotation mean \(text(fact("token_rtt_mean_ms"))) ms"
         + " max \(text(fact("token_rtt_max_ms"))) ms; lost tokens \(text(fact("lost_tokens"))); stations \(stations.joined(separator: " "))"
         + "; CRC errors: header \(text(fact("header_crc_errors"))), per station \(crc.isEmpty ? "none" : crc.joined(separator: " "))")

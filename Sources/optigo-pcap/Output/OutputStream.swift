@@ -35,8 +35,6 @@ final class OutputStream {
 enum Diagnostics {
   /// Writes `optigo-pcap: <message>` to standard error.
   static func error(_ message: String) {
-    let sink = FileSink(fileDescriptor: 2, closeWhenDone: false, bufferSize: 4096)
-    try? sink.write("optigo-pcap: " + message + "\n")
-    try? sink.flush()
+    StandardError.line("optigo-pcap: " + message)
   }
 }

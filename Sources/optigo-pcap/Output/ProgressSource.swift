@@ -1,7 +1,12 @@
+import CaptureArchive
 import PcapKit
 
 #if canImport(Glibc)
-import Glibc
+  import Glibc
+#elseif canImport(Musl)
+  import Musl
+#elseif canImport(Darwin)
+  import Darwin
 #endif
 
 /// Progress of a long read on standard error — only when standard error is a terminal, never when it is piped or
@@ -18,7 +23,7 @@ final class ProgressSource: ByteSource {
   let started = ContinuousClock.now
   /// How long a run lasts before progress shows: a second (`OPTIGO_PCAP_PROGRESS_AFTER_MS` overrides it, for tests).
   static let delay: Duration = .milliseconds(
-    getenv("OPTIGO_PCAP_PROGRESS_AFTER_MS").flatMap { Int(String(cString: $0)) } ?? 1000)
+    unsafe getenv("OPTIGO_PCAP_PROGRESS_AFTER_MS").flatMap { unsafe Int(String(cString: $0)) } ?? 1000)
   var lastDrawn: ContinuousClock.Instant?
   var drawn = false
 
@@ -57,8 +62,7 @@ final class ProgressSource: ByteSource {
   }
 
   func write(_ text: String) {
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBytes { Glibc.write(2, $0.baseAddress, $0.count) }
+    StandardError.write(text)
   }
 
   static func megabytes(_ mb: Double) -> String {

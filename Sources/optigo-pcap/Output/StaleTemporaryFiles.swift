@@ -1,4 +1,5 @@
 import ArgumentParser
+import CaptureArchive
 import PcapKit
 
 /// `--clean-stale`, shared by the commands that write outputs or read directories: temporary files an interrupted
@@ -20,12 +21,12 @@ struct StaleTemporaryOptions: ParsableArguments {
         let what = "\(file.path) (\(file.size) bytes, \(file.age / 3600) h old)"
         if cleanStale {
           if let error = TemporaryFileNames.remove(file) {
-            CaptureCommandSupport.printError("optigo-pcap \(command): cannot remove stale temporary file \(what): \(error)")
+            StandardError.line("optigo-pcap \(command): cannot remove stale temporary file \(what): \(error)")
           } else {
-            CaptureCommandSupport.printError("optigo-pcap \(command): removed stale temporary file \(what)")
+            StandardError.line("optigo-pcap \(command): removed stale temporary file \(what)")
           }
         } else {
-          CaptureCommandSupport.printError(
+          StandardError.line(
             "optigo-pcap \(command): note: stale temporary file \(what) left by an interrupted run; --clean-stale removes it")
         }
       }
