@@ -79,7 +79,7 @@ let package = Package(
     // SplitMix64 generator, shared by every test target instead of copies.
     .target(name: "OptigoTestSupport", path: "Tests/OptigoTestSupport"),
     .testTarget(name: "WireBytesTests", dependencies: ["OptigoTestSupport", "WireBytes"]),
-    .testTarget(name: "PcapKitTests", dependencies: ["OptigoTestSupport", "PcapKit", "CaptureCompression"]),
+    .testTarget(name: "PcapKitTests", dependencies: ["OptigoTestSupport", "PcapKit", "CaptureArchive", "CaptureCompression"]),
     .testTarget(
       name: "CaptureArchiveTests", dependencies: ["OptigoTestSupport", "CaptureArchive", "PcapKit", "_CaptureInternals"]),
     .testTarget(name: "BACnetDecodeTests", dependencies: ["OptigoTestSupport", "BACnetDecode"]),

@@ -210,10 +210,10 @@ package enum Syscalls {
   package static let createExclusiveFlags = createNewFlags | O_NOFOLLOW
   package static let appendFlags = O_WRONLY | O_APPEND | O_NOFOLLOW
   package static let readWriteFlags = O_RDWR | O_NOFOLLOW
-  package static let typeMask = UInt32(S_IFMT)
-  package static let regularType = UInt32(S_IFREG)
-  package static let directoryType = UInt32(S_IFDIR)
-  package static let symlinkType = UInt32(S_IFLNK)
+  package static let typeMask: UInt32 = UInt32(S_IFMT)
+  package static let regularType: UInt32 = UInt32(S_IFREG)
+  package static let directoryType: UInt32 = UInt32(S_IFDIR)
+  package static let symlinkType: UInt32 = UInt32(S_IFLNK)
   package static let permissionMask: UInt32 = 0o7777
 }
 

@@ -1,3 +1,4 @@
+import OptigoTestSupport
 import Foundation
 import PcapKit
 import Testing
@@ -45,7 +46,7 @@ import Testing
       return nil
     }
     let binary = try #require(CaptureIntegrationTests.binary, "build optigo-pcap first (swift build)")
-    let python = try #require(CaptureTestSupport.tool("python3"))
+    let python = try #require(tool("python3"))
     let dir = try CaptureTestSupport.temporaryDirectory()
     let spool = dir + "/spool"
     let process = try pair.start(in: pair.b, [binary, "capture", "-i", "vB", "-w", spool, "--quiet"] + options)
@@ -59,7 +60,7 @@ import Testing
 
   /// The plain frames the sender sends with `--plain count` (the same bytes each time).
   static func plainFrames(_ count: Int) throws -> [[UInt8]] {
-    let python = try #require(CaptureTestSupport.tool("python3"))
+    let python = try #require(tool("python3"))
     let r = try CaptureTestSupport.run(python, [CaptureTestSupport.sender, "-", "--plain", "\(count)", "--list"])
     return r.out.split(separator: "\n").compactMap { line -> [UInt8]? in
       guard let hex = line.split(separator: " ").last else { return nil }
@@ -158,7 +159,7 @@ import Testing
     #expect(announced.count == 4 && Set(announced).count == 4, "\(announced)")
     let inSpool = try FileManager.default.contentsOfDirectory(atPath: s.spool).sorted().map { s.spool + "/" + $0 }
     #expect(inSpool == Array(announced.suffix(3)).sorted(), "the ring keeps the last 3 files")
-    let sha256sum = CaptureTestSupport.tool("sha256sum")
+    let sha256sum = tool("sha256sum")
     var all: [[UInt8]] = []
     for path in announced.suffix(3) {
       if let sha256sum {

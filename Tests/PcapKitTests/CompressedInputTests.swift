@@ -1,3 +1,4 @@
+@testable import CaptureArchive
 import CaptureCompression
 import Foundation
 import Testing

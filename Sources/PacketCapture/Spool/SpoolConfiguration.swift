@@ -1,4 +1,5 @@
 public import PcapKit
+public import CaptureArchive
 
 /// Where and how a capture's files are written: format, spool directory, names, rotation, ring, disk guard.
 public struct SpoolConfiguration: Sendable {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PacketCapture
+import CaptureArchive
 import PcapKit
 
 /// The output side of `capture`, whatever the source (BACnet/IP interfaces, an MS/TP serial port): spool
