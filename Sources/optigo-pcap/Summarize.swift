@@ -16,7 +16,7 @@ struct Summarize: ParsableCommand {
       status (ok/warn/fail, n/a when it had nothing to judge), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \
       object per summary (an array of them for several files without --merged) following docs/summary-schema.md. \
       Thresholds (--threshold NAME=VALUE, repeatable):
-      """ + " " + SummaryConfiguration.thresholds.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")
+      """ + " " + SummaryThresholds.named.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")
       + ". Times print in ISO 8601 UTC (--local-time: the local zone); tables fit the terminal width (120 columns "
       + "when not a terminal), wrapping at word boundaries (--wide: no limit; --all: every row and column). "
       + "BACnet/IP is decoded on the configured ports only; when UDP traffic elsewhere looks like BACnet/IP the report "
@@ -99,7 +99,7 @@ struct Summarize: ParsableCommand {
     return set
   }
 
-  func summaryConfiguration() throws(SummaryConfiguration.InvalidThreshold) -> SummaryConfiguration {
+  func summaryConfiguration() throws(SummaryThresholds.InvalidThreshold) -> SummaryConfiguration {
     var c = SummaryConfiguration()
     for t in thresholds { try c.set(t) }
     return c

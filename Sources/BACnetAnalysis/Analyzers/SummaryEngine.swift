@@ -88,7 +88,7 @@ public struct SummaryEngine: Sendable {
       ("device_management_rows_dropped", .n(operations.controlsDropped)), ("evidence_frames_per_finding", .n(c.evidenceLimit)),
     ]
     var thresholds: [(String, ReportValue)] = []
-    for t in SummaryConfiguration.thresholds { thresholds.append((t.name, .double(c[t.name]))) }
+    for t in SummaryThresholds.named { thresholds.append((t.name, .double(t.value(in: c.thresholds)))) }
     var report = SummaryReport(captures: captures, packets: traffic.packets, bytes: traffic.bytes,
                                firstTimeNs: traffic.firstNs, lastTimeNs: traffic.lastNs,
                                devices: devices.table(), sections: sections, findings: findings,
