@@ -61,3 +61,26 @@ struct ComposedEngineTests {
     #expect(none.findings.isEmpty && none.sections.isEmpty)
   }
 }
+
+@Suite("Sendable choices of BACnetAnalysis")
+struct AnalysisSendabilityTests {
+  static func requireSendable<T: Sendable>(_: T.Type) -> Bool { true }
+
+  @Test("pipeline, engine, thresholds, decodes and reports may cross tasks")
+  func sendable() async {
+    #expect(Self.requireSendable(BACnetPipeline.self) && Self.requireSendable(SummaryEngine.self))
+    #expect(Self.requireSendable(SummaryThresholds.self) && Self.requireSendable(DecodedPacket.self))
+    #expect(Self.requireSendable(SummaryReport.self) && Self.requireSendable((any SummaryAnalyzer).self))
+    // A pipeline and an engine built here, moved into a task that reads the stream.
+    let pipeline = BACnetPipeline(), engine = SummaryEngine(analyzers: [.requests], adding: [ConfirmedRequestCounter()])
+    let report = await Task.detached {
+      var pipeline = pipeline, engine = engine
+      let path = SummarySupport.fixtures.appendingPathComponent("retried_request.pcap").path
+      if var reader = try? CaptureReader(path: path) {
+        while let p = try? reader.nextPacket() { engine.consume(pipeline.decode(p)) }
+      }
+      return engine.report(captures: [])
+    }.value
+    #expect(report.finding("requests.retries")?.status == .warn)
+  }
+}

@@ -119,7 +119,7 @@ public struct SummaryThresholds: Sendable, Hashable, Codable {
 
   /// A threshold the command line named wrongly: an unknown name (the message lists the known ones) or a value that
   /// is not a number in range.
-  public struct InvalidThreshold: Error, CustomStringConvertible {
+  public struct InvalidThreshold: Error, Sendable, CustomStringConvertible {
     /// What was wrong.
     public var description: String
   }

@@ -32,7 +32,13 @@ public import PcapKit
 ///   if decoded.isBACnet { print(decoded.frameNumber, decoded.summary ?? "") }
 /// }
 /// ```
-public struct BACnetPipeline {
+///
+/// `Sendable`, deliberately: a server may build a pipeline where it accepts an upload and move it into the task
+/// that reads it (or keep it in an actor). It is a value holding one stream's reassembly state, so it is still one
+/// pipeline per stream, used by one task at a time; the decode boxes it reuses are shared with the
+/// ``DecodedPacket``s it returned only until those are dropped (see `BoxPool`), which holds across threads as it
+/// does for arrays.
+public struct BACnetPipeline: Sendable {
   /// The settings in force.
   public let configuration: Configuration
   /// How many packets were decoded so far; the next ``decode(_:)`` numbers its packet `packetsSeen + 1`.
