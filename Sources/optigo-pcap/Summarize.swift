@@ -120,9 +120,11 @@ struct Summarize: ParsableCommand {
     var worst = ReadOutcome.complete
     var reports: [SummaryReport] = []
     if merged {
-      let (r, outcome) = Self.summarizeMerged(files, config, pipelineConfig)
-      worst = outcome
-      if let r { reports.append(r) }
+      let merged = SummaryEngine.summarizeMerged(files, configuration: config, pipeline: pipelineConfig)
+      if let error = merged.error {
+        worst = ReadOutcome.report(error, file: files.joined(separator: ", "), recordsRead: merged.recordsRead)
+      }
+      if let r = merged.report { reports.append(r) }
     } else {
       // Files in parallel (each worker one file at a time, so memory grows with -j, not with the file count);
       // reports and read errors are taken in input order. Standard input named twice is read by one worker.
@@ -174,31 +176,6 @@ struct Summarize: ParsableCommand {
       return (nil, error)
     }
     return SummaryEngine.summarize(&reader, file: file, configuration: config, pipeline: pc)
-  }
-
-  /// Summarizes several files as one timeline (k-way merge by timestamp); frame numbers count the merged stream.
-  static func summarizeMerged(_ files: [String], _ config: SummaryConfiguration,
-                              _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
-    var facts = files.map { CaptureFacts(file: $0) }
-    for (i, f) in files.enumerated() {
-      if let r = try? CaptureReader(path: f) { facts[i].noteReader(r) }
-    }
-    var merge = CaptureMerge(inputs: files.map { MergeInput(path: $0) })
-    var engine = SummaryEngine(configuration: config)
-    var pipeline = BACnetPipeline(configuration: pc)
-    var outcome = ReadOutcome.complete
-    var records = 0
-    do {
-      while let m = try merge.next() {
-        records += 1
-        if m.input >= 0 && m.input < facts.count { facts[m.input].observe(m.record) }
-        if case .packet(let p) = m.record { engine.consume(pipeline.decode(p)) }
-      }
-    } catch {
-      outcome = ReadOutcome.report(error, file: files.joined(separator: ", "), recordsRead: records)
-      if records == 0 { return (nil, outcome) }
-    }
-    return (engine.report(captures: facts), outcome)
   }
 }
 
