@@ -28,7 +28,7 @@ extension SummaryEngine {
     return (engine.report(captures: [facts]), failure)
   }
 
-  /// Summarizes several captures as one timeline: a k-way merge by timestamp (PcapKit's ``CaptureMerge``, which
+  /// Summarizes several captures as one timeline: a k-way merge by timestamp (PcapKit's `CaptureMerge`, which
   /// opens each file for a first look and then reads it once), frame numbers counting the merged stream, capture
   /// facts per file.
   ///

@@ -1,7 +1,7 @@
 internal import BACnetDecode
 public import PcapKit
 
-/// The per-packet path shared by the CLI, the capture daemon and the analysis server: a PcapKit ``Packet``
+/// The per-packet path shared by the CLI, the capture daemon and the analysis server: a PcapKit `Packet`
 /// through the link-layer walk to the BACnet decoders, giving a ``DecodedPacket``.
 ///
 /// BACnet is reached by
@@ -86,7 +86,7 @@ public struct BACnetPipeline: Sendable {
                   originalLength: packet.originalLength)
   }
 
-  /// Decodes raw frame bytes (for callers without a ``Packet``: live capture, tests).
+  /// Decodes raw frame bytes (for callers without a `Packet`: live capture, tests).
   /// - Parameters:
   ///   - linkType: the frame's link type.
   ///   - data: the captured bytes.
@@ -264,7 +264,7 @@ public struct BACnetPipeline: Sendable {
   }
 
   /// True when every byte the IPv4 total length / IPv6 payload length declares was captured (a first fragment's UDP
-  /// length exceeds its IP payload legitimately, so ``PacketLayers/payloadTruncated`` cannot tell).
+  /// length exceeds its IP payload legitimately, so `PacketLayers/payloadTruncated` cannot tell).
   static func ipDatagramCaptured(_ l: PacketLayers, _ data: ArraySlice<UInt8>) -> Bool {
     guard let n = l.networkIndex, data.endIndex - n >= 6 else { return false }
     let declared = Int(data[n + 2]) << 8 | Int(data[n + 3])

@@ -28,7 +28,7 @@ public struct MACAddress: RawRepresentable, Hashable, Sendable, CustomStringConv
   static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }
 
-/// What a packet's link, network and transport headers say: the ``PacketLayers`` walk plus the MAC addresses.
+/// What a packet's link, network and transport headers say: the `PacketLayers` walk plus the MAC addresses.
 ///
 /// Every field is held inline: building one allocates nothing.
 public struct LinkSummary: Hashable, Sendable {

@@ -46,7 +46,7 @@ public struct CaptureFacts: Sendable {
     compressed = c
   }
 
-  /// Records the sections and interfaces a reader met (for callers that read with ``CaptureReader/nextPacket()``
+  /// Records the sections and interfaces a reader met (for callers that read with `CaptureReader/nextPacket()`
   /// and so never see those records).
   public mutating func noteStructure(_ r: CaptureReader) {
     sections = r.sectionCount
