@@ -7,6 +7,7 @@ extension PacketLayers {
   /// ask pay nothing): the link header layouts stay here, in PcapKit, and no other module parses them again.
   ///
   /// - Parameter frame: the frame this walk was made from.
+  @inlinable
   public func hardwareAddresses(in frame: ArraySlice<UInt8>) -> (source: UInt64?, destination: UInt64?) {
     let s = frame.startIndex, n = frame.count
     func mac(_ i: Int) -> UInt64 {
