@@ -7,10 +7,10 @@ extension PacketLayers {
   /// ask pay nothing): the link header layouts stay here, in PcapKit, and no other module parses them again.
   ///
   /// - Parameter frame: the frame this walk was made from.
-  @inlinable
+  @inlinable @inline(__always)
   public func hardwareAddresses(in frame: ArraySlice<UInt8>) -> (source: UInt64?, destination: UInt64?) {
     let s = frame.startIndex, n = frame.count
-    func mac(_ i: Int) -> UInt64 {
+    @inline(__always) func mac(_ i: Int) -> UInt64 {
       var v: UInt64 = 0
       for k in 0..<6 { v = v << 8 | UInt64(frame[i + k]) }
       return v
