@@ -52,7 +52,7 @@ let package = Package(
     .target(name: "BACnetDecode", dependencies: ["WireBytes"], swiftSettings: librarySettings),
     .target(name: "CaptureCompression", dependencies: ["PcapKit", "CZstd", "CLz4"], swiftSettings: librarySettings),
     // The pipeline packet view -> link layer -> BACnet decode -> analyzers, shared by CLI, daemon and server.
-    .target(name: "BACnetAnalysis", dependencies: ["PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
+    .target(name: "BACnetAnalysis", dependencies: ["WireBytes", "PcapKit", "BACnetDecode"], swiftSettings: librarySettings),
     // linux/if_packet.h and linux/filter.h (not in the toolchain's Glibc module) and the few system calls that take
     // those structures, for PacketCapture.
     .target(name: "CPacketCapture"),
@@ -70,7 +70,7 @@ let package = Package(
     .executableTarget(
       name: "optigo-pcap",
       dependencies: [
-        "PcapKit", "CaptureArchive", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture",
+        "WireBytes", "PcapKit", "CaptureArchive", "BACnetDecode", "BACnetAnalysis", "CaptureCompression", "PacketCapture",
         "CaptureSanitizer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: [.strictMemorySafety()]

@@ -1,3 +1,4 @@
+import WireBytes
 import ArgumentParser
 import PcapKit
 
@@ -93,20 +94,7 @@ struct CaptureStats {
     return String(ns / 1_000_000_000) + "." + String(repeating: "0", count: 9 - f.count) + f
   }
 
-  func fixed(_ v: Double, _ digits: Int) -> String {
-    // Fixed-point rendering without Foundation.
-    var scale = 1.0
-    for _ in 0..<digits { scale *= 10 }
-    let r = (v * scale).rounded()
-    guard r.isFinite, abs(r) < 9e18 else { return "\(v)" }
-    let n = Int64(r)
-    let neg = n < 0
-    let a = neg ? -n : n
-    let ip = a / Int64(scale), fp = a % Int64(scale)
-    let fs = String(fp)
-    let frac = digits > 0 ? "." + String(repeating: "0", count: digits - fs.count) + fs : ""
-    return (neg ? "-" : "") + String(ip) + frac
-  }
+  func fixed(_ v: Double, _ digits: Int) -> String { NumberText.fixed(v, digits: digits) }
 
   func text(file: String) -> String {
     let byteOrders = figures.byteOrders, versions = figures.versions, interfaces = figures.interfaces
@@ -179,7 +167,7 @@ struct CaptureStats {
     let origSize = figures.originalSize, dataSize = figures.capturedSize, untimed = figures.untimedPackets
     let first = figures.firstTimestamp, last = figures.lastTimestamp, comments = figures.comments
     let format = figures.format
-    var j = JSONLine()
+    var j = JSONWriter.Object()
     j.add("file", file)
     j.add("format", format.map { if case .pcapng = $0 { "pcapng" } else { "pcap" } } ?? "unknown")
     if case .pcap(let ns, _, let modified) = format {
@@ -216,7 +204,7 @@ struct CaptureStats {
     j.add("comments", comments)
     var ifs = "["
     for (k, i) in interfaces.enumerated() {
-      var o = JSONLine()
+      var o = JSONWriter.Object()
       o.add("section", i.section)
       o.add("interface_id", i.id)
       o.add("link_type", Int(i.linkType.rawValue))
@@ -231,7 +219,7 @@ struct CaptureStats {
     }
     j.addRaw("interfaces", ifs + "]")
     if let error {
-      var e = JSONLine()
+      var e = JSONWriter.Object()
       e.add("code", error.code.rawValue)
       if let off = error.offset { e.add("offset", off) }
       e.add("message", error.message)

@@ -1,3 +1,4 @@
+import WireBytes
 import ArgumentParser
 import BACnetAnalysis
 import PcapKit
@@ -10,7 +11,7 @@ protocol ListAnnotator {
   /// A short protocol summary for the text listing (tshark's "Info" column), or nil.
   mutating func summary(of packet: Packet) -> String?
   /// Adds protocol keys to the packet's JSON object.
-  mutating func addFields(of packet: Packet, to json: inout JSONLine)
+  mutating func addFields(of packet: Packet, to json: inout JSONWriter.Object)
   /// Called before the first packet of each file (stateful annotators reset here).
   mutating func beginFile(_ path: String)
 }
@@ -106,7 +107,7 @@ struct List: ParsableCommand {
         remaining -= 1
         let ns = p.timestamp.nanosecondsSinceEpoch
         if json {
-          var j = JSONLine()
+          var j = JSONWriter.Object()
           if files.count > 1 { j.add("file", file) }
           j.add("frame", frame)
           j.add("interface_id", p.interfaceID)

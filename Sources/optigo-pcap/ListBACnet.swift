@@ -1,3 +1,4 @@
+import WireBytes
 import BACnetAnalysis
 import BACnetDecode
 import PcapKit
@@ -56,7 +57,7 @@ struct BACnetListAnnotator: ListAnnotator {
     return "\(name) \(sp) → \(dp)"
   }
 
-  mutating func addFields(of packet: Packet, to json: inout JSONLine) {
+  mutating func addFields(of packet: Packet, to json: inout JSONWriter.Object) {
     BACnetJSON.addFields(of: pipeline.decode(packet), to: &json)
   }
 }
@@ -69,11 +70,11 @@ struct BACnetListAnnotator: ListAnnotator {
 /// objects `bvlc`, `npdu`, `network_message`, `apdu`, `mstp`, plus `diagnostics` (also on non-BACnet packets that
 /// have some). Numbers are numbers; every `*_name` is the Wireshark spelling.
 enum BACnetJSON {
-  static func addFields(of d: DecodedPacket, to j: inout JSONLine) {
+  static func addFields(of d: DecodedPacket, to j: inout JSONWriter.Object) {
     let link = d.link
     if let m = link.sourceMAC { j.add("eth_src", m.description) }
     if let m = link.destinationMAC { j.add("eth_dst", m.description) }
-    if !link.vlans.isEmpty { j.addRaw("vlan", numbers(link.vlans.map { Int($0) })) }
+    if !link.vlans.isEmpty { j.add("vlan", link.vlans.map { Int($0) }) }
     if let a = link.sourceIP { j.add("ip_src", a.description) }
     if let a = link.destinationIP { j.add("ip_dst", a.description) }
     if let p = link.sourcePort { j.add("src_port", Int(p)) }
@@ -95,7 +96,7 @@ enum BACnetJSON {
       var s = "["
       for (i, x) in d.diagnostics.enumerated() {
         if i > 0 { s += "," }
-        var o = JSONLine()
+        var o = JSONWriter.Object()
         o.add("code", x.code.rawValue)
         o.add("offset", x.offset)
         o.add("message", x.message)
@@ -104,15 +105,6 @@ enum BACnetJSON {
       }
       j.addRaw("diagnostics", s + "]")
     }
-  }
-
-  static func numbers(_ v: [Int]) -> String {
-    var s = "["
-    for (i, x) in v.enumerated() {
-      if i > 0 { s += "," }
-      s += String(x)
-    }
-    return s + "]"
   }
 
   static func hex(_ bytes: ArraySlice<UInt8>) -> String {
@@ -127,7 +119,7 @@ enum BACnetJSON {
   }
 
   static func bvlc(_ b: BVLC) -> String {
-    var o = JSONLine()
+    var o = JSONWriter.Object()
     o.add("type", Int(b.type))
     o.add("type_name", b.typeName)
     o.add("function", Int(b.function))
@@ -149,7 +141,7 @@ enum BACnetJSON {
   }
 
   static func npdu(_ n: NPDU) -> String {
-    var o = JSONLine()
+    var o = JSONWriter.Object()
     o.add("version", Int(n.version))
     o.add("control", Int(n.control))
     if let d = n.destination {
@@ -172,10 +164,10 @@ enum BACnetJSON {
   }
 
   static func networkMessage(_ m: NetworkMessage) -> String {
-    var o = JSONLine()
+    var o = JSONWriter.Object()
     o.add("type", Int(m.type.rawValue))
     o.add("type_name", m.type.name)
-    if !m.networks.isEmpty { o.addRaw("networks", numbers(m.networks.map { Int($0) })) }
+    if !m.networks.isEmpty { o.add("networks", m.networks.map { Int($0) }) }
     if let r = m.rejectReason { o.add("reject_reason", Int(r)) }
     if let r = m.rejectReasonName { o.add("reject_reason_name", r) }
     if let n = m.networkNumber { o.add("network_number", Int(n)) }
@@ -192,7 +184,7 @@ enum BACnetJSON {
         guard let c = e.errorClass, let x = e.errorCode else { continue }
         if any { s += "," }
         any = true
-        var o = JSONLine()
+        var o = JSONWriter.Object()
         o.add("object_type", Int(r.object.type.rawValue))
         o.add("object_instance", Int(r.object.instance))
         o.add("property", Int(e.property.rawValue))
@@ -207,7 +199,7 @@ enum BACnetJSON {
   }
 
   static func apdu(_ a: APDU, reassembled: APDU?) -> String {
-    var o = JSONLine()
+    var o = JSONWriter.Object()
     o.add("type", Int(a.pduType.rawValue))
     o.add("type_name", a.pduType.name)
     if let s = a.serviceChoice, a.pduType.rawValue <= 5 {
@@ -248,7 +240,7 @@ enum BACnetJSON {
     }
     if let e = accessErrors(a) { o.addRaw("access_errors", e) }
     if let whole = reassembled {
-      var r = JSONLine()
+      var r = JSONWriter.Object()
       r.add("length", whole.serviceData.count)
       if let obj = whole.primaryObject {
         r.add("object_type", Int(obj.type.rawValue))
@@ -266,7 +258,7 @@ enum BACnetJSON {
   }
 
   static func mstp(_ f: MSTPFrame) -> String {
-    var o = JSONLine()
+    var o = JSONWriter.Object()
     o.add("frame_type", Int(f.frameType.rawValue))
     o.add("frame_type_name", f.frameType.name)
     o.add("dst", Int(f.destination))

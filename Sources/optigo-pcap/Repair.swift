@@ -1,3 +1,4 @@
+import WireBytes
 import ArgumentParser
 import PcapKit
 
@@ -17,7 +18,9 @@ struct Repair: ParsableCommand {
       captured length alone is wrong keeps its original length. OUT appears only when complete (temporary file \
       renamed into place). \
       Each damaged region is reported on standard error (offset, length, reason); --json prints a report on \
-      standard output.
+      standard output, one JSON object with snake_case keys: input, output, format, input_length, records_written, \
+      packets_written, truncated_packets, damaged_regions, skipped_bytes, section_header_rebuilt and regions (each \
+      with offset, length, action, code, error_offset, message).
 
       Exit status: 0 the input was intact; 65 damage was found and the salvaged capture written; 66 the input is \
       unreadable (missing, not a capture, nothing salvageable); 73 the output could not be written; 64 usage.
@@ -104,26 +107,26 @@ struct Repair: ParsableCommand {
   func printReport(_ s: CaptureRepair.Summary, name: String) {
     var regions: [String] = []
     for r in s.damage {
-      var j = JSONLine()
+      var j = JSONWriter.Object()
       j.add("offset", r.offset)
       j.add("length", r.length)
       j.add("action", r.action.rawValue)
       j.add("code", r.reason.code.rawValue)
-      if let at = r.reason.offset { j.add("errorOffset", at) } else { j.addNull("errorOffset") }
+      if let at = r.reason.offset { j.add("error_offset", at) } else { j.addNull("error_offset") }
       j.add("message", r.reason.message)
       regions.append(j.finish())
     }
-    var j = JSONLine()
+    var j = JSONWriter.Object()
     j.add("input", input)
     j.add("output", output)
     j.add("format", s.format.description)
-    j.add("inputLength", s.inputLength)
-    j.add("recordsWritten", s.recordsWritten)
-    j.add("packetsWritten", s.packetsWritten)
-    j.add("truncatedPackets", s.truncatedPackets)
-    j.add("damagedRegions", s.damageCount)
-    j.add("skippedBytes", s.skippedBytes)
-    j.add("sectionHeaderRebuilt", s.synthesizedSectionHeader)
+    j.add("input_length", s.inputLength)
+    j.add("records_written", s.recordsWritten)
+    j.add("packets_written", s.packetsWritten)
+    j.add("truncated_packets", s.truncatedPackets)
+    j.add("damaged_regions", s.damageCount)
+    j.add("skipped_bytes", s.skippedBytes)
+    j.add("section_header_rebuilt", s.synthesizedSectionHeader)
     j.addRaw("regions", "[" + regions.joined(separator: ",") + "]")
     let stdout = FileSink.standardOutput()
     try? stdout.write(j.finish() + "\n")

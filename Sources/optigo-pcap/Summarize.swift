@@ -20,7 +20,7 @@ struct Summarize: ParsableCommand {
       status (ok/warn/fail, n/a when it had nothing to judge), the thresholds it used and the frame numbers of its evidence. --json prints one JSON \
       object per summary (an array of them for several files without --merged) following docs/summary-schema.md. \
       Thresholds (--threshold NAME=VALUE, repeatable):
-      """ + " " + SummaryConfiguration.thresholds.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")
+      """ + " " + SummaryThresholds.named.map { "\($0.name) (default \(Int($0.defaultValue)))" }.joined(separator: ", ")
       + ". Times print in ISO 8601 UTC (--local-time: the local zone); tables fit the terminal width (120 columns "
       + "when not a terminal), wrapping at word boundaries (--wide: no limit; --all: every row and column). "
       + "BACnet/IP is decoded on the configured ports only; when UDP traffic elsewhere looks like BACnet/IP the report "
@@ -93,7 +93,7 @@ struct Summarize: ParsableCommand {
     return unsafe Int(tm.tm_gmtoff)
   }
 
-  func summaryConfiguration() throws(SummaryConfiguration.InvalidThreshold) -> SummaryConfiguration {
+  func summaryConfiguration() throws(SummaryThresholds.InvalidThreshold) -> SummaryConfiguration {
     var c = SummaryConfiguration()
     for t in thresholds { try c.set(t) }
     return c
@@ -113,9 +113,11 @@ struct Summarize: ParsableCommand {
     var worst = ReadOutcome.complete
     var reports: [SummaryReport] = []
     if merged {
-      let (r, outcome) = Self.summarizeMerged(files, config, pipelineConfig)
-      worst = outcome
-      if let r { reports.append(r) }
+      let merged = SummaryEngine.summarizeMerged(files, configuration: config, pipeline: pipelineConfig)
+      if let error = merged.error {
+        worst = ReadOutcome.report(error, file: files.joined(separator: ", "), recordsRead: merged.recordsRead)
+      }
+      if let r = merged.report { reports.append(r) }
     } else {
       // Files in parallel (each worker one file at a time, so memory grows with -j, not with the file count);
       // reports and read errors are taken in input order. Standard input named twice is read by one worker.
@@ -167,31 +169,6 @@ struct Summarize: ParsableCommand {
       return (nil, error)
     }
     return SummaryEngine.summarize(&reader, file: file, configuration: config, pipeline: pc)
-  }
-
-  /// Summarizes several files as one timeline (k-way merge by timestamp); frame numbers count the merged stream.
-  static func summarizeMerged(_ files: [String], _ config: SummaryConfiguration,
-                              _ pc: BACnetPipeline.Configuration) -> (SummaryReport?, ReadOutcome) {
-    var facts = files.map { CaptureFacts(file: $0) }
-    for (i, f) in files.enumerated() {
-      if let r = try? CaptureReader(path: f) { facts[i].noteReader(r) }
-    }
-    var merge = CaptureMerge(inputs: files.map { MergeInput(path: $0) })
-    var engine = SummaryEngine(configuration: config)
-    var pipeline = BACnetPipeline(configuration: pc)
-    var outcome = ReadOutcome.complete
-    var records = 0
-    do {
-      while let m = try merge.next() {
-        records += 1
-        if m.input >= 0 && m.input < facts.count { facts[m.input].observe(m.record) }
-        if case .packet(let p) = m.record { engine.consume(pipeline.decode(p)) }
-      }
-    } catch {
-      outcome = ReadOutcome.report(error, file: files.joined(separator: ", "), recordsRead: records)
-      if records == 0 { return (nil, outcome) }
-    }
-    return (engine.report(captures: facts), outcome)
   }
 }
 

@@ -35,8 +35,8 @@ struct FindingFixtureTests {
     try c.set("who_is_storm_fail=200")
     let r = SummarySupport.fixture("who_is_storm.pcap", configuration: c)
     #expect(r.finding("discovery.who_is_storm")?.status == .ok)
-    #expect(throws: SummaryConfiguration.InvalidThreshold.self) { try c.set("no_such=1") }
-    #expect(throws: SummaryConfiguration.InvalidThreshold.self) { try c.set("apdu_timeout_ms=-3") }
+    #expect(throws: SummaryThresholds.InvalidThreshold.self) { try c.set("no_such=1") }
+    #expect(throws: SummaryThresholds.InvalidThreshold.self) { try c.set("apdu_timeout_ms=-3") }
   }
 
   @Test func duplicateInstanceBehindTwoRouters() throws {

@@ -12,15 +12,4 @@ import Testing
     #expect(throws: (any Error).self) { try OptigoPcap.parseAsRoot(["list"]) }
     #expect(throws: (any Error).self) { try OptigoPcap.parseAsRoot(["info", "--bogus", "x"]) }
   }
-
-  @Test("JSON lines escape strings and keep key order")
-  func jsonLine() {
-    var j = JSONLine()
-    j.add("frame", 1)
-    j.add("name", "a\"b\\c\n\u{1}é")
-    j.add("ok", true)
-    j.addNull("time_ns")
-    j.add("tags", ["x", "y"])
-    #expect(j.finish() == #"{"frame":1,"name":"a\"b\\c\n\u0001é","ok":true,"time_ns":null,"tags":["x","y"]}"#)
-  }
 }

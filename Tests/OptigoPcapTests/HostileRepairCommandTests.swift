@@ -45,7 +45,12 @@ struct HostileRepairCommandTests {
     let lines = r.stderr.split(separator: "\n").filter { $0.contains("skipped") && $0.contains(" at ") }
     #expect(lines.count == 2, "\(r.stderr)")
     let report = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
-    #expect(report["packetsWritten"] as? Int == 2)
+    #expect(report["packets_written"] as? Int == 2)
+    // Every key is snake_case, like every other JSON the project prints.
+    let keys = Set(report.keys).union(((report["regions"] as? [[String: Any]]) ?? []).flatMap(\.keys))
+    #expect(keys == ["input", "output", "format", "input_length", "records_written", "packets_written",
+                     "truncated_packets", "damaged_regions", "skipped_bytes", "section_header_rebuilt", "regions",
+                     "offset", "length", "action", "code", "error_offset", "message"])
     let regions = try #require(report["regions"] as? [[String: Any]])
     #expect(regions.map { $0["offset"] as? Int } == [second, bytes.count - 10])
     #expect(regions.first?["length"] as? Int == 36)

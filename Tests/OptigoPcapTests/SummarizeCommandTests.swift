@@ -85,11 +85,13 @@ struct SummarizeCommandTests {
   @Test func mergedTimelineNumbersFramesAcrossFiles() throws {
     let a = Self.fixtures.appendingPathComponent("duplicate_instance.pcap").path
     let b = Self.fixtures.appendingPathComponent("bbmd_forwarded_iam.pcap").path
-    let (r, outcome) = Summarize.summarizeMerged([a, b], SummaryConfiguration(), BACnetPipeline.Configuration())
-    #expect(outcome == .complete)
-    let report = try #require(r)
+    let merged = SummaryEngine.summarizeMerged([a, b])
+    #expect(merged.error == nil)
+    let report = try #require(merged.report)
     #expect(report.packets == 6)
     #expect(report.captures.map(\.packets) == [4, 2])
+    // Each file's format comes from the merge's own reader (the file is not opened a third time for it).
+    #expect(report.captures.map(\.format) == ["pcap", "pcap"] && report.captures.allSatisfy { !$0.compressed })
     // Both captures start at the same instant: `a`'s frame 1 (t 0.0) comes first (input order on ties), then `b`'s
     // forwarded I-Am (t 0.0) as merged frame 2, so `a`'s I-Ams (files' frames 3 and 4) are merged frames 4 and 5.
     #expect(report.finding("duplicates.device_instance")?.frames == [4, 5])

@@ -39,11 +39,11 @@ struct DiscoveryAnalyzer {
 
   init(config: SummaryConfiguration) {
     cap = config.maxTableRows
-    windowNs = config.ns("who_is_window_ms")
-    replyWindowNs = config.ns("i_am_reply_window_ms")
-    rateMinNs = max(1, config.ns("rate_min_window_s") * 1000)
-    warnCount = max(1, Int(config["who_is_storm_warn"]))
-    failCount = max(warnCount, Int(config["who_is_storm_fail"]))
+    windowNs = config.thresholds.whoIsWindow.nanoseconds
+    replyWindowNs = config.thresholds.iAmReplyWindow.nanoseconds
+    rateMinNs = max(1, config.thresholds.rateMinWindow.nanoseconds)
+    warnCount = max(1, config.thresholds.whoIsStormWarn)
+    failCount = max(warnCount, config.thresholds.whoIsStormFail)
     let size = min(max(4096, failCount + 1), 100_000)
     ringTimes = [Int64](repeating: 0, count: size)
     ringFrames = [Int](repeating: 0, count: size)
@@ -153,14 +153,14 @@ struct DiscoveryAnalyzer {
   }
 
   func findings(_ config: SummaryConfiguration) -> [Finding] {
-    let th = [config.pair("who_is_window_ms"), config.pair("who_is_storm_warn"), config.pair("who_is_storm_fail")]
+    let th = [config.thresholds.pair(\.whoIsWindow), config.thresholds.pair(\.whoIsStormWarn), config.thresholds.pair(\.whoIsStormFail)]
     if peak < warnCount {
       return [Finding(check: "discovery.who_is_storm", status: .ok, threshold: th,
-                      message: "at most \(peak) Who-Is in any \(Int(config["who_is_window_ms"])) ms window")]
+                      message: "at most \(peak) Who-Is in any \(Int(config.thresholds.whoIsWindow.milliseconds)) ms window")]
     }
     let status: FindingStatus = peak >= failCount ? .fail : .warn
     return [Finding(check: "discovery.who_is_storm", status: status, threshold: th, frames: stormFrames, frameCount: whoIs,
-                    message: "Who-Is storm: \(peak == ringTimes.count ? "at least " : "")\(peak) Who-Is in one \(Int(config["who_is_window_ms"])) ms window (peak ending at frame \(peakFrame)); \(stormWindows.count) storm period(s) starting at frame(s) "
+                    message: "Who-Is storm: \(peak == ringTimes.count ? "at least " : "")\(peak) Who-Is in one \(Int(config.thresholds.whoIsWindow.milliseconds)) ms window (peak ending at frame \(peakFrame)); \(stormWindows.count) storm period(s) starting at frame(s) "
                       + stormWindows.frames.map(String.init).joined(separator: ", "))]
   }
 }

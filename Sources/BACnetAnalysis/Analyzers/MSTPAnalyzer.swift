@@ -46,10 +46,10 @@ struct MSTPAnalyzer {
   let warnNs: Int64, failNs: Int64, tnoTokenNs: Int64, treplyNs: Int64
 
   init(config: SummaryConfiguration) {
-    warnNs = config.ns("token_rtt_warn_ms")
-    failNs = config.ns("token_rtt_fail_ms")
-    tnoTokenNs = config.ns("tno_token_ms")
-    treplyNs = config.ns("treply_fail_ms")
+    warnNs = config.thresholds.tokenRTTWarn.nanoseconds
+    failNs = config.thresholds.tokenRTTFail.nanoseconds
+    tnoTokenNs = config.thresholds.noToken.nanoseconds
+    treplyNs = config.thresholds.replyTimeout.nanoseconds
     let l = config.evidenceLimit
     for e in [\MSTPAnalyzer.crcEvidence, \.conflicts, \.rttWarn, \.rttFail, \.tokenRetries, \.lostTokens, \.slowReplies, \.derNoReply] {
       self[keyPath: e] = Evidence(limit: l)
@@ -215,7 +215,7 @@ struct MSTPAnalyzer {
   func findings(_ config: SummaryConfiguration) -> [Finding] {
     guard !isEmpty else { return [] }
     var out: [Finding] = []
-    let rth = [config.pair("token_rtt_warn_ms"), config.pair("token_rtt_fail_ms")]
+    let rth = [config.thresholds.pair(\.tokenRTTWarn), config.thresholds.pair(\.tokenRTTFail)]
     if rttFail.isEmpty && rttWarn.isEmpty {
       out.append(Finding(check: "mstp.token_rtt", status: .ok, threshold: rth,
                          message: tokenRTT.count > 0 ? "token round trip mean \(fixed(tokenRTT.mean / 1e6, 3)) ms, max \(fixed(Double(tokenRTT.max) / 1e6, 3)) ms" : "no token round trip observed"))
@@ -228,9 +228,9 @@ struct MSTPAnalyzer {
       ? Finding(check: "mstp.token_retries", status: .ok, message: "no token was passed twice to the same station in a row")
       : Finding(check: "mstp.token_retries", status: .warn, evidence: tokenRetries, message: "\(tokenRetries.count) token retry(ies): the next station did not use the token"))
     out.append(lostTokens.isEmpty
-      ? Finding(check: "mstp.lost_token", status: .ok, threshold: [config.pair("tno_token_ms")], message: "the token was never lost")
-      : Finding(check: "mstp.lost_token", status: .fail, threshold: [config.pair("tno_token_ms")], evidence: lostTokens,
-                message: "\(lostTokens.count) lost token(s): silence longer than \(Int(config["tno_token_ms"])) ms, then a station regenerated the token"))
+      ? Finding(check: "mstp.lost_token", status: .ok, threshold: [config.thresholds.pair(\.noToken)], message: "the token was never lost")
+      : Finding(check: "mstp.lost_token", status: .fail, threshold: [config.thresholds.pair(\.noToken)], evidence: lostTokens,
+                message: "\(lostTokens.count) lost token(s): silence longer than \(Int(config.thresholds.noToken.milliseconds)) ms, then a station regenerated the token"))
     let crcTotal = headerErrors + dataErrors.reduce(0, +) + crc32KErrors.reduce(0, +)
     var bySource: [String] = []
     for st in 0..<256 where dataErrors[st] + crc32KErrors[st] > 0 {
@@ -241,10 +241,10 @@ struct MSTPAnalyzer {
       ? Finding(check: "mstp.crc_errors", status: .ok, message: "no CRC errors")
       : Finding(check: "mstp.crc_errors", status: .fail, evidence: crcEvidence, message: "\(crcTotal) frame(s) with CRC errors: " + bySource.joined(separator: "; ")))
     out.append(slowReplies.isEmpty
-      ? Finding(check: "mstp.reply_latency", status: .ok, threshold: [config.pair("treply_fail_ms")],
+      ? Finding(check: "mstp.reply_latency", status: .ok, threshold: [config.thresholds.pair(\.replyTimeout)],
                 message: replyLatency.count > 0 ? "replies within \(fixed(Double(replyLatency.max) / 1e6, 3)) ms" : "no Data-Expecting-Reply answered")
-      : Finding(check: "mstp.reply_latency", status: .fail, threshold: [config.pair("treply_fail_ms")], evidence: slowReplies,
-                message: "\(slowReplies.count) reply(ies) slower than \(Int(config["treply_fail_ms"])) ms"))
+      : Finding(check: "mstp.reply_latency", status: .fail, threshold: [config.thresholds.pair(\.replyTimeout)], evidence: slowReplies,
+                message: "\(slowReplies.count) reply(ies) slower than \(Int(config.thresholds.replyTimeout.milliseconds)) ms"))
     out.append(conflicts.isEmpty
       ? Finding(check: "duplicates.mstp_mac", status: .ok, message: "no conflicting MS/TP MAC addresses seen")
       : Finding(check: "duplicates.mstp_mac", status: .warn, evidence: conflicts,

@@ -70,9 +70,9 @@ struct NetworkAnalyzer {
 
   init(config: SummaryConfiguration) {
     cap = config.maxTableRows
-    hopWarn = UInt8(clamping: Int(config["hop_count_warn"]))
-    graceNs = config.ns("fd_grace_s") * 1000
-    duplicateWindowNs = config.ns("bbmd_duplicate_window_ms")
+    hopWarn = UInt8(clamping: config.thresholds.hopCountWarn)
+    graceNs = config.thresholds.foreignDeviceGrace.nanoseconds
+    duplicateWindowNs = config.thresholds.bbmdDuplicateWindow.nanoseconds
     duplicateForwards = Evidence(limit: config.evidenceLimit)
     duplicateNetworks = Evidence(limit: config.evidenceLimit)
     rejects = Evidence(limit: config.evidenceLimit)
@@ -306,27 +306,27 @@ struct NetworkAnalyzer {
       : Finding(check: "bbmd.forwarded_npdu", status: .ok, evidence: forwarded,
                 message: "\(forwarded.count) Forwarded-NPDU(s) from " + bbmds.filter { $0.value.forwarded > 0 }.keys.sorted().map(\.macText).joined(separator: ", ")
                   + "; their senders are listed under their original addresses"))
-    let window = [config.pair("bbmd_duplicate_window_ms")]
+    let window = [config.thresholds.pair(\.bbmdDuplicateWindow)]
     out.append(duplicateForwards.isEmpty
       ? Finding(check: "bbmd.duplicate", status: .ok, threshold: window, message: "no broadcast forwarded by two BBMDs")
       : Finding(check: "bbmd.duplicate", status: .warn, threshold: window, evidence: duplicateForwards,
-                message: "\(duplicateForwards.count) message(s) forwarded a second time by another BBMD within \(Int(config["bbmd_duplicate_window_ms"])) ms ("
+                message: "\(duplicateForwards.count) message(s) forwarded a second time by another BBMD within \(Int(config.thresholds.bbmdDuplicateWindow.milliseconds)) ms ("
                   + duplicateBBMDPairs.joined(separator: "; ") + "): devices receive these broadcasts twice; the subnet has two BBMDs in the BDT"))
     out.append(naks.isEmpty
       ? Finding(check: "bbmd.bvlc_nak", status: .ok, message: "no BVLC-Result NAKs")
       : Finding(check: "bbmd.bvlc_nak", status: .warn, evidence: naks, message: "\(naks.count) BVLC-Result NAK(s)"))
     out.append(lateRegistrations.isEmpty
-      ? Finding(check: "bbmd.foreign_device_reregistration", status: .ok, threshold: [config.pair("fd_grace_s")],
+      ? Finding(check: "bbmd.foreign_device_reregistration", status: .ok, threshold: [config.thresholds.pair(\.foreignDeviceGrace)],
                 message: "foreign devices re-register within their TTL")
-      : Finding(check: "bbmd.foreign_device_reregistration", status: .warn, threshold: [config.pair("fd_grace_s")], evidence: lateRegistrations,
+      : Finding(check: "bbmd.foreign_device_reregistration", status: .warn, threshold: [config.thresholds.pair(\.foreignDeviceGrace)], evidence: lateRegistrations,
                 message: "\(lateRegistrations.count) foreign-device re-registration(s) came after the TTL plus grace"))
     out.append(rejects.isEmpty
       ? Finding(check: "networks.reject_message", status: .ok, message: "no Reject-Message-To-Network")
       : Finding(check: "networks.reject_message", status: .warn, evidence: rejects, message: "\(rejects.count) Reject-Message-To-Network message(s)"))
     out.append(lowHop.isEmpty
-      ? Finding(check: "networks.hop_count", status: .ok, threshold: [config.pair("hop_count_warn")], message: "no routed message with a low hop count")
-      : Finding(check: "networks.hop_count", status: .warn, threshold: [config.pair("hop_count_warn")], evidence: lowHop,
-                message: "\(lowHop.count) message(s) with a hop count below \(Int(config["hop_count_warn"])): a vendor starting low, or a circular route"))
+      ? Finding(check: "networks.hop_count", status: .ok, threshold: [config.thresholds.pair(\.hopCountWarn)], message: "no routed message with a low hop count")
+      : Finding(check: "networks.hop_count", status: .warn, threshold: [config.thresholds.pair(\.hopCountWarn)], evidence: lowHop,
+                message: "\(lowHop.count) message(s) with a hop count below \(config.thresholds.hopCountWarn): a vendor starting low, or a circular route"))
     return out
   }
 }

@@ -83,8 +83,8 @@ struct RequestAnalyzer {
   init(config: SummaryConfiguration) {
     cap = config.maxOutstandingRequests
     tableCap = config.maxTableRows
-    timeoutNs = max(1, config.ns("apdu_timeout_ms"))
-    errorWarnPercent = config["error_warn_percent"]
+    timeoutNs = max(1, config.thresholds.apduTimeout.nanoseconds)
+    errorWarnPercent = config.thresholds.errorWarnPercent
     let l = config.evidenceLimit
     for e in [\RequestAnalyzer.unanswered, \.retries, \.reuse, \.late, \.unmatched, \.serviceMismatch, \.errorFrames,
               \.rejectFrames, \.abortFrames, \.segmented, \.segmentNAKs, \.oversizedRequests, \.oversizedResponses,
@@ -318,15 +318,15 @@ struct RequestAnalyzer {
 
   func findings(_ config: SummaryConfiguration) -> [Finding] {
     var out: [Finding] = []
-    let th = [config.pair("apdu_timeout_ms"), config.pair("unanswered_fail_percent")]
+    let th = [config.thresholds.pair(\.apduTimeout), config.thresholds.pair(\.unansweredFailPercent)]
     if unanswered.isEmpty {
       out.append(Finding(check: "requests.unanswered", status: .ok, threshold: th,
-                         message: "every confirmed request was answered within \(Int(config["apdu_timeout_ms"])) ms (\(requests) request(s): \(responses) answered, \(pendingAtEnd) still open at the end, \(superseded) superseded)"))
+                         message: "every confirmed request was answered within \(Int(config.thresholds.apduTimeout.milliseconds)) ms (\(requests) request(s): \(responses) answered, \(pendingAtEnd) still open at the end, \(superseded) superseded)"))
     } else {
       let pct = requests > 0 ? Double(unanswered.count) * 100 / Double(requests) : 100
-      out.append(Finding(check: "requests.unanswered", status: pct > config["unanswered_fail_percent"] ? .fail : .warn, threshold: th,
+      out.append(Finding(check: "requests.unanswered", status: pct > config.thresholds.unansweredFailPercent ? .fail : .warn, threshold: th,
                          evidence: unanswered,
-                         message: "\(unanswered.count) of \(requests) confirmed request(s) got no reply within \(Int(config["apdu_timeout_ms"])) ms"))
+                         message: "\(unanswered.count) of \(requests) confirmed request(s) got no reply within \(Int(config.thresholds.apduTimeout.milliseconds)) ms"))
     }
     out.append(retries.isEmpty
       ? Finding(check: "requests.retries", status: .ok, message: "no request was sent again")
@@ -344,9 +344,9 @@ struct RequestAnalyzer {
     let errorShare = responses > 0 ? Double(errorFrames.count) * 100 / Double(responses) : 0
     let errorsWarn = errorFrames.count > 0 && errorShare > errorWarnPercent
     out.append(errs == 0
-      ? Finding(check: "requests.errors", status: .ok, threshold: [config.pair("error_warn_percent")], message: "no Error, Reject or Abort")
+      ? Finding(check: "requests.errors", status: .ok, threshold: [config.thresholds.pair(\.errorWarnPercent)], message: "no Error, Reject or Abort")
       : Finding(check: "requests.errors", status: rejectFrames.count + abortFrames.count > 0 || errorsWarn ? .warn : .ok,
-                threshold: [config.pair("error_warn_percent")],
+                threshold: [config.thresholds.pair(\.errorWarnPercent)],
                 frames: Array((errorFrames.frames + rejectFrames.frames + abortFrames.frames).sorted().prefix(config.evidenceLimit)), frameCount: errs,
                 message: "\(errorFrames.count) Error (\(fixed(errorShare, 1)) % of \(responses) responses), \(rejectFrames.count) Reject, \(abortFrames.count) Abort (see the error table)"))
     let oversized = oversizedRequests.count + oversizedResponses.count + unacceptedSegmentation.count

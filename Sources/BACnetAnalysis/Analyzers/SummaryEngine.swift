@@ -15,9 +15,18 @@ import BACnetDecode
 /// while let p = try reader.nextPacket() { engine.consume(pipeline.decode(p)) }
 /// print(engine.report(captures: []).text)
 /// ```
+///
+/// A server can run a subset of the built-in analyzers and add its own (``SummaryAnalyzer``):
+/// `SummaryEngine(analyzers: [.devices, .requests], adding: [MyCheck()])`.
 public struct SummaryEngine: Sendable {
   /// The thresholds and limits in use.
   public let configuration: SummaryConfiguration
+  /// The built-in analyzers that run.
+  public let analyzers: Analyzers
+  /// The analyzers added by the caller, in the order given.
+  public private(set) var added: [any SummaryAnalyzer]
+  // One flag per optional analyzer, read per packet (cheaper than OptionSet tests).
+  let runDevices: Bool, runNetworks: Bool, runDiscovery: Bool, runRequests: Bool, runMSTP: Bool, runOperations: Bool
   var traffic: TrafficAnalyzer
   var devices: DeviceAnalyzer
   var networks: NetworkAnalyzer
@@ -28,9 +37,19 @@ public struct SummaryEngine: Sendable {
   var operations: OperationsAnalyzer
   var reflected: ReflectedBroadcasts
 
-  /// Creates an engine with the given thresholds and limits.
-  public init(configuration: SummaryConfiguration = SummaryConfiguration()) {
+  /// Creates an engine with the given thresholds and limits, running the chosen built-in analyzers (all by default)
+  /// and then the `added` ones.
+  public init(configuration: SummaryConfiguration = SummaryConfiguration(), analyzers: Analyzers = .all,
+              adding added: [any SummaryAnalyzer] = []) {
     self.configuration = configuration
+    self.analyzers = analyzers
+    self.added = added
+    runDevices = analyzers.contains(.devices)
+    runNetworks = analyzers.contains(.networks)
+    runDiscovery = analyzers.contains(.discovery)
+    runRequests = analyzers.contains(.requests)
+    runMSTP = analyzers.contains(.mstp)
+    runOperations = analyzers.contains(.operations)
     traffic = TrafficAnalyzer(config: configuration)
     devices = DeviceAnalyzer(config: configuration)
     networks = NetworkAnalyzer(config: configuration)
@@ -49,17 +68,20 @@ public struct SummaryEngine: Sendable {
     let c = MessageContext(p, d)
     traffic.consume(p, c)
     quality.consume(p, d, c)
-    if d.carrier == .mstp { mstp.consume(p, d) }
+    if runMSTP, d.carrier == .mstp { mstp.consume(p, d) }
+    if !added.isEmpty {
+      for i in added.indices { added[i].consume(p, d) }
+    }
     // Evidence quality: a damaged frame (failed CRC, truncated or malformed decode) has fed the link statistics
     // and decode quality above; nothing else may rest on it.
     guard let c, !p.damaged else { return }
     // Copies of broadcasts sent from a broadcast address belong to no device (see ReflectedBroadcasts).
     if d.carrier == .udpPort || d.carrier == .udpHeuristic, reflected.isReflected(d, frame: p.frame) { return }
-    devices.consume(p, d, c)
-    networks.consume(p, d, c)
-    discovery.consume(p, d, c)
-    requests.consume(p, d, c)
-    operations.consume(p, d, c)
+    if runDevices { devices.consume(p, d, c) }
+    if runNetworks { networks.consume(p, d, c) }
+    if runDiscovery { discovery.consume(p, d, c) }
+    if runRequests { requests.consume(p, d, c) }
+    if runOperations { operations.consume(p, d, c) }
   }
 
   /// The report as of now. Requests still open are judged against the last timestamp seen.
@@ -67,18 +89,31 @@ public struct SummaryEngine: Sendable {
     var r = requests
     r.finish()
     let c = configuration
-    var findings = discovery.findings(c) + devices.findings(c) + networks.findings(c) + r.findings(c)
-      + mstp.findings(c) + quality.findings(c) + operations.findings(c) + [reflected.finding()]
+    var findings: [Finding] = []
+    if runDiscovery { findings += discovery.findings(c) }
+    if runDevices { findings += devices.findings(c) }
+    if runNetworks { findings += networks.findings(c) + [reflected.finding()] }
+    if runRequests { findings += r.findings(c) }
+    if runMSTP { findings += mstp.findings(c) }
+    if analyzers.contains(.decodeQuality) { findings += quality.findings(c) }
+    if runOperations { findings += operations.findings(c) }
     for i in findings.indices where findings[i].status == .ok {
       if let why = nothingToJudge(findings[i].check, r) {
         findings[i].status = .notApplicable
         findings[i].message = "n/a: " + why
       }
     }
+    for a in added { findings += a.findings(c) }
     findings.sort { a, b in a.check < b.check }
-    var sections = [traffic.section(topN: c.topN), networks.section(), discovery.section(), r.section(), operations.section()]
-    if !mstp.isEmpty { sections.append(mstp.section()) }
-    sections.append(quality.section())
+    var sections: [ReportSection] = []
+    if analyzers.contains(.traffic) { sections.append(traffic.section(topN: c.topN)) }
+    if runNetworks { sections.append(networks.section()) }
+    if runDiscovery { sections.append(discovery.section()) }
+    if runRequests { sections.append(r.section()) }
+    if runOperations { sections.append(operations.section()) }
+    if runMSTP, !mstp.isEmpty { sections.append(mstp.section()) }
+    if analyzers.contains(.decodeQuality) { sections.append(quality.section()) }
+    for a in added { sections += a.sections(c) }
     let limits: [(String, ReportValue)] = [
       ("max_devices", .n(c.maxDevices)), ("devices_dropped", .n(devices.dropped)),
       ("max_outstanding_requests", .n(c.maxOutstandingRequests)), ("requests_dropped", .n(r.pendingDropped)),
@@ -88,7 +123,7 @@ public struct SummaryEngine: Sendable {
       ("device_management_rows_dropped", .n(operations.controlsDropped)), ("evidence_frames_per_finding", .n(c.evidenceLimit)),
     ]
     var thresholds: [(String, ReportValue)] = []
-    for t in SummaryConfiguration.thresholds { thresholds.append((t.name, .double(c[t.name]))) }
+    for t in SummaryThresholds.named { thresholds.append((t.name, .double(t.value(in: c.thresholds)))) }
     var report = SummaryReport(captures: captures, packets: traffic.packets, bytes: traffic.bytes,
                                firstTimeNs: traffic.firstNs, lastTimeNs: traffic.lastNs,
                                devices: devices.table(), sections: sections, findings: findings,

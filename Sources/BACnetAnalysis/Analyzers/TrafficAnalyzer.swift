@@ -42,7 +42,7 @@ struct TrafficAnalyzer {
 
   init(config: SummaryConfiguration) {
     maxTalkers = config.maxTableRows
-    rateMinNs = max(1, config.ns("rate_min_window_s") * 1000)
+    rateMinNs = max(1, config.thresholds.rateMinWindow.nanoseconds)
     histPackets = [Int](repeating: 0, count: max(1, config.histogramBuckets))
     histBytes = histPackets
   }

@@ -3,7 +3,7 @@ public enum BACnetCarrier: Hashable, Sendable, CustomStringConvertible {
   /// Not BACnet: no BACnet port, LLC service access point or MS/TP link type (or a fragment that is not the
   /// one completing its datagram).
   case none
-  /// BACnet/IP or BACnet/IPv6 (BVLC type 0x81 or 0x82) in UDP, on a port of the configured ``PortSet``.
+  /// BACnet/IP or BACnet/IPv6 (BVLC type 0x81 or 0x82) in UDP, on a port of the configured `PortSet`.
   case udpPort
   /// BACnet/IP in UDP on another port, recognised by the heuristic (``BACnetPipeline/Configuration/heuristic``).
   case udpHeuristic

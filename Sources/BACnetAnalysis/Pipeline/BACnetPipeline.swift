@@ -1,7 +1,7 @@
 internal import BACnetDecode
 public import PcapKit
 
-/// The per-packet path shared by the CLI, the capture daemon and the analysis server: a PcapKit ``Packet``
+/// The per-packet path shared by the CLI, the capture daemon and the analysis server: a PcapKit `Packet`
 /// through the link-layer walk to the BACnet decoders, giving a ``DecodedPacket``.
 ///
 /// BACnet is reached by
@@ -32,7 +32,13 @@ public import PcapKit
 ///   if decoded.isBACnet { print(decoded.frameNumber, decoded.summary ?? "") }
 /// }
 /// ```
-public struct BACnetPipeline {
+///
+/// `Sendable`, deliberately: a server may build a pipeline where it accepts an upload and move it into the task
+/// that reads it (or keep it in an actor). It is a value holding one stream's reassembly state, so it is still one
+/// pipeline per stream, used by one task at a time; the decode boxes it reuses are shared with the
+/// ``DecodedPacket``s it returned only until those are dropped (see `BoxPool`), which holds across threads as it
+/// does for arrays.
+public struct BACnetPipeline: Sendable {
   /// The settings in force.
   public let configuration: Configuration
   /// How many packets were decoded so far; the next ``decode(_:)`` numbers its packet `packetsSeen + 1`.
@@ -80,7 +86,7 @@ public struct BACnetPipeline {
                   originalLength: packet.originalLength)
   }
 
-  /// Decodes raw frame bytes (for callers without a ``Packet``: live capture, tests).
+  /// Decodes raw frame bytes (for callers without a `Packet`: live capture, tests).
   /// - Parameters:
   ///   - linkType: the frame's link type.
   ///   - data: the captured bytes.
@@ -258,7 +264,7 @@ public struct BACnetPipeline {
   }
 
   /// True when every byte the IPv4 total length / IPv6 payload length declares was captured (a first fragment's UDP
-  /// length exceeds its IP payload legitimately, so ``PacketLayers/payloadTruncated`` cannot tell).
+  /// length exceeds its IP payload legitimately, so `PacketLayers/payloadTruncated` cannot tell).
   static func ipDatagramCaptured(_ l: PacketLayers, _ data: ArraySlice<UInt8>) -> Bool {
     guard let n = l.networkIndex, data.endIndex - n >= 6 else { return false }
     let declared = Int(data[n + 2]) << 8 | Int(data[n + 3])

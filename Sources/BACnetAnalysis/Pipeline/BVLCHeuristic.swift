@@ -1,6 +1,6 @@
 /// The test behind ``BACnetPipeline/Configuration/heuristic``: does a UDP payload on a non-BACnet port look like
 /// BACnet/IP? Reads at most a few header bytes; allocates nothing.
-public enum BVLCHeuristic {
+public enum BVLCHeuristic: Sendable {
   /// True when `payload` starts with a BVLC of type 0x81 (Annex J) or 0x82 (Annex U) whose function is known,
   /// whose length field equals the payload length, and, when the function carries an NPDU, whose NPDU starts with
   /// version 1.

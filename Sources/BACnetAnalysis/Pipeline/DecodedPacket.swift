@@ -72,7 +72,7 @@ public struct DecodedPacket: Sendable {
   public var fragment: FragmentState?
   /// Every diagnostic for the packet, offsets counted from the first captured byte (or from the reassembled UDP
   /// payload when ``fragment`` is ``FragmentState/reassembled(fragments:)``): the pipeline's own (layers
-  /// ``BACnetDiagnostic/Layer/link`` and ``BACnetDiagnostic/Layer/reassembly``) followed by the decoder's.
+  /// `BACnetDiagnostic/Layer/link` and `BACnetDiagnostic/Layer/reassembly`) followed by the decoder's.
   public var diagnostics: [BACnetDiagnostic]
   /// BACnet/IP on a configured port (``BACnetCarrier/udpPort``): whether the source and the destination port are in
   /// the port set. A client polling from an ephemeral port has only its destination port in the set.

@@ -28,7 +28,7 @@ public struct MACAddress: RawRepresentable, Hashable, Sendable, CustomStringConv
   static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }
 
-/// What a packet's link, network and transport headers say: the ``PacketLayers`` walk plus the MAC addresses.
+/// What a packet's link, network and transport headers say: the `PacketLayers` walk plus the MAC addresses.
 ///
 /// Every field is held inline: building one allocates nothing.
 public struct LinkSummary: Hashable, Sendable {
@@ -47,26 +47,13 @@ public struct LinkSummary: Hashable, Sendable {
     self.destinationMAC = destinationMAC
   }
 
-  /// Walks `frame` (captured with `linkType`) and reads the MAC addresses the link header carries.
+  /// Walks `frame` (captured with `linkType`) with PcapKit's header walk, which also gives the MAC addresses the
+  /// link header carries (`PacketLayers.hardwareAddresses(in:)`): no link header is parsed here.
   public init(linkType: LinkType, frame: ArraySlice<UInt8>) {
     self.layers = PacketLayers(linkType: linkType, frame: frame)
-    let s = frame.startIndex, n = frame.count
-    func mac(_ i: Int) -> MACAddress {
-      var v: UInt64 = 0
-      for k in 0..<6 { v = v << 8 | UInt64(frame[i + k]) }
-      return MACAddress(rawValue: v)
-    }
-    switch linkType.rawValue {
-    case 1 where n >= 14:
-      destinationMAC = mac(s)
-      sourceMAC = mac(s + 6)
-    case 113 where n >= 16:  // type(2) ARPHRD(2) address length(2) address(8)
-      if frame[s + 4] == 0, frame[s + 5] == 6 { sourceMAC = mac(s + 6) }
-    case 276 where n >= 20:  // protocol(2) reserved(2) ifindex(4) ARPHRD(2) packet type(1) address length(1) address(8)
-      if frame[s + 11] == 6 { sourceMAC = mac(s + 12) }
-    default:
-      break
-    }
+    let macs = layers.hardwareAddresses(in: frame)
+    sourceMAC = macs.source.map(MACAddress.init(rawValue:))
+    destinationMAC = macs.destination.map(MACAddress.init(rawValue:))
   }
 
   /// VLAN identifiers, outermost first.

@@ -4,7 +4,7 @@ public import PcapKit
 extension BACnetPipeline {
   /// What the pipeline looks for and how much state it may keep.
   public struct Configuration: Sendable {
-    /// UDP ports whose payload is decoded as BVLC (source or destination). Default ``PortSet/bacnet``
+    /// UDP ports whose payload is decoded as BVLC (source or destination). Default `PortSet/bacnet`
     /// (47808–47823); add ports with `ports.formUnion(…)`.
     public var ports: PortSet
     /// When true, UDP payloads on other ports are decoded as BACnet/IP if they look like it: BVLC type 0x81 or

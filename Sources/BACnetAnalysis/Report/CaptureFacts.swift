@@ -37,11 +37,16 @@ public struct CaptureFacts: Sendable {
 
   /// Records what the reader learned from its header.
   public mutating func noteReader(_ r: CaptureReader) {
-    format = r.format.description
-    compressed = r.isCompressed
+    noteFormat(r.format, compressed: r.isCompressed)
   }
 
-  /// Records the sections and interfaces a reader met (for callers that read with ``CaptureReader/nextPacket()``
+  /// Records the format of the file and whether it was compressed.
+  public mutating func noteFormat(_ f: CaptureFormat, compressed c: Bool) {
+    format = f.description
+    compressed = c
+  }
+
+  /// Records the sections and interfaces a reader met (for callers that read with `CaptureReader/nextPacket()`
   /// and so never see those records).
   public mutating func noteStructure(_ r: CaptureReader) {
     sections = r.sectionCount

@@ -35,7 +35,7 @@ public struct TextOptions: Sendable {
 }
 
 /// Times, durations and counts written for people.
-public enum HumanUnits {
+public enum HumanUnits: Sendable {
   /// `2023-11-14T22:13:20.000` (no zone) for nanoseconds since the epoch, proleptic Gregorian calendar.
   public static func iso8601(_ ns: Int64) -> String {
     let msTotal = floorDivide(ns, 1_000_000)

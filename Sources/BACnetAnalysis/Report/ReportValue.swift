@@ -1,3 +1,5 @@
+internal import WireBytes
+
 /// One cell of a report table, or one JSON value.
 public indirect enum ReportValue: Hashable, Sendable {
   /// JSON null, printed as `-`.
@@ -62,65 +64,67 @@ public indirect enum ReportValue: Hashable, Sendable {
 
   /// Compact JSON text (keys in order, no spaces, non-finite numbers as null).
   public var json: String {
-    var s = ""
-    write(into: &s)
-    return s
+    var bytes: [UInt8] = []
+    appendJSON(to: &bytes)
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// Appends the JSON text of this value.
   public func write(into s: inout String) {
-    write(to: &s)
+    s += json
   }
 
-  /// Writes the JSON text of this value to a stream, piece by piece (a large report need not be held as one
-  /// string: the CLI streams it to standard output).
+  /// Writes the JSON text of this value to a stream in pieces of about 64 KiB (a large report need not be held as
+  /// one string: the CLI streams it to standard output).
   public func write<Target: TextOutputStream>(to s: inout Target) {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(Self.streamPiece)
+    appendJSON(to: &bytes, flushingTo: &s)
+    s.write(String(decoding: bytes, as: UTF8.self))
+  }
+
+  /// The size at which ``write(to:)`` hands its collected bytes to the stream.
+  static let streamPiece = 1 << 16
+
+  /// Appends the JSON text of this value as UTF-8 (escaping and number spelling from WireBytes' `JSONWriter`,
+  /// the project's one JSON writer).
+  func appendJSON(to out: inout [UInt8]) {
+    var none = DiscardingStream()
+    appendJSON(to: &out, flushingTo: &none, flushes: false)
+  }
+
+  /// Appends the JSON text, handing full pieces to `stream` between array elements and object members.
+  func appendJSON<Target: TextOutputStream>(to out: inout [UInt8], flushingTo stream: inout Target, flushes: Bool = true) {
     switch self {
-    case .null: s.write("null")
-    case .bool(let v): s.write(v ? "true" : "false")
-    case .int(let v): s.write(String(v))
-    case .double(let v):
-      if !v.isFinite { s.write("null") } else if v == v.rounded(), abs(v) < 1e15 { s.write(String(Int64(v))) } else { s.write(String(v)) }
-    case .string(let v): Self.quote(v, into: &s)
+    case .null: JSONWriter.appendNull(to: &out)
+    case .bool(let v): JSONWriter.appendBool(v, to: &out)
+    case .int(let v): JSONWriter.appendInteger(v, to: &out)
+    case .double(let v): JSONWriter.appendNumber(v, to: &out)
+    case .string(let v): JSONWriter.appendString(v, to: &out)
     case .array(let v):
-      s.write("[")
+      out.append(0x5B)  // [
       for (i, x) in v.enumerated() {
-        if i > 0 { s.write(",") }
-        x.write(to: &s)
+        if i > 0 { out.append(0x2C) }
+        x.appendJSON(to: &out, flushingTo: &stream, flushes: flushes)
+        if flushes, out.count >= Self.streamPiece { Self.flush(&out, to: &stream) }
       }
-      s.write("]")
+      out.append(0x5D)  // ]
     case .object(let kv):
-      s.write("{")
+      out.append(0x7B)  // {
       for (i, (k, x)) in kv.enumerated() {
-        if i > 0 { s.write(",") }
-        Self.quote(k, into: &s)
-        s.write(":")
-        x.write(to: &s)
+        if i > 0 { out.append(0x2C) }
+        JSONWriter.appendString(k, to: &out)
+        out.append(0x3A)  // :
+        x.appendJSON(to: &out, flushingTo: &stream, flushes: flushes)
+        if flushes, out.count >= Self.streamPiece { Self.flush(&out, to: &stream) }
       }
-      s.write("}")
+      out.append(0x7D)  // }
     }
   }
 
-  static func quote<Target: TextOutputStream>(_ v: String, into out: inout Target) {
-    var s = "\""
-    for u in v.unicodeScalars {
-      switch u {
-      case "\"": s += "\\\""
-      case "\\": s += "\\\\"
-      case "\n": s += "\\n"
-      case "\r": s += "\\r"
-      case "\t": s += "\\t"
-      default:
-        if u.value < 0x20 {
-          let h = String(u.value, radix: 16)
-          s += "\\u" + String(repeating: "0", count: 4 - h.count) + h
-        } else {
-          s.unicodeScalars.append(u)
-        }
-      }
-    }
-    s += "\""
-    out.write(s)
+  static func flush<Target: TextOutputStream>(_ out: inout [UInt8], to stream: inout Target) {
+    stream.write(String(decoding: out, as: UTF8.self))
+    out.removeAll(keepingCapacity: true)
   }
 
   /// Text for a terminal table cell.
@@ -137,22 +141,15 @@ public indirect enum ReportValue: Hashable, Sendable {
   }
 }
 
-/// Fixed-point rendering without Foundation.
-func fixed(_ v: Double, _ digits: Int) -> String {
-  var scale = 1.0
-  for _ in 0..<digits { scale *= 10 }
-  let r = (v * scale).rounded()
-  guard r.isFinite, abs(r) < 9e18 else { return "\(v)" }
-  let n = Int64(r)
-  let neg = n < 0
-  let a = neg ? -n : n
-  let ip = a / Int64(scale), fp = a % Int64(scale)
-  let fs = String(fp)
-  let frac = digits > 0 ? "." + String(repeating: "0", count: digits - fs.count) + fs : ""
-  return (neg ? "-" : "") + String(ip) + frac
-}
+/// `v` with `digits` decimals (WireBytes' `NumberText`, shared with the CLI).
+func fixed(_ v: Double, _ digits: Int) -> String { NumberText.fixed(v, digits: digits) }
 
 /// Milliseconds with 3 decimals from nanoseconds.
 func ms(_ ns: Int64) -> ReportValue { .double(Double(ns) / 1_000_000) }
 /// Milliseconds with 3 decimals from nanoseconds (Double).
 func ms(_ ns: Double) -> ReportValue { .double(ns / 1_000_000) }
+
+/// A stream that drops what it is given (``ReportValue/appendJSON(to:)`` collects everything in its byte buffer).
+struct DiscardingStream: TextOutputStream {
+  mutating func write(_ string: String) {}
+}

@@ -67,6 +67,10 @@ public struct CaptureMerge {
   /// packets). A classic pcap output should use nanoseconds when any of them is finer than microseconds.
   public private(set) var firstResolutions: [TimestampResolution?]
 
+  /// Per input: its capture format and whether it was compressed, known once the input has been opened (after
+  /// ``prepare()`` for every input that could be opened), so a caller need not open the files again to learn them.
+  public private(set) var inputFormats: [(format: CaptureFormat, isCompressed: Bool)?]
+
   var sources: [Source]
   /// Input i's time offset in nanoseconds.
   let offsets: [Int128]
@@ -109,6 +113,7 @@ public struct CaptureMerge {
     self.offsets = inputs.map(\.timeOffsetNanoseconds)
     self.readers = Array(repeating: nil, count: inputs.count)
     self.firstResolutions = Array(repeating: nil, count: inputs.count)
+    self.inputFormats = Array(repeating: nil, count: inputs.count)
     self.heads = Array(repeating: nil, count: inputs.count)
     self.heapTimes = Array(repeating: CaptureTimestamp(nanosecondsSinceEpoch: 0), count: inputs.count)
     self.heapTicks = Array(repeating: 0, count: inputs.count)
@@ -292,9 +297,11 @@ public struct CaptureMerge {
     waiting = order
   }
 
-  func openReader(_ i: Int, _ readerOptions: ReaderOptions) throws(CaptureError) -> CaptureReader {
+  mutating func openReader(_ i: Int, _ readerOptions: ReaderOptions) throws(CaptureError) -> CaptureReader {
     do {
-      return try CaptureReader(path: sources[i].input.path, options: readerOptions)
+      let reader = try CaptureReader(path: sources[i].input.path, options: readerOptions)
+      inputFormats[i] = (reader.format, reader.isCompressed)
+      return reader
     } catch {
       throw named(error, i)
     }
