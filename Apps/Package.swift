@@ -101,6 +101,7 @@ let package = Package(
       dependencies: [
         "OptigoWebSecurity", "OptigoWebTLS", "CaptureToolCore",
         .product(name: "PcapKit", package: rootIdentity),
+        .product(name: "CaptureArchive", package: rootIdentity),
         .product(name: "BACnetAnalysis", package: rootIdentity),
         .product(name: "SQLiteNIO", package: "sqlite-nio"),
         .product(name: "Hummingbird", package: "hummingbird"),

@@ -1,6 +1,7 @@
 public import Foundation
 import Crypto
 import NIOPosix
+import CaptureArchive
 import PcapKit
 import SQLiteNIO
 
