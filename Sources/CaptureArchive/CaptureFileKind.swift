@@ -6,7 +6,7 @@ import _CaptureInternals
 /// Classic pcap is recognised by its four magic numbers in either byte order (microsecond, nanosecond, and the
 /// "modified" Kuznetzov variant) with major version 2; pcapng by a Section Header Block whose byte-order magic
 /// is `0x1A2B3C4D` in either order. A gzip member (`1F 8B 08`) is inflated just far enough to classify what it holds;
-/// so is a zstd or lz4 frame when its ``InputDecompressor`` is registered (as the `CaptureCompression` library does).
+/// so is a zstd or lz4 frame when its `InputDecompressor` is registered (as the `CaptureCompression` library does).
 public struct CaptureFileKind: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
   /// The kind's file-name extension without the leading dot, e.g. `pcapng.gz`.
   public var rawValue: String
@@ -40,7 +40,7 @@ public struct CaptureFileKind: RawRepresentable, Hashable, Sendable, CustomStrin
   /// True for pcapng, compressed or not.
   public var isPcapng: Bool { rawValue.hasPrefix("pcapng") }
 
-  /// The kind of a `plain` capture (``pcap`` or ``pcapng``) inside the compression an ``InputDecompressor`` names.
+  /// The kind of a `plain` capture (``pcap`` or ``pcapng``) inside the compression an `InputDecompressor` names.
   static func compressed(_ plain: CaptureFileKind, by compression: String) -> CaptureFileKind {
     let suffix = ["gzip": "gz", "zstd": "zst"][compression] ?? compression
     return CaptureFileKind(rawValue: plain.rawValue + "." + suffix)

@@ -3,7 +3,7 @@ public import PcapKit
 
 /// The streaming content filter behind `optigo-pcap filter --device/--address/--service/--object/--pdu-type/
 /// --network`: every packet goes through the ``BACnetPipeline`` (IP reassembly, segment reassembly; BACnet/IP on
-/// ``PortSet`` ports, BACnet/Ethernet, MS/TP) and a ``ContentSelector``; kept packets and every non-packet record
+/// `PortSet` ports, BACnet/Ethernet, MS/TP) and a ``ContentSelector``; kept packets and every non-packet record
 /// are written in input order, bytes unchanged.
 ///
 /// ```swift
@@ -34,7 +34,7 @@ public struct ContentCaptureFilter {
   public var account: ContentAccount { selector.account }
 
   /// Feeds one record, in input order, writing whatever becomes ready.
-  /// - Throws: the writer's ``CaptureError``.
+  /// - Throws: the writer's `CaptureError`.
   public mutating func process(_ record: CaptureRecord, to writer: RecordWriter) throws(CaptureError) {
     if case .packet(let packet) = record {
       let d = pipeline.decode(packet)
@@ -59,7 +59,7 @@ public struct ContentCaptureFilter {
   }
 
   /// Filters every record of `reader` into `writer`, then calls ``finish(to:)``.
-  /// - Throws: the reader's ``CaptureError`` for damaged input (everything before the damage has been written,
+  /// - Throws: the reader's `CaptureError` for damaged input (everything before the damage has been written,
   ///   held records included) or the writer's.
   public mutating func run(reader: inout CaptureReader, to writer: RecordWriter) throws(CaptureError) {
     do {

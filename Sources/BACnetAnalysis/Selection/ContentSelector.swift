@@ -4,7 +4,7 @@ import PcapKit
 /// Selects decoded packets by BACnet content, keeping a confirmed request and its replies together, in input
 /// order.
 ///
-/// **Matching.** A packet satisfies an option when its decode does (``ContentCriteria/facets(of:reassembled:)``;
+/// **Matching.** A packet satisfies an option when its decode does (`ContentCriteria.facets(of:reassembled:)`;
 /// ``addresses`` against its link addresses). Options are combined with AND, the values of one option with OR.
 ///
 /// **Transactions.** A Confirmed-Request, its segments, the SegmentACKs and the reply (SimpleACK, ComplexACK and its
@@ -19,7 +19,7 @@ import PcapKit
 /// **IP fragments.** A fragment held for reassembly by the ``BACnetPipeline`` shares the fate of the packet that
 /// completes its datagram.
 ///
-/// Like ``FragmentAwareFilter`` the selector is independent of I/O: `Held` is whatever the caller needs to emit an
+/// Like `FragmentAwareFilter` the selector is independent of I/O: `Held` is whatever the caller needs to emit an
 /// item later.
 ///
 /// ```swift
