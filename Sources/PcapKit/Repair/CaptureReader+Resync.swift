@@ -134,7 +134,8 @@ extension CaptureReader {
   /// an interface that exists. `length` is set to the block's length when plausible.
   mutating func pcapngCandidate(at rel: Int = 0, length: inout Int) throws(CaptureError) -> Plausibility {
     guard try scanEnsure(rel + 12) else { return .endOfInput }
-    let start = self.start + rel
+    // `scanEnsure` may refill, and a refill moves the buffered bytes: the block's index is taken again after each.
+    var start = self.start + rel
     var o = order
     let shb = isSectionHeaderMagic(at: start)
     if shb {
@@ -147,6 +148,7 @@ extension CaptureReader {
     let cap = shb ? options.maxSectionHeaderSize : options.maxBlockSize
     guard len & 3 == 0, len >= CaptureReader.minimumLength(type), len <= cap else { return .implausible }
     guard try scanEnsure(rel + len) else { return .implausible }
+    start = self.start + rel
     guard Int(u32(start + len - 4, o)) == len else { return .implausible }
     switch type {
     case .sectionHeader:
