@@ -38,7 +38,9 @@ struct List: ParsableCommand {
       (--device, --address, --service, --object, --pdu-type, --network) list only the BACnet packets that \
       satisfy them, with their original frame numbers, exactly those `filter` keeps with the same options (a \
       confirmed request and its reply together); -c then counts packets read. Read errors go to standard error with their byte offset; the exit \
-      status is 65 when a file could not be read to its end, 66 when a file could not be read at all.
+      status is 65 when a file could not be read to its end, 66 when a file could not be read at all. Progress \
+      (packets and bytes read) shows on standard error only when it is a terminal and standard output is not \
+      (e.g. `list big.pcap > out.txt`): drawn on the same terminal, it would land among the listed lines.
       """)
 
   @OptionGroup var inputFiles: InputFiles
@@ -88,7 +90,8 @@ struct List: ParsableCommand {
   func list(_ file: String, _ out: OutputStream, _ annotators: inout [any ListAnnotator], remaining: inout Int) -> ReadOutcome {
     var records = 0
     do {
-      var reader = try CaptureReader(path: file)
+      // Progress only when the listing does not go to the terminal too (e.g. `list big.pcap > out.txt`).
+      var reader = CaptureInput.stdoutIsTerminal ? try CaptureReader(path: file) : try CaptureInput.reader(file)
       for i in annotators.indices { annotators[i].beginFile(file) }
       var frame = 0
       var firstNs: Int128?

@@ -113,6 +113,7 @@ struct Merge: ParsableCommand {
     options.concatenate = concatenate
     options.mergeIdenticalInterfaces = mergeIdenticalInterfaces
     options.reorderWindow = reorderWindow
+    let progress = CaptureInput.mergeProgress(inputs, label: "merge", options: &options)
     let out = try CaptureCommandSupport.openOutput(output, inputs: inputs, command: "merge", sync: sync)
     var merge = CaptureMerge(inputs: mergeInputs, options: options)
     var writer = MergeWriter(
@@ -122,7 +123,9 @@ struct Merge: ParsableCommand {
       try merge.prepare()
       writer.pcapNanosecond = merge.firstResolutions.contains { ($0?.unitsPerSecond ?? 0) > 1_000_000 }
       try merge.run(into: &writer)
+      progress?.erase()
     } catch {
+      progress?.erase()
       out.discard()
       StandardError.line("optigo-pcap merge: \(error); output not written")
       if merge.writerFailed { throw error.code == .ioError ? ExitStatus.outputFailure : ExitStatus.failure }

@@ -106,6 +106,21 @@ struct CompressedCommandTests {
 
 @Suite("Progress")
 struct ProgressTests {
+  /// `command` (a shell command line) run with standard error — and standard output unless redirected — on a
+  /// pseudo-terminal (script(1)), progress shown from the start; what the terminal received.
+  static func onTerminal(_ command: String) throws -> (status: Int32, stdout: String) {
+    let r = try run("/usr/bin/script", ["-qec", "OPTIGO_PCAP_PROGRESS_AFTER_MS=0 " + command, "/dev/null"])
+    return (r.status, r.stdout)
+  }
+
+  /// The packet counts drawn on progress lines (`…, 1,234 packets, …`).
+  static func packetCounts(_ text: String) -> [Int] {
+    text.split(separator: "\u{1B}[K").compactMap { line in
+      guard let range = line.range(of: #"[0-9,]+ packets?,"#, options: .regularExpression) else { return nil }
+      return Int(line[range].prefix { $0 != " " }.filter { $0 != "," })
+    }
+  }
+
   @Test("progress goes to standard error when it is a terminal (under script(1)), never when it is piped",
         .enabled(if: optigoPcap != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
   func progress() throws {
@@ -114,12 +129,44 @@ struct ProgressTests {
     defer { try? FileManager.default.removeItem(at: dir) }
     let input = dir.appendingPathComponent("in.pcap")
     try Data(InterruptCommandTests.generatedCapture(packets: 40_000)).write(to: input)  // 2.8 MB
-    let command = "OPTIGO_PCAP_PROGRESS_AFTER_MS=0 \(binary) info \(input.path) >/dev/null"
-    let terminal = try run("/usr/bin/script", ["-qec", command, "/dev/null"])
+    let command = "\(binary) info \(input.path) >/dev/null"
+    let terminal = try Self.onTerminal(command)
     #expect(terminal.status == 0)
     #expect(terminal.stdout.contains("in.pcap: ") && terminal.stdout.contains("% of 2.8 MB") && terminal.stdout.contains("MB/s"), "\(terminal.stdout)")
     #expect(terminal.stdout.hasSuffix("\r\u{1B}[K"), "the progress line is erased at the end")
-    let piped = try run("/bin/sh", ["-c", command])
+    let piped = try run("/bin/sh", ["-c", "OPTIGO_PCAP_PROGRESS_AFTER_MS=0 " + command])
     #expect(piped.status == 0 && piped.stderr.isEmpty && piped.stdout.isEmpty)
+  }
+
+  @Test("filter, merge and list count packets on the progress line; list only when its output is not the terminal",
+        .enabled(if: optigoPcap != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1)"))
+  func packets() throws {
+    let binary = try #require(optigoPcap)
+    let dir = try FilterMergeSupport.scratch("progress-packets")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let a = dir.appendingPathComponent("a.pcap"), b = dir.appendingPathComponent("b.pcap")
+    try Data(InterruptCommandTests.generatedCapture(packets: 40_000)).write(to: a)  // 2.8 MB
+    try Data(InterruptCommandTests.generatedCapture(packets: 20_000)).write(to: b)  // 1.4 MB
+    let out = dir.appendingPathComponent("out").path
+    let commands = [
+      ("filter", "a.pcap: ", "\(binary) filter \(a.path) -w \(out)", 40_000),
+      ("merge", "merge: ", "\(binary) merge -w \(out) \(a.path) \(b.path)", 60_000),
+      ("merge -a", "merge: ", "\(binary) merge -a -w \(out) \(a.path) \(b.path)", 60_000),
+      ("list", "a.pcap: ", "\(binary) list \(a.path) >\(out)", 40_000),
+    ]
+    for (name, label, command, packets) in commands {
+      let terminal = try Self.onTerminal(command)
+      #expect(terminal.status == 0, "\(name): \(terminal.stdout)")
+      #expect(terminal.stdout.hasPrefix("\r\u{1B}[K" + label) && terminal.stdout.contains("% of "), "\(name): \(terminal.stdout)")
+      let counts = Self.packetCounts(terminal.stdout)
+      // The first line is drawn once the reader has asked for a second chunk: packets have been counted by then.
+      #expect(!counts.isEmpty && counts.allSatisfy { $0 > 0 && $0 <= packets }, "\(name): \(counts) in \(terminal.stdout)")
+      #expect(counts == counts.sorted(), "\(name): the count only grows")
+      let piped = try run("/bin/sh", ["-c", "OPTIGO_PCAP_PROGRESS_AFTER_MS=0 " + command])
+      #expect(piped.status == 0 && !piped.stderr.contains("\u{1B}[K") && !piped.stderr.contains(" packets"), "\(name): no progress into a pipe: \(piped.stderr)")
+    }
+    // list writing to the terminal itself draws no progress among its lines.
+    let listed = try Self.onTerminal("\(binary) list \(a.path)")
+    #expect(listed.status == 0 && listed.stdout.contains("40000 ") && Self.packetCounts(listed.stdout).isEmpty, "\(listed.stdout.suffix(300))")
   }
 }

@@ -265,6 +265,7 @@ public struct CaptureMerge {
     var order: [Int] = []
     var scanOptions = readerOptions
     scanOptions.chunkSize = 64 << 10
+    scanOptions.packetTally = nil  // the first pass's packet is counted when the input is read for good
     for i in sources.indices {
       if sources[i].input.path == "-" {
         try open(i)
@@ -273,7 +274,7 @@ public struct CaptureMerge {
         firstResolutions[i] = heads[i]?.timestamp.resolution
         continue
       }
-      var reader = try openReader(i, scanOptions)
+      var reader = try openReader(i, scanOptions, scanning: true)
       let first: Packet?
       do {
         first = try reader.nextPacket()
@@ -297,9 +298,16 @@ public struct CaptureMerge {
     waiting = order
   }
 
-  mutating func openReader(_ i: Int, _ readerOptions: ReaderOptions) throws(CaptureError) -> CaptureReader {
+  /// Opens input i (through ``MergeOptions/openSource`` unless `scanning`: the first pass's read stays uncounted).
+  mutating func openReader(_ i: Int, _ readerOptions: ReaderOptions, scanning: Bool = false) throws(CaptureError) -> CaptureReader {
     do {
-      let reader = try CaptureReader(path: sources[i].input.path, options: readerOptions)
+      let path = sources[i].input.path
+      let reader: CaptureReader
+      if !scanning, let source = try options.openSource?(path) {
+        reader = try CaptureReader(source: source, options: readerOptions)
+      } else {
+        reader = try CaptureReader(path: path, options: readerOptions)
+      }
       inputFormats[i] = (reader.format, reader.isCompressed)
       return reader
     } catch {

@@ -56,6 +56,11 @@ public struct MergeOptions: Sendable {
   public var readerOptions = ReaderOptions()
   /// Bytes of read buffers shared out among the inputs (each gets between 64 KiB and the reader's chunk size).
   public var bufferBudget = 8 << 20
+  /// When set, opens each input instead of the merge opening its path: return a byte source (e.g. one that counts
+  /// the bytes read, for a progress display), or nil to let the merge open the path itself. Called once per input,
+  /// when it is opened to be read through; the first pass that learns each input's first timestamp opens the path
+  /// itself, so a counting source sees each input's bytes once.
+  public var openSource: (@Sendable (_ path: String) throws(CaptureError) -> (any ByteSource)?)?
 
   /// Default options: chronological merge, one output interface per input interface, no reorder buffering.
   public init() {}

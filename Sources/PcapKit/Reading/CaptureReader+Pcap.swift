@@ -95,6 +95,7 @@ extension CaptureReader {
     }
     let s = start
     start = s + total
+    options.packetTally?.count += 1
     return (s, caplen)
   }
 

@@ -148,6 +148,7 @@ extension CaptureReader {
   /// EPB: `interface_id | ts_high | ts_low | caplen | origlen | data (padded) | options`.
   @inline(__always)
   func enhancedPacket(_ s: Int, _ bodyEnd: Int, _ off: Int, _ o: ByteOrder) throws(CaptureError) -> Packet {
+    options.packetTally?.count += 1
     let id = Int(u32(s + 8, o))
     let iface = try interface(id, at: off + 8)
     let units = UInt64(u32(s + 12, o)) << 32 | UInt64(u32(s + 16, o))
@@ -175,6 +176,7 @@ extension CaptureReader {
 
   /// SPB: `origlen | data (padded)`; interface 0; caplen = min(origlen, snaplen, data in block).
   mutating func simplePacket(_ s: Int, _ bodyEnd: Int, _ off: Int, _ o: ByteOrder, _ raw: RawBlock) throws(CaptureError) -> Packet {
+    options.packetTally?.count += 1
     let iface = try interface(0, at: off)
     let origlen = Int(u32(s + 8, o))
     let dataStart = s + 12
@@ -193,6 +195,7 @@ extension CaptureReader {
 
   /// Obsolete Packet Block: `if_id u16 | drops u16 | ts_high | ts_low | caplen | origlen | data | options`.
   mutating func obsoletePacket(_ s: Int, _ bodyEnd: Int, _ off: Int, _ o: ByteOrder, _ raw: RawBlock) throws(CaptureError) -> Packet {
+    options.packetTally?.count += 1
     let id = Int(u16(s + 8, o))
     let drops = u16(s + 10, o)
     let iface = try interface(id, at: off + 8)

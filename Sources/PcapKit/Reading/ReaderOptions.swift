@@ -26,6 +26,8 @@ public struct ReaderOptions: Sendable {
   public var chunkSize: Int = 1 << 20
   /// Most diagnostics kept in ``CaptureReader/warnings`` (later ones are only counted).
   public var maxWarnings: Int = 64
+  /// When set, the reader adds one to it for each packet it delivers (for progress displays; nil by default).
+  public var packetTally: PacketTally?
 
   /// Default options.
   public init() {}
