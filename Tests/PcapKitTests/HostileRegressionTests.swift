@@ -47,4 +47,20 @@ struct HostileRegressionTests {
       for chunk in [128, 4096, 4 << 20] { try Self.checkRepair(name, bytes, chunkSize: chunk) }
     }
   }
+
+  /// Shared captures that crashed a fuzzer unchanged (read in place from `../shared/captures`, not copied).
+  static let sharedRegressions = ["formats/shb-option-too-long.pcapng"]
+
+  @Test("repair regressions found in the shared captures")
+  func repairShared() throws {
+    let present = Self.sharedRegressions.filter { FileManager.default.fileExists(atPath: sharedCaptures.appendingPathComponent($0).path) }
+    guard !present.isEmpty else {
+      print("skipped: ../shared/captures is absent")
+      return
+    }
+    for name in present {
+      let bytes = [UInt8](try Data(contentsOf: sharedCaptures.appendingPathComponent(name)))
+      for chunk in [128, 4096, 4 << 20] { try Self.checkRepair(name, bytes, chunkSize: chunk) }
+    }
+  }
 }

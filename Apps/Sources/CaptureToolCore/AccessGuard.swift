@@ -27,21 +27,3 @@ struct AccessGuard: RouterMiddleware {
     return try await next(request, context)
   }
 }
-
-/// Response helpers.
-enum Responses {
-  static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(
-      status: status, headers: [.contentType: "text/html; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(string: text)))
-  }
-
-  static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(
-      status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-  }
-
-  static func redirect(_ location: String) -> Response {
-    Response(status: .seeOther, headers: [.location: location])
-  }
-}

@@ -59,18 +59,18 @@ public struct ServerApp: Sendable {
                body: .init(byteBuffer: ByteBuffer(string: HTML.styleSheet)))
     }
     router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
-    router.get("/") { _, _ in ServerResponses.redirect("/sites") }
+    router.get("/") { _, _ in Responses.redirect("/sites") }
     router.get("/login") { request, _ in self.loginPage(notice: nil, status: .ok, request: request) }
     router.post("/login") { request, context in try await self.login(request: request, context: context) }
     router.post("/logout") { _, context in try await self.logout(context: context) }
     router.get("/change-password") { _, context in
-      guard let session = context.session else { return ServerResponses.redirect("/login") }
-      return ServerResponses.html(ServerPages.changePassword(session: session))
+      guard let session = context.session else { return Responses.redirect("/login") }
+      return Responses.html(ServerPages.changePassword(session: session))
     }
     router.post("/change-password") { _, context in try await self.changePassword(context: context) }
     router.get("/sites") { request, context in
       try await self.withViewer(context) { viewer, csrf in
-        ServerResponses.html(ServerPages.sites(
+        Responses.html(ServerPages.sites(
           viewer: viewer, csrf: csrf, sites: try await self.directory.sites(organisation: viewer.organisation),
           notice: request.uri.queryParameters["notice"].map(String.init), isError: false))
       }
@@ -88,7 +88,7 @@ public struct ServerApp: Sendable {
     router.post("/admin/users/unlock") { _, context in try await self.unlockUser(context: context) }
     router.get("/admin/activity") { _, context in
       try await self.withViewer(context, admin: true) { viewer, csrf in
-        ServerResponses.html(ServerPages.activity(
+        Responses.html(ServerPages.activity(
           viewer: viewer, csrf: csrf, entries: try await self.activity.entries(organisation: viewer.organisation, limit: 500)))
       }
     }
@@ -180,7 +180,7 @@ public struct ServerApp: Sendable {
   func loginPage(notice: String?, status: HTTPResponse.Status, request: Request) -> Response {
     let existing = request.cookies[WebSecurity.loginCookieName]?.value
     let token = existing.flatMap { RandomToken.isWellFormed($0) ? $0 : nil } ?? RandomToken.make()
-    var response = ServerResponses.html(ServerPages.login(csrf: token, notice: notice), status: status)
+    var response = Responses.html(ServerPages.login(csrf: token, notice: notice), status: status)
     response.setCookie(security.loginCookie(token: token))
     return response
   }
@@ -191,7 +191,7 @@ public struct ServerApp: Sendable {
       replacing: context.session, address: context.clientAddress)
     {
     case .loggedIn(let token, let mustChangePassword):
-      var response = ServerResponses.redirect(mustChangePassword ? "/change-password" : "/sites")
+      var response = Responses.redirect(mustChangePassword ? "/change-password" : "/sites")
       response.setCookie(security.sessionCookie(token: token))
       return response
     case .refused(let message):
@@ -203,23 +203,23 @@ public struct ServerApp: Sendable {
 
   func logout(context: ServerRequestContext) async throws -> Response {
     try await security.logOut(context.session, address: context.clientAddress)
-    var response = ServerResponses.redirect("/login")
+    var response = Responses.redirect("/login")
     response.setCookie(security.clearedSessionCookie())
     return response
   }
 
   func changePassword(context: ServerRequestContext) async throws -> Response {
-    guard let session = context.session else { return ServerResponses.redirect("/login") }
+    guard let session = context.session else { return Responses.redirect("/login") }
     switch try await security.changePassword(
       session: session, current: context.form["current"] ?? "", new: context.form["new"] ?? "",
       confirmation: context.form["confirm"] ?? "", address: context.clientAddress)
     {
     case .refused(let message):
-      return ServerResponses.html(ServerPages.changePassword(session: session, notice: message), status: .badRequest)
+      return Responses.html(ServerPages.changePassword(session: session, notice: message), status: .badRequest)
     case .accountGone:
-      return ServerResponses.redirect("/login")
+      return Responses.redirect("/login")
     case .changed(let token):
-      var response = ServerResponses.redirect("/sites?notice=Password%20changed.")
+      var response = Responses.redirect("/sites?notice=Password%20changed.")
       response.setCookie(security.sessionCookie(token: token))
       return response
     }
@@ -233,9 +233,9 @@ public struct ServerApp: Sendable {
   ) async throws -> Response {
     guard let session = context.session, let account = try await accountStore.account(named: session.username),
       let organisation = try await accountStore.organisation(of: session.username)
-    else { return ServerResponses.redirect("/login") }
+    else { return Responses.redirect("/login") }
     if admin, account.role != .admin {
-      return ServerResponses.html(ServerPages.page(title: "Not allowed", notice: "Only administrators may do this.",
+      return Responses.html(ServerPages.page(title: "Not allowed", notice: "Only administrators may do this.",
                                                    isError: true, body: ""), status: .forbidden)
     }
     let viewer = Viewer(
@@ -245,7 +245,7 @@ public struct ServerApp: Sendable {
   }
 
   func notFound(_ viewer: Viewer, _ csrf: String, _ what: String) -> Response {
-    ServerResponses.html(ServerPages.page(title: "Not found", notice: "No such \(what).", isError: true, viewer: viewer,
+    Responses.html(ServerPages.page(title: "Not found", notice: "No such \(what).", isError: true, viewer: viewer,
                                           csrf: csrf, body: ""), status: .notFound)
   }
 
@@ -253,18 +253,18 @@ public struct ServerApp: Sendable {
     try await withViewer(context, admin: true) { viewer, csrf in
       let name = (context.form["name"] ?? "").trimmingCharacters(in: .whitespaces)
       guard Self.isAcceptableName(name) else {
-        return ServerResponses.html(ServerPages.sites(
+        return Responses.html(ServerPages.sites(
           viewer: viewer, csrf: csrf, sites: try await directory.sites(organisation: viewer.organisation),
           notice: "A site name has 1–200 characters and no control character.", isError: true), status: .badRequest)
       }
       guard try await directory.createSite(named: name, organisation: viewer.organisation) != nil else {
-        return ServerResponses.html(ServerPages.sites(
+        return Responses.html(ServerPages.sites(
           viewer: viewer, csrf: csrf, sites: try await directory.sites(organisation: viewer.organisation),
           notice: "A site of that name exists.", isError: true), status: .conflict)
       }
       await activity.record(.siteCreated, organisation: viewer.organisation, user: viewer.username,
                             address: context.clientAddress, detail: name)
-      return ServerResponses.redirect("/sites?notice=Site%20added.")
+      return Responses.redirect("/sites?notice=Site%20added.")
     }
   }
 
@@ -273,7 +273,7 @@ public struct ServerApp: Sendable {
       guard let id = context.parameters.get("site").flatMap({ Int($0) }),
         let site = try await directory.site(id, organisation: viewer.organisation)
       else { return notFound(viewer, csrf, "site") }
-      return ServerResponses.html(ServerPages.site(
+      return Responses.html(ServerPages.site(
         viewer: viewer, csrf: csrf, site: site,
         captures: try await catalog.captures(site: site.id, organisation: viewer.organisation)))
     }
@@ -291,7 +291,7 @@ public struct ServerApp: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"],
                         body: .init(byteBuffer: ByteBuffer(string: report)))
       }
-      return ServerResponses.html(ServerPages.report(viewer: viewer, csrf: csrf, capture: capture, json: report))
+      return Responses.html(ServerPages.report(viewer: viewer, csrf: csrf, capture: capture, json: report))
     }
   }
 
@@ -319,7 +319,7 @@ public struct ServerApp: Sendable {
   func tokensPage(context: ServerRequestContext, newToken: String?, notice: String?, isError: Bool = false,
                   status: HTTPResponse.Status = .ok) async throws -> Response {
     try await withViewer(context, admin: true) { viewer, csrf in
-      ServerResponses.html(ServerPages.tokens(
+      Responses.html(ServerPages.tokens(
         viewer: viewer, csrf: csrf, tokens: try await directory.tokens(organisation: viewer.organisation),
         sites: try await directory.sites(organisation: viewer.organisation), newToken: newToken, notice: notice,
         isError: isError), status: status)
@@ -349,14 +349,14 @@ public struct ServerApp: Sendable {
       else { return notFound(viewer, csrf, "token") }
       await activity.record(.tokenRevoked, organisation: viewer.organisation, user: viewer.username,
                             address: context.clientAddress, detail: "token \(id)")
-      return ServerResponses.redirect("/admin/tokens")
+      return Responses.redirect("/admin/tokens")
     }
   }
 
   func usersPage(context: ServerRequestContext, notice: String?, isError: Bool = false,
                  status: HTTPResponse.Status = .ok) async throws -> Response {
     try await withViewer(context, admin: true) { viewer, csrf in
-      ServerResponses.html(ServerPages.users(
+      Responses.html(ServerPages.users(
         viewer: viewer, csrf: csrf, accounts: try await accountStore.accounts(in: viewer.organisation),
         now: security.now(), notice: notice, isError: isError), status: status)
     }
@@ -382,7 +382,7 @@ public struct ServerApp: Sendable {
       }
       await activity.record(.userCreated, organisation: viewer.organisation, user: viewer.username,
                             address: context.clientAddress, detail: "\(name) (\(role.rawValue))")
-      return ServerResponses.redirect("/admin/users")
+      return Responses.redirect("/admin/users")
     }
   }
 
@@ -393,7 +393,7 @@ public struct ServerApp: Sendable {
         return notFound(viewer, csrf, "user")
       }
       try await security.accounts.unlock(name, by: viewer.username, address: context.clientAddress)
-      return ServerResponses.redirect("/admin/users")
+      return Responses.redirect("/admin/users")
     }
   }
 

@@ -33,30 +33,11 @@ struct ConsoleGuard: RouterMiddleware {
     if Self.isUploadAPI(path) { return try await next(request, context) }
     return try await csrf.handle(request, context: context) { request, context in
       if Self.publicPaths.contains(path) { return try await next(request, context) }
-      guard let session = context.session else { return ServerResponses.redirect("/login") }
+      guard let session = context.session else { return Responses.redirect("/login") }
       if session.mustChangePassword, !Self.passwordChangePaths.contains(path) {
-        return ServerResponses.redirect("/change-password")
+        return Responses.redirect("/change-password")
       }
       return try await next(request, context)
     }
-  }
-}
-
-/// Response helpers.
-enum ServerResponses {
-  static func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-    Response(
-      status: status, headers: [.contentType: "text/html; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(string: text)))
-  }
-
-  static func text(_ text: String, status: HTTPResponse.Status) -> Response {
-    Response(
-      status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-      body: .init(byteBuffer: ByteBuffer(string: text)))
-  }
-
-  static func redirect(_ location: String) -> Response {
-    Response(status: .seeOther, headers: [.location: location])
   }
 }
